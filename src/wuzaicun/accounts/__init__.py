@@ -1,0 +1,1 @@
+"""Accounts: users, roles, permissions and the one scoping function."""

@@ -1,0 +1,68 @@
+"""API authentication: bearer tokens (POST /api/auth/token) and the browser session."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import authenticate
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.security import HttpBearer, SessionAuth
+
+from wuzaicun.core.errors import DomainError
+
+from .models import User
+from .services import issue_api_token, user_for_token
+
+
+class BearerAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        user = user_for_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class ActiveSessionAuth(SessionAuth):
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_active:
+            return user
+        return None
+
+
+API_AUTH = [BearerAuth(), ActiveSessionAuth()]
+
+router = Router(tags=["认证"])
+
+
+class TokenIn(Schema):
+    username: str
+    password: str
+
+
+class TokenOut(Schema):
+    token: str
+
+
+class MeOut(Schema):
+    username: str
+    full_name: str
+    role: str
+    scope: str | None
+
+
+@router.post("/token", auth=None, response=TokenOut, summary="以用户名和密码换取令牌")
+def token(request: HttpRequest, payload: TokenIn) -> dict[str, str]:
+    user = authenticate(request, username=payload.username, password=payload.password)
+    if user is None or not user.is_active:
+        raise DomainError("用户名或密码错误", code="invalid_credentials")
+    assert isinstance(user, User)
+    return {"token": issue_api_token(user=user)}
+
+
+@router.get("/me", response=MeOut, summary="当前用户")
+def me(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    return {"username": user.get_username(), "full_name": getattr(user, "full_name", ""),
+            "role": getattr(user, "role", ""), "scope": getattr(user, "scope_id", None)}

@@ -1,0 +1,37 @@
+"""Input shapes for accounts pages."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from wuzaicun.core.forms import StyledForm
+
+from .roles import Role
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": "用户名或密码错误（连续5次错误将锁定15分钟）",
+        "inactive": "该账号已停用",
+    }
+
+
+class UserCreateForm(StyledForm):
+    username = forms.CharField(label="用户名", max_length=150)
+    full_name = forms.CharField(label="姓名", max_length=50, required=False)
+    role = forms.ChoiceField(label="角色", choices=Role.choices)
+    scope = forms.CharField(label="管辖范围（区划代码）", max_length=12)
+    password = forms.CharField(label="初始密码", widget=forms.PasswordInput, strip=False)
+
+
+class PasswordChangeForm(StyledForm):
+    old_password = forms.CharField(label="原密码", widget=forms.PasswordInput, strip=False)
+    new_password = forms.CharField(label="新密码", widget=forms.PasswordInput, strip=False)
+    new_password2 = forms.CharField(label="确认新密码", widget=forms.PasswordInput, strip=False)
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("new_password") != data.get("new_password2"):
+            self.add_error("new_password2", "两次输入的新密码不一致")
+        return data

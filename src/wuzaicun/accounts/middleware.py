@@ -1,0 +1,41 @@
+"""Deny by default (the API authenticates itself) and the 12-hour absolute session cap."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+SESSION_STARTED = "wzc_started"
+
+
+class LoginRequiredExceptApiMiddleware(LoginRequiredMiddleware):
+    """Every page needs a login unless its view opts out; /api/ answers 401 JSON through its own auth."""
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
+    ) -> HttpResponse | None:
+        if request.path.startswith("/api/"):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class SessionLimitMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated and hasattr(request, "session"):
+            started = request.session.get(SESSION_STARTED)
+            if started is None:
+                request.session[SESSION_STARTED] = int(time.time())
+            elif time.time() - started > settings.SESSION_ABSOLUTE_SECONDS:
+                logout(request)
+                return redirect(settings.LOGIN_URL)
+        return self.get_response(request)

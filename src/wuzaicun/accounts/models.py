@@ -1,0 +1,60 @@
+"""The user (用户) with a role and a scope, and API tokens."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+
+from wuzaicun.regions.codes import prefix_of
+
+from .roles import Perm, Role, has_perm
+
+
+class User(AbstractUser):
+    role = models.CharField("角色", max_length=20, choices=Role.choices)
+    scope = models.ForeignKey(
+        "regions.Region", verbose_name="管辖范围", on_delete=models.PROTECT, related_name="+", null=True
+    )
+    full_name = models.CharField("姓名", max_length=50, blank=True, default="")
+    must_change_password = models.BooleanField("须修改初始密码", default=False)
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+
+    scope_path: ClassVar[str] = "scope__code"
+    objects_unscoped: ClassVar[UserManager[User]] = UserManager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+        ordering = ["username"]
+
+    @property
+    def scope_prefix(self) -> str | None:
+        """The region-code prefix this user may see; None means nothing (fail closed)."""
+        if not self.is_active or not self.role or self.scope_id is None:
+            return None
+        return prefix_of(self.scope_id)
+
+    def can(self, perm: Perm) -> bool:
+        return self.is_active and has_perm(self.role, perm)
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.username
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API; only its SHA-256 is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    objects_unscoped = models.Manager()
+
+    class Meta:
+        verbose_name = "接口令牌"
+        verbose_name_plural = "接口令牌"

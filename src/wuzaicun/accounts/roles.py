@@ -1,0 +1,81 @@
+"""Roles (角色) and the permissions each carries; pure data, no ORM."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    SYSTEM_ADMIN = "system_admin", "系统管理员"
+    CITY_ADMIN = "city_admin", "市级管理员"
+    COUNTY_ADMIN = "county_admin", "县级管理员"
+    TOWNSHIP_ADMIN = "township_admin", "乡镇管理员"
+    VILLAGE_REPORTER = "village_reporter", "村级填报员"
+    INSPECTOR = "inspector", "督查员"
+    LEADER = "leader", "领导（只读）"
+
+
+class Perm(StrEnum):
+    """What a role may do; views and API operations declare one, checked in one place."""
+
+    VIEW_REGISTRY = "view_registry"  # 查看区划、人员、农户
+    EDIT_REGISTRY = "edit_registry"  # 新增、修改人员与农户
+    EDIT_REGIONS = "edit_regions"  # 维护区划与村情
+    IMPORT_DATA = "import_data"  # 导入
+    EXPORT_DATA = "export_data"  # 导出
+    REVEAL_ID = "reveal_id"  # 查看完整身份证号（留痕）
+    MANAGE_USERS = "manage_users"  # 用户管理
+    VIEW_AUDIT = "view_audit"  # 操作日志
+
+
+_READ = {Perm.VIEW_REGISTRY}
+_ADMIN = _READ | {
+    Perm.EDIT_REGISTRY,
+    Perm.EDIT_REGIONS,
+    Perm.IMPORT_DATA,
+    Perm.EXPORT_DATA,
+    Perm.REVEAL_ID,
+    Perm.MANAGE_USERS,
+}
+
+ROLE_PERMS: dict[str, frozenset[Perm]] = {
+    Role.SYSTEM_ADMIN: frozenset(_ADMIN | {Perm.VIEW_AUDIT}),
+    Role.CITY_ADMIN: frozenset(_ADMIN | {Perm.VIEW_AUDIT}),
+    Role.COUNTY_ADMIN: frozenset(_ADMIN | {Perm.VIEW_AUDIT}),
+    Role.TOWNSHIP_ADMIN: frozenset(_ADMIN - {Perm.EDIT_REGIONS}),
+    Role.VILLAGE_REPORTER: frozenset(_READ | {Perm.EDIT_REGISTRY}),
+    Role.INSPECTOR: frozenset(_READ),
+    Role.LEADER: frozenset(_READ | {Perm.EXPORT_DATA}),
+}
+
+# Which roles a holder of each role may grant (never above its own).
+GRANTABLE: dict[str, frozenset[str]] = {
+    Role.SYSTEM_ADMIN: frozenset(Role.values),
+    Role.CITY_ADMIN: frozenset(
+        {Role.CITY_ADMIN, Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.VILLAGE_REPORTER, Role.INSPECTOR, Role.LEADER}
+    ),
+    Role.COUNTY_ADMIN: frozenset(
+        {Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.VILLAGE_REPORTER, Role.INSPECTOR, Role.LEADER}
+    ),
+    Role.TOWNSHIP_ADMIN: frozenset({Role.TOWNSHIP_ADMIN, Role.VILLAGE_REPORTER}),
+    Role.VILLAGE_REPORTER: frozenset(),
+    Role.INSPECTOR: frozenset(),
+    Role.LEADER: frozenset(),
+}
+
+# The widest scope (lowest region level) a role may hold: a county admin's scope is a county or below.
+WIDEST_LEVEL: dict[str, int] = {
+    Role.SYSTEM_ADMIN: 1,
+    Role.CITY_ADMIN: 1,
+    Role.COUNTY_ADMIN: 3,
+    Role.TOWNSHIP_ADMIN: 4,
+    Role.VILLAGE_REPORTER: 5,
+    Role.INSPECTOR: 1,
+    Role.LEADER: 1,
+}
+
+
+def has_perm(role: str, perm: Perm) -> bool:
+    return perm in ROLE_PERMS.get(role, frozenset())

@@ -1,0 +1,62 @@
+"""The one scoping function: every read of scoped data and every write's target check goes through here.
+
+A user's scope is a region-code prefix; a model declares `scope_path`, the lookup that reaches the
+12-digit code of the region the record concerns. Anything unclear fails closed (an empty queryset,
+or NotFound): out of scope answers exactly like missing.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol, TypeVar
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+
+from wuzaicun.core.errors import NotFound
+
+M = TypeVar("M", bound=models.Model)
+
+
+class ScopedUser(Protocol):
+    @property
+    def scope_prefix(self) -> str | None: ...
+
+
+def prefix_for(user: Any) -> str | None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    prefix: str | None = getattr(user, "scope_prefix", None)
+    return prefix
+
+
+def scoped(model: type[M] | models.QuerySet[M], user: Any) -> models.QuerySet[M]:
+    """The model's records that concern a region within the user's scope."""
+    queryset = model if isinstance(model, models.QuerySet) else model.objects_unscoped.all()  # type: ignore[attr-defined]
+    path = getattr(queryset.model, "scope_path", None)
+    if not path:
+        raise ImproperlyConfigured(f"{queryset.model.__name__} declares no scope_path")
+    prefix = prefix_for(user)
+    if prefix is None:
+        return queryset.none()
+    if prefix == "":
+        return queryset
+    return queryset.filter(**{f"{path}__startswith": prefix})
+
+
+def get_for_user(model: type[M] | models.QuerySet[M], user: Any, **lookup: Any) -> M:
+    """One object in scope, or NotFound whether it is missing or out of scope."""
+    try:
+        return scoped(model, user).get(**lookup)
+    except (models.ObjectDoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def code_in_scope(user: Any, code: str | None) -> bool:
+    prefix = prefix_for(user)
+    return prefix is not None and code is not None and code.startswith(prefix)
+
+
+def require_code_in_scope(user: Any, code: str | None, *, field: str = "区划代码") -> None:
+    """Refuse a write that targets a region outside the user's scope (as if it did not exist)."""
+    if not code_in_scope(user, code):
+        raise NotFound(f"{field}“{code}”不存在或不在您的管辖范围内")

@@ -1,0 +1,150 @@
+"""Writes for accounts: creating users within the grantor's role and scope, passwords, API tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from wuzaicun.audit.models import Action, Result
+from wuzaicun.audit.services import record
+from wuzaicun.core.errors import DomainError, PermissionDenied
+from wuzaicun.regions.codes import code_from_prefix, level_of
+from wuzaicun.regions.models import Region
+
+from .models import ApiToken, User
+from .roles import GRANTABLE, WIDEST_LEVEL, Perm, Role
+
+TOKEN_LIFETIME = dt.timedelta(hours=12)
+
+
+def require_perm(actor: Any, perm: Perm) -> None:
+    """Refuse (and audit the refusal) when the actor's role lacks the permission."""
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.can(perm):
+        with transaction.atomic():
+            record(
+                actor=actor,
+                action=Action.DENIED,
+                summary=f"无权限：{perm.value}",
+                region_code=getattr(actor, "scope_id", "") or "",
+                result=Result.REFUSED,
+            )
+        raise PermissionDenied()
+
+
+def resolve_scope(scope: str) -> Region:
+    """A region code or its prefix (5203 or 520300000000) to an existing region."""
+    text = scope.strip()
+    try:
+        code = code_from_prefix(text)
+    except ValueError:
+        raise DomainError(f"管辖范围“{scope}”不是区划代码或其前缀（2/4/6/9/12位数字）", field="管辖范围") from None
+    region = Region.objects_unscoped.filter(code=code).first()
+    if region is None:
+        raise DomainError(f"管辖范围“{scope}”对应的区划不存在", field="管辖范围")
+    return region
+
+
+def grant_problem(grantor: Any, role: str, scope_code: str) -> str | None:
+    """None when the grantor may give this role and scope: never above its own role or outside its scope."""
+    if role not in Role.values:
+        return f"角色“{role}”无效，可选：{'、'.join(Role.values)}"
+    if grantor is not None:
+        if role not in GRANTABLE.get(grantor.role, frozenset()):
+            return f"您的角色不能授予“{Role(role).label}”"
+        prefix = grantor.scope_prefix
+        if prefix is None or not scope_code.startswith(prefix):
+            return "授予的管辖范围超出了您自己的管辖范围"
+    if level_of(scope_code) < WIDEST_LEVEL[role]:
+        return f"“{Role(role).label}”的管辖范围过大"
+    return None
+
+
+def create_user(
+    *,
+    actor: Any,
+    username: str,
+    role: str,
+    scope: str,
+    password: str,
+    full_name: str = "",
+    must_change_password: bool = True,
+) -> User:
+    """Create a user. `actor` None means the command line run by the server's operator."""
+    if actor is not None:
+        require_perm(actor, Perm.MANAGE_USERS)
+    username = username.strip()
+    if not username:
+        raise DomainError("用户名不能为空", field="用户名")
+    region = resolve_scope(scope)
+    if problem := grant_problem(actor, role, region.code):
+        with transaction.atomic():
+            record(actor=actor, action=Action.DENIED, object_type="user", summary=f"授权被拒：{username} {problem}",
+                   region_code=region.code, result=Result.REFUSED)
+        raise PermissionDenied(problem)
+    if User.objects_unscoped.filter(username=username).exists():
+        raise DomainError(f"用户名“{username}”已存在", field="用户名")
+    user = User(username=username, role=role, scope=region, full_name=full_name,
+                must_change_password=must_change_password)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise DomainError("密码不符合要求：" + "；".join(exc.messages), field="密码") from None
+    user.set_password(password)
+    user.password_changed_at = timezone.now()
+    with transaction.atomic(durable=actor is not None):
+        user.save()
+        record(
+            actor=actor,
+            action=Action.GRANT,
+            object_type="user",
+            object_id=user.pk,
+            region_code=region.code,
+            summary=f"新增用户 {username}（{Role(role).label}，{region.name}）",
+            changes={"role": [None, role], "scope": [None, region.code]},
+        )
+    return user
+
+
+def change_password(*, actor: User, old_password: str, new_password: str) -> None:
+    if not actor.check_password(old_password):
+        raise DomainError("原密码不正确", field="原密码")
+    try:
+        validate_password(new_password, actor)
+    except ValidationError as exc:
+        raise DomainError("新密码不符合要求：" + "；".join(exc.messages), field="新密码") from None
+    with transaction.atomic(durable=True):
+        actor.set_password(new_password)
+        actor.must_change_password = False
+        actor.password_changed_at = timezone.now()
+        actor.save(update_fields=["password", "must_change_password", "password_changed_at"])
+        record(actor=actor, action=Action.UPDATE, object_type="user", object_id=actor.pk,
+               region_code=actor.scope_id or "", summary="修改密码")
+
+
+def issue_api_token(*, user: User) -> str:
+    """A new bearer token (returned once; only its digest is kept)."""
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        ApiToken.objects_unscoped.create(
+            user=user, digest=hashlib.sha256(token.encode()).hexdigest(), expires_at=timezone.now() + TOKEN_LIFETIME
+        )
+        record(actor=user, action=Action.LOGIN, object_type="api_token", region_code=user.scope_id or "",
+               summary="接口令牌登录")
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    found = (
+        ApiToken.objects_unscoped.select_related("user")
+        .filter(digest=digest, expires_at__gt=timezone.now(), user__is_active=True)
+        .first()
+    )
+    return found.user if found else None

@@ -1,0 +1,41 @@
+"""Logins, logouts and failed logins go to the audit trail."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db import transaction
+from django.dispatch import receiver
+
+from wuzaicun.audit.models import Action, Result
+from wuzaicun.audit.services import record
+
+from .middleware import SESSION_STARTED
+
+
+@receiver(user_logged_in)
+def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_STARTED] = int(time.time())
+    with transaction.atomic():
+        record(actor=user, action=Action.LOGIN, object_type="user", object_id=user.pk,
+               region_code=user.scope_id or "", summary="登录成功")
+
+
+@receiver(user_logged_out)
+def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if user is None:
+        return
+    with transaction.atomic():
+        record(actor=user, action=Action.LOGOUT, object_type="user", object_id=user.pk,
+               region_code=user.scope_id or "", summary="退出登录")
+
+
+@receiver(user_login_failed)
+def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
+    username = str(credentials.get("username", ""))[:150]
+    with transaction.atomic():
+        record(actor=None, actor_name=username, action=Action.LOGIN_FAILED, object_type="user",
+               summary="登录失败（用户名或密码错误，或账号已锁定）", result=Result.REFUSED)

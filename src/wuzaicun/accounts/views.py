@@ -1,0 +1,85 @@
+"""Login, logout, profile, password, and user management pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_http_methods
+
+from wuzaicun.core.errors import DomainError
+from wuzaicun.core.paging import paginate
+
+from .decorators import requires
+from .forms import LoginForm, PasswordChangeForm, UserCreateForm
+from .roles import GRANTABLE, Perm, Role
+from .selectors import users_for
+from .services import change_password, create_user
+
+
+@method_decorator(login_not_required, name="dispatch")
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+def locked_out(request: HttpRequest, credentials: dict[str, Any] | None = None, *args: Any, **kwargs: Any) -> HttpResponse:
+    """What django-axes answers during a lockout: the login page with the reason, status 429."""
+    form = LoginForm(request)
+    form.errors["__all__"] = form.error_class(["登录失败次数过多，账号已锁定15分钟，请稍后再试"])
+    if request.path.startswith("/api/"):
+        from django.http import JsonResponse
+
+        return JsonResponse({"code": "locked_out", "message": "登录失败次数过多，账号已锁定15分钟"}, status=429)
+    return render(request, "accounts/login.html", {"form": form}, status=429)
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+@require_http_methods(["GET"])
+def profile(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/profile.html")
+
+
+@require_http_methods(["GET", "POST"])
+def password(request: HttpRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            change_password(actor=request.user, old_password=form.cleaned_data["old_password"],  # type: ignore[arg-type]
+                            new_password=form.cleaned_data["new_password"])
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            update_session_auth_hash(request, request.user)  # type: ignore[arg-type]
+            messages.success(request, "密码修改成功")
+            return redirect("portal:home")
+    return render(request, "accounts/password.html", {"form": form})
+
+
+@requires(Perm.MANAGE_USERS)
+@require_http_methods(["GET", "POST"])
+def users(request: HttpRequest) -> HttpResponse:
+    form = UserCreateForm(request.POST or None, initial={"scope": request.user.scope_id})  # type: ignore[union-attr]
+    form.fields["role"].choices = [(r.value, r.label) for r in Role if r.value in GRANTABLE[request.user.role]]  # type: ignore[union-attr]
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = create_user(actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"用户“{created.username}”已创建，首次登录须修改密码")
+            return redirect("accounts:users")
+    q = request.GET.get("q", "").strip()
+    context = paginate(request, users_for(request.user, q=q))
+    context.update(form=form, q=q)
+    return render(request, "accounts/users.html", context)

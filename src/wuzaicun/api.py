@@ -1,0 +1,25 @@
+"""The JSON API under /api/ (django-ninja), schema at /api/openapi.json; each app adds its router."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from wuzaicun.accounts.api import API_AUTH
+from wuzaicun.accounts.api import router as auth_router
+from wuzaicun.core.api import install_error_handlers
+from wuzaicun.regions.api import router as regions_router
+from wuzaicun.registry.api import router as registry_router
+
+api = NinjaAPI(
+    title="党建扶贫“五在村”管理信息系统 API",
+    version="1",
+    description="与页面相同的权限与管辖范围；错误以 {\"code\", \"message\"} 返回，管辖范围外的对象返回 404。",
+    auth=API_AUTH,
+    openapi_url="/openapi.json",
+    docs_url=None,
+    urls_namespace="api",
+)
+install_error_handlers(api)
+api.add_router("/auth", auth_router)
+api.add_router("/", regions_router)
+api.add_router("/", registry_router)

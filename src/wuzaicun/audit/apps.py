@@ -1,0 +1,9 @@
+"""The audit app."""
+
+from django.apps import AppConfig
+
+
+class AuditConfig(AppConfig):
+    name = "wuzaicun.audit"
+    label = "audit"
+    verbose_name = "操作日志"

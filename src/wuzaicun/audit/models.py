@@ -1,0 +1,61 @@
+"""AuditEntry: append-only from the application."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Now
+
+
+class Action(models.TextChoices):
+    CREATE = "create", "新增"
+    UPDATE = "update", "修改"
+    DELETE = "delete", "删除"
+    IMPORT = "import", "导入"
+    EXPORT = "export", "导出"
+    VIEW_SENSITIVE = "view_sensitive", "查看敏感信息"
+    LOGIN = "login", "登录"
+    LOGOUT = "logout", "退出"
+    LOGIN_FAILED = "login_failed", "登录失败"
+    DENIED = "denied", "越权拒绝"
+    GRANT = "grant", "授权"
+
+
+class Result(models.TextChoices):
+    OK = "ok", "成功"
+    REFUSED = "refused", "拒绝"
+
+
+class AuditEntry(models.Model):
+    at = models.DateTimeField("时间", db_default=Now(), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_name = models.CharField("操作账号", max_length=150, blank=True, default="")
+    action = models.CharField("操作", max_length=20, choices=Action.choices, db_index=True)
+    object_type = models.CharField("对象类型", max_length=50, blank=True, default="")
+    object_id = models.CharField("对象标识", max_length=64, blank=True, default="")
+    region_code = models.CharField("所属区划", max_length=12, blank=True, default="", db_index=True)
+    summary = models.CharField("摘要", max_length=300, blank=True, default="")
+    changes = models.JSONField("变更（旧 → 新）", default=dict, blank=True)
+    result = models.CharField("结果", max_length=10, choices=Result.choices, default=Result.OK)
+    request_id = models.CharField("请求编号", max_length=32, blank=True, default="")
+    ip = models.CharField("IP 地址", max_length=45, blank=True, default="")
+
+    scope_path: ClassVar[str] = "region_code"
+    objects_unscoped = models.Manager()
+
+    class Meta:
+        verbose_name = "操作日志"
+        verbose_name_plural = "操作日志"
+        ordering = ["-id"]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise PermissionError("操作日志只能追加，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise PermissionError("操作日志不能删除")

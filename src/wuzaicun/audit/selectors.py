@@ -1,0 +1,32 @@
+"""Reads of the audit trail: scoped by the region each entry concerns."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import QuerySet
+
+from wuzaicun.accounts.scope import scoped
+
+from .models import AuditEntry
+
+
+def entries_for(
+    user: Any, *, action: str = "", actor: str = "", object_type: str = "",
+    since: dt.date | None = None, until: dt.date | None = None, result: str = "",
+) -> QuerySet[AuditEntry]:
+    queryset = scoped(AuditEntry, user)
+    if action:
+        queryset = queryset.filter(action=action)
+    if actor:
+        queryset = queryset.filter(actor_name__icontains=actor)
+    if object_type:
+        queryset = queryset.filter(object_type=object_type)
+    if result:
+        queryset = queryset.filter(result=result)
+    if since:
+        queryset = queryset.filter(at__date__gte=since)
+    if until:
+        queryset = queryset.filter(at__date__lte=until)
+    return queryset.order_by("-id")

@@ -1,0 +1,8 @@
+"""Audit URLs."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "audit"
+urlpatterns = [path("", views.entries, name="entries")]

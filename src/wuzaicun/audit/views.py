@@ -1,0 +1,38 @@
+"""The audit page (操作日志): read-only, filterable, scoped."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from wuzaicun.accounts.decorators import requires
+from wuzaicun.accounts.roles import Perm
+from wuzaicun.core.paging import paginate
+
+from .models import Action, Result
+from .selectors import entries_for
+
+
+def _date(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+@requires(Perm.VIEW_AUDIT)
+@vary_on_headers("HX-Request")
+@require_GET
+def entries(request: HttpRequest) -> HttpResponse:
+    filters = {k: request.GET.get(k, "").strip() for k in ("action", "actor", "object_type", "since", "until", "result")}
+    queryset = entries_for(
+        request.user, action=filters["action"], actor=filters["actor"], object_type=filters["object_type"],
+        since=_date(filters["since"]), until=_date(filters["until"]), result=filters["result"],
+    )
+    context = paginate(request, queryset) | {"filters": filters, "actions": Action.choices, "results": Result.choices}
+    name = "audit/entries.html#list" if getattr(request, "htmx", False) else "audit/entries.html"
+    return render(request, name, context)

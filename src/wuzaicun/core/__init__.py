@@ -1,0 +1,1 @@
+"""Pieces every app shares: domain errors, field encryption, identifiers, text normalisation."""

@@ -1,0 +1,68 @@
+"""Request id and client address for audit and logs; no-store caching on authenticated pages."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from .context import RequestInfo, current_request
+
+
+class RequestContextMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        info = RequestInfo(request_id=uuid.uuid4().hex[:16], ip=request.META.get("REMOTE_ADDR", ""))
+        request.request_id = info.request_id  # type: ignore[attr-defined]
+        token = current_request.set(info)
+        try:
+            response = self.get_response(request)
+        finally:
+            current_request.reset(token)
+        response["X-Request-ID"] = info.request_id
+        return response
+
+
+class NoStoreForAuthenticatedMiddleware:
+    """Pages with personal data must not sit in a shared or browser cache."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or request.path.startswith("/api/"):
+            response["Cache-Control"] = "no-store"
+        return response
+
+
+class RequestIdLogFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        info = current_request.get()
+        record.request_id = info.request_id if info else "-"
+        return True
+
+
+class DomainErrorMiddleware:
+    """A DomainError raised by a page becomes its Chinese message with the right status (404 for scope)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from django.shortcuts import render
+
+        from .errors import DomainError
+
+        if not isinstance(exception, DomainError) or request.path.startswith("/api/"):
+            return None
+        template = "core/_error_alert.html" if getattr(request, "htmx", False) else "core/error.html"
+        return render(request, template, {"error": exception}, status=exception.status)

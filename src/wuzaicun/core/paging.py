@@ -1,0 +1,38 @@
+"""Pagination for list pages: 共 N 条, 10/20/50/100 per page (default 20), page numbers, 跳至."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+PAGE_SIZES = (10, 20, 50, 100)
+DEFAULT_PAGE_SIZE = 20
+
+
+def page_size_from(raw: str | None) -> int:
+    try:
+        size = int(raw or DEFAULT_PAGE_SIZE)
+    except ValueError:
+        return DEFAULT_PAGE_SIZE
+    return size if size in PAGE_SIZES else DEFAULT_PAGE_SIZE
+
+
+def paginate(request: HttpRequest, queryset: QuerySet[Any], *, count: int | None = None) -> dict[str, Any]:
+    size = page_size_from(request.GET.get("page_size"))
+    paginator = Paginator(queryset, size)
+    if count is not None:
+        paginator.count = count  # type: ignore[misc]
+    page = paginator.get_page(request.GET.get("page"))
+    keep = request.GET.copy()
+    keep.pop("page", None)
+    return {
+        "page_obj": page,
+        "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "page_sizes": PAGE_SIZES,
+        "query_string": keep.urlencode(),
+        "keep_query": {k: v for k, v in keep.items() if k != "page_size"},
+        "offset": page.start_index() - 1 if paginator.count else 0,
+    }

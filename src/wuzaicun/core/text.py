@@ -1,0 +1,95 @@
+"""Normalisation of typed values: trimming, full-width characters, dates in the forms officials type."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+
+# Full-width ASCII (！ to ～) maps to half-width; the ideographic space to a plain space.
+_FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20, 0xA0: 0x20}
+_SPACES = re.compile(r"\s+")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
+    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
+    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+)
+
+
+def normalise(value: str) -> str:
+    """Trim, fold full-width digits, letters and spaces, and collapse runs of white space."""
+    if value.isascii():
+        return _SPACES.sub(" ", value).strip()
+    return _SPACES.sub(" ", value.translate(_FULL_WIDTH)).strip()
+
+
+class ParseError(ValueError):
+    """A value that does not parse; the message is Chinese."""
+
+
+def parse_date(value: str | dt.date | float | int) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float):
+        return excel_serial_to_date(float(value))
+    text = normalise(value)
+    if " " in text:  # "2016-03-01 00:00:00" from a spreadsheet that stored a datetime
+        text = text.split(" ", 1)[0]
+    for pattern in _DATE_PATTERNS:
+        if m := pattern.match(text):
+            try:
+                return dt.date(int(m[1]), int(m[2]), int(m[3]))
+            except ValueError:
+                raise ParseError(f"“{value}”不是有效日期") from None
+    if re.fullmatch(r"\d{4,5}(\.0+)?", text):
+        return excel_serial_to_date(float(text))
+    raise ParseError(f"“{value}”不是日期，应写作 2016-03-01、2016/3/1 或 2016年3月1日")
+
+
+def excel_serial_to_date(serial: float) -> dt.date:
+    if not 1 <= serial < 2958466:
+        raise ParseError(f"“{serial:g}”不是有效的 Excel 日期")
+    return _EXCEL_EPOCH + dt.timedelta(days=int(serial))
+
+
+def parse_int(value: str, *, low: int | None = None, high: int | None = None) -> int:
+    text = normalise(value).replace(",", "")
+    if text.endswith(".0"):
+        text = text[:-2]
+    if not re.fullmatch(r"-?\d+", text):
+        raise ParseError(f"“{value}”不是整数")
+    number = int(text)
+    if low is not None and number < low:
+        raise ParseError(f"“{value}”不能小于 {low}")
+    if high is not None and number > high:
+        raise ParseError(f"“{value}”不能大于 {high}")
+    return number
+
+
+def parse_year(value: str) -> int:
+    return parse_int(value.removesuffix("年"), low=1949, high=2100)
+
+
+def parse_money(value: str) -> Decimal:
+    text = normalise(value).replace(",", "").removesuffix("元")
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise ParseError(f"“{value}”不是金额") from None
+    if not amount.is_finite() or amount < 0:
+        raise ParseError(f"“{value}”不是有效金额")
+    return amount.quantize(Decimal("0.01"))
+
+
+def parse_yes_no(value: str) -> bool:
+    text = normalise(value)
+    if text in {"是", "Y", "y", "1", "TRUE", "True", "true", "√"}:
+        return True
+    if text in {"否", "N", "n", "0", "FALSE", "False", "false", "", "×"}:
+        return False
+    raise ParseError(f"“{value}”应填“是”或“否”")

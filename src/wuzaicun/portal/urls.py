@@ -1,0 +1,8 @@
+"""Portal URLs."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "portal"
+urlpatterns = [path("", views.home, name="home")]

@@ -1,0 +1,12 @@
+"""The regions app."""
+
+from django.apps import AppConfig
+
+
+class RegionsConfig(AppConfig):
+    name = "wuzaicun.regions"
+    label = "regions"
+    verbose_name = "行政区划"
+
+    def ready(self) -> None:
+        from . import imports  # noqa: F401  (declares the regions and villages templates)

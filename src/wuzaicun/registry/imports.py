@@ -1,0 +1,252 @@
+"""The `people` and `households` templates (DESIGN.md §4.2) for the one tabular engine.
+
+A row whose resident ID is already registered within the importer's scope updates that record
+(export → edit → re-import is a round trip); one registered outside the scope is refused; a
+number repeated within the file is refused naming the row that holds it first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from wuzaicun.accounts.scope import code_in_scope, scoped
+from wuzaicun.core.identifiers import sex_from_resident_id
+from wuzaicun.core.masking import mask_phone, mask_resident_id
+from wuzaicun.core.text import ParseError, parse_date, parse_int, parse_money, parse_year
+from wuzaicun.regions.codes import prefix_of
+from wuzaicun.regions.models import Level, Region
+from wuzaicun.tabular.bulk import insert_rows, update_rows
+from wuzaicun.tabular.registry import register
+from wuzaicun.tabular.spec import Column, ExportContext, ImportContext, RowError, RowIssue, Template, choice, text
+
+from .fields import open_phone, open_resident_id, seal_phone, seal_resident_id
+from .models import Household, Person, PoliticalStatus, PovertyCause, PovertyStatus, Rank, Sex, Unit
+from .rules import household_problems, normalise_resident_id, phone_error, resident_id_error, sex_error
+
+
+def _resident_id(raw: Any) -> str:
+    return normalise_resident_id(text(raw))
+
+
+def _existing(model: type[Person] | type[Household], digests: Sequence[str]) -> dict[str, tuple[int, str]]:
+    """{blind index: (pk, region code)} of records already holding these numbers (any scope)."""
+    rows = model.objects_unscoped.filter(resident_id_hash__in=digests).values_list("resident_id_hash", "pk", "region_id")
+    return {digest: (pk, region) for digest, pk, region in rows}
+
+
+class _RegisteredSink:
+    """What both templates share: the resident-ID checks, in-file duplicates, insert-or-update."""
+
+    model: type[Person] | type[Household]
+    insert_columns: tuple[str, ...]
+    update_columns: tuple[str, ...]
+    noun: str
+
+    def __init__(self, ctx: ImportContext) -> None:
+        self.ctx = ctx
+        self.seen: dict[str, int] = {}
+        self.inserted = 0
+        self.updated = 0
+
+    def checked_id(self, row: dict[str, Any], line: int) -> tuple[str, bytes, str]:
+        number = row["resident_id"]
+        if error := resident_id_error(number):
+            raise RowError("身份证号", error)
+        sealed, digest = seal_resident_id(number)
+        if (first := self.seen.get(digest)) is not None:
+            raise RowError("身份证号", f"与第{first}行的身份证号重复")
+        self.seen[digest] = line
+        return number, sealed, digest
+
+    def flush(self, batch: list[tuple[int, Any]], *, write: bool) -> list[RowIssue]:
+        digest_at = self.insert_columns.index("resident_id_hash")
+        existing = _existing(self.model, [values[digest_at] for _, values in batch])
+        issues: list[RowIssue] = []
+        inserts: list[Sequence[Any]] = []
+        updates: list[Sequence[Any]] = []
+        for line, values in batch:
+            found = existing.get(values[digest_at])
+            if found is None:
+                inserts.append(values)
+            elif not code_in_scope(self.ctx.actor, found[1]):
+                issues.append(RowIssue(line, "身份证号", f"该身份证号已在其他地区登记为{self.noun}，不能在此导入"))
+            else:
+                updates.append([values[self.insert_columns.index(c)] for c in self.update_columns] + [found[0]])
+        if write and not issues:
+            table = self.model._meta.db_table
+            self.inserted += insert_rows(table, self.insert_columns, inserts)
+            self.updated += update_rows(table, "id", self.update_columns, updates)
+        return issues
+
+    def summary(self) -> str:
+        return f"（新增 {self.inserted}，更新 {self.updated}）"
+
+
+class HouseholdSink(_RegisteredSink):
+    model = Household
+    noun = "户主"
+    insert_columns = (
+        "region_id", "head_name", "resident_id_sealed", "resident_id_hash", "resident_id_masked", "members",
+        "status", "identified_year", "exit_year", "cause", "income_per_head", "version",
+    )
+    update_columns = (
+        "region_id", "head_name", "resident_id_sealed", "resident_id_masked", "members", "status",
+        "identified_year", "exit_year", "cause", "income_per_head",
+    )
+
+    def __init__(self, ctx: ImportContext) -> None:
+        super().__init__(ctx)
+        self.villages = frozenset(
+            scoped(Region, ctx.actor).filter(level=Level.VILLAGE).values_list("code", flat=True)
+        )
+
+    def check(self, row: dict[str, Any], line: int) -> tuple[Any, ...]:
+        region = row["region_code"]
+        if region not in self.villages:
+            raise RowError("区划代码", f"“{region}”不是村级区划代码，或不在您的管辖范围内")
+        for column, reason in household_problems(
+            status=row["status"], identified_year=row["identified_year"], exit_year=row["exit_year"],
+            members=row["members"],
+        ):
+            raise RowError(column, reason)
+        number, sealed, digest = self.checked_id(row, line)
+        income = row["income_per_head"]
+        return (
+            region, row["head_name"], sealed, digest, mask_resident_id(number), row["members"], row["status"],
+            row["identified_year"], row["exit_year"], row["cause"], str(income) if income is not None else None, 1,
+        )
+
+
+def _name(raw: Any) -> str:
+    value = text(raw)
+    if len(value) > 50:
+        raise ParseError("不能超过50个字")
+    return value
+
+
+def _export_households(ctx: ExportContext) -> Iterator[Sequence[Any]]:
+    from wuzaicun.accounts.roles import Perm
+
+    full = ctx.actor is not None and ctx.actor.can(Perm.REVEAL_ID)
+    queryset = scoped(Household, ctx.actor)
+    if ctx.region_code:
+        queryset = queryset.filter(region__code__startswith=prefix_of(ctx.region_code))
+    for h in queryset.order_by("region_id", "id").iterator(chunk_size=5000):
+        yield (
+            h.region_id, h.head_name, open_resident_id(h.resident_id_sealed) if full else h.resident_id_masked,
+            h.members, h.status, h.identified_year, h.exit_year, h.cause, h.income_per_head,
+        )
+
+
+HOUSEHOLDS = register(
+    Template(
+        kind="households",
+        title="贫困户",
+        object_type="household",
+        columns=(
+            Column("区划代码", "region_code", note="村（社区）的12位统计用区划代码"),
+            Column("户主姓名", "head_name"),
+            Column("身份证号", "resident_id", _resident_id, note="18位，末位可为X", width=22),
+            Column("家庭人口", "members", lambda raw: parse_int(text(raw), low=1, high=30)),
+            Column("贫困状态", "status", choice(PovertyStatus.values), choices=tuple(PovertyStatus.values)),
+            Column("识别年度", "identified_year", lambda raw: parse_year(text(raw))),
+            Column("脱贫年度", "exit_year", lambda raw: parse_year(text(raw)), required=False),
+            Column("致贫原因", "cause", choice(PovertyCause.values), choices=tuple(PovertyCause.values)),
+            Column("人均纯收入", "income_per_head", lambda raw: parse_money(text(raw)), required=False,
+                   note="元"),
+        ),
+        sink=HouseholdSink,
+        export_rows=_export_households,
+    )
+)
+
+
+class PersonSink(_RegisteredSink):
+    model = Person
+    noun = "人员"
+    insert_columns = (
+        "region_id", "name", "resident_id_sealed", "resident_id_hash", "resident_id_masked", "sex", "ethnicity",
+        "political_status", "party_since", "unit_id", "post", "rank", "phone_sealed", "phone_masked", "version",
+    )
+    update_columns = (
+        "region_id", "name", "resident_id_sealed", "resident_id_masked", "sex", "ethnicity", "political_status",
+        "party_since", "unit_id", "post", "rank", "phone_sealed", "phone_masked",
+    )
+
+    def __init__(self, ctx: ImportContext) -> None:
+        super().__init__(ctx)
+        self.regions = frozenset(scoped(Region, ctx.actor).values_list("code", flat=True))
+        self.units: dict[tuple[str, str], int] = {}
+
+    def check(self, row: dict[str, Any], line: int) -> tuple[Any, ...]:
+        region = row.get("region_code") or self.ctx.region_code
+        if not region:
+            raise RowError("区划代码", "未填写区划代码，导入时也未指定所属区划")
+        if region not in self.regions:
+            raise RowError("区划代码", f"“{region}”不存在或不在您的管辖范围内")
+        number, sealed, digest = self.checked_id(row, line)
+        if error := sex_error(row["sex"], number):
+            raise RowError("性别", error)
+        phone = row["phone"] or ""
+        if error := phone_error(phone):
+            raise RowError("联系电话", error)
+        unit_id = self._unit(region, row["unit"]) if row["unit"] else None
+        return (
+            region, row["name"], sealed, digest, mask_resident_id(number), row["sex"] or sex_from_resident_id(number),
+            row["ethnicity"] or "汉族", row["political_status"] or PoliticalStatus.NONE, row["party_since"], unit_id,
+            row["post"] or "", row["rank"] or "", seal_phone(phone) if phone else None,
+            mask_phone(phone) if phone else "", 1,
+        )
+
+    def _unit(self, region: str, name: str) -> int:
+        """The unit of that name in the region, created when missing (a unit is named, not coded, in the sheet)."""
+        key = (region, name)
+        if key not in self.units:
+            unit = Unit.objects_unscoped.filter(region_id=region, name=name).first()
+            if unit is None:
+                unit = Unit.objects_unscoped.create(region_id=region, name=name)
+            self.units[key] = unit.pk
+        return self.units[key]
+
+
+def _export_people(ctx: ExportContext) -> Iterator[Sequence[Any]]:
+    from wuzaicun.accounts.roles import Perm
+
+    full = ctx.actor is not None and ctx.actor.can(Perm.REVEAL_ID)
+    queryset = scoped(Person, ctx.actor).select_related("unit")
+    if ctx.region_code:
+        queryset = queryset.filter(region__code__startswith=prefix_of(ctx.region_code))
+    for p in queryset.order_by("region_id", "id").iterator(chunk_size=5000):
+        yield (
+            p.name, open_resident_id(p.resident_id_sealed) if full else p.resident_id_masked, p.sex, p.ethnicity,
+            p.political_status, p.unit.name if p.unit else "", p.post, p.rank,
+            open_phone(p.phone_sealed) if full else p.phone_masked, p.region_id,
+            p.party_since,
+        )
+
+
+PEOPLE = register(
+    Template(
+        kind="people",
+        title="人员",
+        object_type="person",
+        columns=(
+            Column("姓名", "name", _name),
+            Column("身份证号", "resident_id", _resident_id, width=22),
+            Column("性别", "sex", choice(Sex.values), required=False, choices=tuple(Sex.values),
+                   note="可不填，按身份证号推定"),
+            Column("民族", "ethnicity", required=False),
+            Column("政治面貌", "political_status", choice(PoliticalStatus.values), required=False,
+                   choices=tuple(PoliticalStatus.values)),
+            Column("工作单位", "unit", required=False),
+            Column("职务", "post", required=False),
+            Column("职级", "rank", choice(Rank.values), required=False, choices=tuple(Rank.values)),
+            Column("联系电话", "phone", required=False),
+            Column("区划代码", "region_code", required=False, note="所属区划；不填则用导入时指定的区划"),
+            Column("入党时间", "party_since", lambda raw: parse_date(raw), required=False),
+        ),
+        sink=PersonSink,
+        export_rows=_export_people,
+    )
+)

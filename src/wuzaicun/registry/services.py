@@ -1,0 +1,173 @@
+"""Writes to the registry: people and households (one transaction each, audited, IDs masked)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from wuzaicun.accounts.roles import Perm
+from wuzaicun.accounts.scope import require_code_in_scope
+from wuzaicun.accounts.services import require_perm
+from wuzaicun.audit.models import Action
+from wuzaicun.audit.services import diff, record
+from wuzaicun.core.errors import Conflict, DomainError
+from wuzaicun.core.identifiers import sex_from_resident_id
+from wuzaicun.core.masking import mask_phone, mask_resident_id
+from wuzaicun.regions.codes import level_of
+
+from .fields import seal_phone, seal_resident_id
+from .models import Household, Person, PovertyCause
+from .rules import household_problems, normalise_resident_id, phone_error, resident_id_error, sex_error
+from .selectors import get_household_for_user, get_person_for_user
+
+HOUSEHOLD_FIELDS = ("region_id", "head_name", "members", "status", "identified_year", "exit_year", "cause",
+                    "income_per_head")
+
+
+def _checked_resident_id(value: str) -> str:
+    resident_id = normalise_resident_id(value)
+    if error := resident_id_error(resident_id):
+        raise DomainError(error, field="身份证号")
+    return resident_id
+
+
+def save_household(
+    *,
+    actor: Any,
+    household_id: int | None = None,
+    expected_version: int | None = None,
+    region_code: str,
+    head_name: str,
+    resident_id: str | None,
+    members: int,
+    status: str,
+    identified_year: int,
+    exit_year: int | None,
+    cause: str,
+    income_per_head: Decimal | None,
+) -> Household:
+    """Create a household, or update one (`resident_id` None keeps the stored number)."""
+    require_perm(actor, Perm.EDIT_REGISTRY)
+    require_code_in_scope(actor, region_code)
+    if level_of(region_code) != 5:
+        raise DomainError("农户须登记在村（社区）一级", field="区划代码")
+    for column, reason in household_problems(
+        status=status, identified_year=identified_year, exit_year=exit_year, members=members
+    ):
+        raise DomainError(reason, field=column)
+    if cause not in PovertyCause.values:
+        raise DomainError(f"致贫原因“{cause}”不是可选值", field="致贫原因")
+    values: dict[str, Any] = {
+        "region_id": region_code, "head_name": head_name.strip(), "members": members, "status": status,
+        "identified_year": identified_year, "exit_year": exit_year, "cause": cause,
+        "income_per_head": income_per_head,
+    }
+    with transaction.atomic(durable=True):
+        if household_id is None:
+            if resident_id is None:
+                raise DomainError("身份证号为必填项", field="身份证号")
+            number = _checked_resident_id(resident_id)
+            sealed, digest = seal_resident_id(number)
+            if Household.objects_unscoped.filter(resident_id_hash=digest).exists():
+                raise DomainError("该身份证号已登记为户主", field="身份证号", code="duplicate")
+            household = Household(**values, resident_id_sealed=sealed, resident_id_hash=digest,
+                                  resident_id_masked=mask_resident_id(number))
+            household.save()
+            record(actor=actor, action=Action.CREATE, object_type="household", object_id=household.pk,
+                   region_code=region_code, summary=f"新增农户 {household.head_name}",
+                   changes=diff({}, {**values, "resident_id": household.resident_id_masked}))
+            return household
+        household = get_household_for_user(actor, household_id)
+        locked = Household.objects_unscoped.select_for_update().get(pk=household.pk)
+        if expected_version is not None and locked.version != expected_version:
+            raise Conflict()
+        old = {k: getattr(locked, k) for k in HOUSEHOLD_FIELDS}
+        for key, value in values.items():
+            setattr(locked, key, value)
+        fields = [*HOUSEHOLD_FIELDS, "version"]
+        if resident_id is not None:
+            number = _checked_resident_id(resident_id)
+            locked.resident_id_sealed, locked.resident_id_hash = seal_resident_id(number)
+            locked.resident_id_masked = mask_resident_id(number)
+            fields += ["resident_id_sealed", "resident_id_hash", "resident_id_masked"]
+        locked.version += 1
+        try:
+            with transaction.atomic():
+                locked.save(update_fields=fields)
+        except IntegrityError:
+            raise DomainError("该身份证号已登记为户主", field="身份证号", code="duplicate") from None
+        record(actor=actor, action=Action.UPDATE, object_type="household", object_id=locked.pk,
+               region_code=region_code, summary=f"修改农户 {locked.head_name}", changes=diff(old, values))
+        return locked
+
+
+def delete_household(*, actor: Any, household_id: int) -> None:
+    require_perm(actor, Perm.EDIT_REGISTRY)
+    with transaction.atomic(durable=True):
+        household = get_household_for_user(actor, household_id)
+        record(actor=actor, action=Action.DELETE, object_type="household", object_id=household.pk,
+               region_code=household.region_id, summary=f"删除农户 {household.head_name}",
+               changes={"resident_id": [household.resident_id_masked, None]})
+        household.delete()
+
+
+def reveal_household_id(*, actor: Any, household_id: int, reason: str) -> str:
+    """The full resident ID for a role allowed to see it, audited with the reason given."""
+    require_perm(actor, Perm.REVEAL_ID)
+    if not reason.strip():
+        raise DomainError("请填写查看原因", field="查看原因")
+    household = get_household_for_user(actor, household_id)
+    with transaction.atomic():
+        record(actor=actor, action=Action.VIEW_SENSITIVE, object_type="household", object_id=household.pk,
+               region_code=household.region_id, summary=f"查看完整身份证号：{reason.strip()[:100]}")
+    return household.reveal_resident_id()
+
+
+def reveal_person_id(*, actor: Any, person_id: int, reason: str) -> str:
+    require_perm(actor, Perm.REVEAL_ID)
+    if not reason.strip():
+        raise DomainError("请填写查看原因", field="查看原因")
+    person = get_person_for_user(actor, person_id)
+    with transaction.atomic():
+        record(actor=actor, action=Action.VIEW_SENSITIVE, object_type="person", object_id=person.pk,
+               region_code=person.region_id, summary=f"查看完整身份证号：{reason.strip()[:100]}")
+    return person.reveal_resident_id()
+
+
+def create_person(
+    *,
+    actor: Any,
+    region_code: str,
+    name: str,
+    resident_id: str,
+    sex: str = "",
+    ethnicity: str = "汉族",
+    political_status: str = "群众",
+    post: str = "",
+    rank: str = "",
+    phone: str = "",
+) -> Person:
+    require_perm(actor, Perm.EDIT_REGISTRY)
+    require_code_in_scope(actor, region_code)
+    number = _checked_resident_id(resident_id)
+    if error := sex_error(sex, number):
+        raise DomainError(error, field="性别")
+    if error := phone_error(phone):
+        raise DomainError(error, field="联系电话")
+    sealed, digest = seal_resident_id(number)
+    with transaction.atomic(durable=True):
+        if Person.objects_unscoped.filter(resident_id_hash=digest).exists():
+            raise DomainError("该身份证号的人员已登记", field="身份证号", code="duplicate")
+        person = Person.objects_unscoped.create(
+            region_id=region_code, name=name.strip(), resident_id_sealed=sealed, resident_id_hash=digest,
+            resident_id_masked=mask_resident_id(number), sex=sex or sex_from_resident_id(number),
+            ethnicity=ethnicity, political_status=political_status, post=post, rank=rank,
+            phone_sealed=seal_phone(phone) or None, phone_masked=mask_phone(phone) if phone else "",
+        )
+        record(actor=actor, action=Action.CREATE, object_type="person", object_id=person.pk,
+               region_code=region_code, summary=f"新增人员 {person.name}",
+               changes={"name": [None, person.name], "resident_id": [None, person.resident_id_masked]})
+    return person
+

@@ -1,0 +1,1 @@
+"""Tabular: the one spreadsheet import/export engine every app declares its templates for."""

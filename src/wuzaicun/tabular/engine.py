@@ -1,0 +1,204 @@
+"""The import/export engine: find the header, map columns, parse, check, write — all or nothing.
+
+Rows stream from the reader through the template's sink in batches; the first problem stops
+writing but not checking, so the user sees every problem of the file in one pass, and the
+transaction is rolled back. A dry run checks everything and always rolls back.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from wuzaicun.audit.models import Action
+from wuzaicun.audit.services import record
+from wuzaicun.core.errors import DomainError
+from wuzaicun.core.text import ParseError, normalise
+
+from .readers import Row, iter_rows
+from .spec import ExportContext, ImportContext, RowError, RowIssue, Template
+from .writers import write_xlsx
+
+BATCH_SIZE = 2_000
+HEADER_SEARCH_ROWS = 10
+MAX_KEPT_ISSUES = 10_000
+
+
+@dataclass
+class ImportReport:
+    kind: str
+    total_rows: int = 0
+    imported: int = 0
+    header_line: int = 0
+    issue_count: int = 0
+    issues: list[RowIssue] = field(default_factory=list)
+    dry_run: bool = False
+    summary: str = ""
+    seconds: float = 0.0
+    columns: dict[str, int] = field(default_factory=dict)  # header → sheet column index
+
+    @property
+    def ok(self) -> bool:
+        return self.issue_count == 0
+
+    @property
+    def failed_lines(self) -> int:
+        return len({i.line for i in self.issues})
+
+    def add(self, issue: RowIssue) -> None:
+        self.issue_count += 1
+        if len(self.issues) < MAX_KEPT_ISSUES:
+            self.issues.append(issue)
+
+
+class HeaderNotFound(DomainError):
+    code = "header_not_found"
+
+
+def header_key(value: Any) -> str:
+    """A header cell as compared: no spaces, no required-marker star, no trailing note in brackets."""
+    text = normalise(str(value or "")).replace(" ", "").lstrip("*＊")
+    for bracket in ("(", "（"):
+        if bracket in text and text.index(bracket) > 0:
+            text = text[: text.index(bracket)]
+    return text
+
+
+def locate_header(template: Template, rows: Iterator[tuple[int, Row]]) -> tuple[int, dict[str, int]]:
+    """The header line and {column key: index}, found among the first rows (title rows may precede it)."""
+    wanted = {c.header: c for c in template.columns}
+    best: tuple[int, set[str]] = (0, set())
+    for _ in range(HEADER_SEARCH_ROWS):
+        try:
+            line, values = next(rows)
+        except StopIteration:
+            break
+        found: dict[str, int] = {}
+        for index, value in enumerate(values):
+            key = header_key(value)
+            if key in wanted and key not in found:
+                found[key] = index
+        if found and all(c.header in found for c in template.columns if c.required):
+            return line, {wanted[h].key: i for h, i in found.items()}
+        if len(found) > len(best[1]):
+            best = (line, set(found))
+    if best[0]:
+        missing = [c.header for c in template.columns if c.required and c.header not in best[1]]
+        raise HeaderNotFound(f"第{best[0]}行的表头缺少必填列：{'、'.join(missing)}")
+    raise HeaderNotFound(
+        f"前{HEADER_SEARCH_ROWS}行中没有找到表头；“{template.title}”模板的表头为：{'、'.join(template.headers)}"
+    )
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def run_import(template: Template, path: Path, ctx: ImportContext, *, source_name: str = "") -> ImportReport:
+    """Import a file all-or-nothing. Returns the report; nothing is written when it lists any issue."""
+    started = time.perf_counter()
+    report = ImportReport(kind=template.kind, dry_run=ctx.dry_run)
+    rows = iter_rows(path)
+    report.header_line, mapping = locate_header(template, rows)
+    columns = [(c, mapping[c.key]) for c in template.columns if c.key in mapping]
+    absent = [c for c in template.columns if c.key not in mapping]
+    index_of = {c.header: i for c, i in columns}
+    report.columns = index_of
+    with transaction.atomic():
+        sink = template.sink(ctx)
+        batch: list[tuple[int, Any]] = []
+        for line, values in rows:
+            if all(_blank(v) for v in values):
+                continue
+            report.total_rows += 1
+            cleaned: dict[str, Any] = {c.key: None for c in absent}
+            row_ok = True
+            for column, index in columns:
+                raw = values[index] if index < len(values) else None
+                if _blank(raw):
+                    if column.required:
+                        report.add(RowIssue(line, column.header, "必填项为空"))
+                        row_ok = False
+                    cleaned[column.key] = None
+                    continue
+                try:
+                    cleaned[column.key] = column.parse(raw)
+                except ParseError as exc:
+                    report.add(RowIssue(line, column.header, str(exc)))
+                    row_ok = False
+            if not row_ok:
+                continue
+            try:
+                batch.append((line, sink.check(cleaned, line)))
+            except RowError as exc:
+                report.add(RowIssue(line, exc.column, exc.message))
+                continue
+            if len(batch) >= BATCH_SIZE:
+                _flush(sink, batch, report)
+        _flush(sink, batch, report)
+        report.summary = sink.summary()
+        if report.ok and not ctx.dry_run:
+            report.imported = report.total_rows
+            record(
+                actor=ctx.actor,
+                action=Action.IMPORT,
+                object_type=template.object_type,
+                region_code=ctx.region_code or "",
+                summary=f"导入{template.title} {report.imported} 行（{source_name or path.name}）{report.summary}",
+            )
+        else:
+            transaction.set_rollback(True)
+    report.issues.sort(key=lambda i: (i.line, index_of.get(i.column, -1)))
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _flush(sink: Any, batch: list[tuple[int, Any]], report: ImportReport) -> None:
+    if not batch:
+        return
+    for issue in sink.flush(batch, write=report.ok):
+        report.add(issue)
+    batch.clear()
+
+
+def issue_map(report: ImportReport) -> dict[int, dict[int, str]]:
+    """{sheet line: {column index (-1 for the row): reason}} for the marked error workbook."""
+    out: dict[int, dict[int, str]] = {}
+    for issue in report.issues:
+        index = report.columns.get(issue.column, -1)
+        cell = out.setdefault(issue.line, {})
+        cell[index] = f"{cell[index]}；{issue.message}" if index in cell else f"{issue.column}：{issue.message}"
+    return out
+
+
+def export_to_xlsx(template: Template, ctx: ExportContext, target: Any) -> int:
+    """Write the template's export rows (same columns as the import) and audit the export."""
+    if template.export_rows is None:
+        raise DomainError(f"“{template.title}”不支持导出", code="export_unsupported")
+    with transaction.atomic():
+        count = write_xlsx(target, title=template.title, headers=template.headers, rows=template.export_rows(ctx))
+        record(
+            actor=ctx.actor,
+            action=Action.EXPORT,
+            object_type=template.object_type,
+            region_code=ctx.region_code or "",
+            summary=f"导出{template.title} {count} 行",
+            changes={"year": ctx.year, "region": ctx.region_code},
+        )
+    return count
+
+
+def describe_issue(issue: RowIssue) -> str:
+    return f"第{issue.line}行 [{issue.column}] {issue.message}"
+
+
+def format_issues(report: ImportReport, limit: int | None = None) -> Sequence[str]:
+    lines = [describe_issue(i) for i in report.issues[:limit]]
+    if report.issue_count > len(lines):
+        lines.append(f"……另有 {report.issue_count - len(lines)} 处问题未列出")
+    return lines

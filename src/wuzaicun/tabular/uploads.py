@@ -1,0 +1,63 @@
+"""Checks on an uploaded spreadsheet before it is parsed: size, type, magic bytes, ZIP bombs."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from django.conf import settings
+
+from wuzaicun.core.errors import DomainError
+
+ALLOWED_SUFFIXES = (".xlsx", ".csv")
+_MAX_ZIP_ENTRIES = 2_000
+_MAX_UNCOMPRESSED = 2 * 1024**3
+_MAX_RATIO = 200
+
+
+class UploadRefused(DomainError):
+    code = "upload_refused"
+
+
+def check_upload(path: Path, *, original_name: str) -> None:
+    """Raise UploadRefused with a Chinese reason, or return for a file that may be parsed."""
+    suffix = Path(original_name).suffix.lower()
+    if suffix == ".xlsm":
+        raise UploadRefused("不接受含宏的 .xlsm 文件：请另存为 .xlsx")
+    if suffix == ".xls":
+        raise UploadRefused("不支持旧版 .xls 文件：请在 Excel 中另存为 .xlsx")
+    if suffix not in ALLOWED_SUFFIXES:
+        raise UploadRefused(f"不支持的文件类型“{suffix or '无扩展名'}”：请上传 .xlsx 或 .csv 文件")
+    size = path.stat().st_size
+    if size == 0:
+        raise UploadRefused("文件为空")
+    if size > settings.IMPORT_MAX_UPLOAD_BYTES:
+        limit = settings.IMPORT_MAX_UPLOAD_BYTES // (1024 * 1024)
+        raise UploadRefused(f"文件过大（{size // (1024 * 1024)} MB），上限为 {limit} MB")
+    with path.open("rb") as fh:
+        head = fh.read(8192)
+    if suffix == ".xlsx":
+        if not head.startswith(b"PK\x03\x04"):
+            raise UploadRefused("文件内容不是 .xlsx 格式（扩展名与内容不符）")
+        _check_zip(path)
+    elif b"\x00" in head or head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise UploadRefused("文件内容不是 CSV 文本（扩展名与内容不符）")
+
+
+def _check_zip(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            if len(infos) > _MAX_ZIP_ENTRIES:
+                raise UploadRefused("文件结构异常（压缩条目过多），已拒绝")
+            total = 0
+            for info in infos:
+                total += info.file_size
+                if info.compress_size and info.file_size / info.compress_size > _MAX_RATIO:
+                    raise UploadRefused("文件结构异常（压缩比异常），已拒绝")
+                if info.filename.lower().endswith("vbaproject.bin"):
+                    raise UploadRefused("文件含有宏，已拒绝：请另存为不含宏的 .xlsx")
+            if total > _MAX_UNCOMPRESSED:
+                raise UploadRefused("文件解压后过大，已拒绝")
+    except zipfile.BadZipFile:
+        raise UploadRefused("不是有效的 .xlsx 文件") from None

@@ -1,0 +1,19 @@
+"""The site's URLs: pages per app, and the JSON API under /api/."""
+
+from django.urls import include, path
+
+from .api import api
+
+urlpatterns = [
+    path("", include("wuzaicun.portal.urls")),
+    path("accounts/", include("wuzaicun.accounts.urls")),
+    path("regions/", include("wuzaicun.regions.urls")),
+    path("registry/", include("wuzaicun.registry.urls")),
+    path("imports/", include("wuzaicun.tabular.urls")),
+    path("audit/", include("wuzaicun.audit.urls")),
+    path("api/", api.urls),
+]
+
+handler404 = "wuzaicun.core.views.page_not_found"
+handler403 = "wuzaicun.core.views.permission_denied"
+handler500 = "wuzaicun.core.views.server_error"
