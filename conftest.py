@@ -1,0 +1,40 @@
+"""Shared pytest fixtures: the two-county world, logged-in clients, the field-key ring for tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from wuzaicun.testing.world import World, build_world
+
+
+@pytest.fixture(autouse=True)
+def _test_keys(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests use their own key ring and upload folder, never the developer's."""
+    from wuzaicun.core import crypto
+
+    base: Path = tmp_path_factory.getbasetemp()
+    settings.FIELD_KEYS_FILE = base / "field_keys.json"
+    settings.UPLOAD_DIR = base / "uploads"
+    crypto.keys.cache_clear()
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    return build_world()
+
+
+@pytest.fixture
+def client_for(world: World) -> Callable[[str], Client]:
+    """A logged-in test client for one of the world's users (by username)."""
+
+    def make(username: str) -> Client:
+        client = Client()
+        client.force_login(world.users[username])
+        return client
+
+    return make

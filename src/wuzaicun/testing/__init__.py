@@ -1,0 +1,1 @@
+"""Test support shared by every app's tests: factories and a small two-county world."""
