@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from wuzaicun.accounts.scope import code_in_scope, scoped
-from wuzaicun.core.text import ParseError, parse_yes_no, parse_year
+from wuzaicun.core.text import ParseError, parse_year, parse_yes_no
 from wuzaicun.tabular.bulk import insert_rows, update_rows
 from wuzaicun.tabular.registry import register
 from wuzaicun.tabular.spec import Column, ExportContext, ImportContext, RowError, RowIssue, Template, text

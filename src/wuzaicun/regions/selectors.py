@@ -30,7 +30,7 @@ def breadcrumb(user: Any, region: Region) -> list[Region]:
     """The region's ancestors the user may open (from the top of their scope), then the region."""
     prefix = prefix_for(user) or "\x00"
     codes = [c for c in ancestor_codes(region.code) if c.startswith(prefix)]
-    found = {r.code: r for r in Region.objects_unscoped.filter(code__in=codes)}
+    found = {r.code: r for r in scoped(Region, user).filter(code__in=codes)}
     return [found[c] for c in codes if c in found] + [region]
 
 

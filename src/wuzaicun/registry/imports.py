@@ -18,7 +18,16 @@ from wuzaicun.regions.codes import prefix_of
 from wuzaicun.regions.models import Level, Region
 from wuzaicun.tabular.bulk import insert_rows, update_rows
 from wuzaicun.tabular.registry import register
-from wuzaicun.tabular.spec import Column, ExportContext, ImportContext, RowError, RowIssue, Template, choice, text
+from wuzaicun.tabular.spec import (
+    Column,
+    ExportContext,
+    ImportContext,
+    RowError,
+    RowIssue,
+    Template,
+    choice,
+    text,
+)
 
 from .fields import open_phone, open_resident_id, seal_phone, seal_resident_id
 from .models import Household, Person, PoliticalStatus, PovertyCause, PovertyStatus, Rank, Sex, Unit

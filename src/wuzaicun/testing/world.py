@@ -8,6 +8,7 @@ county A, plus a county admin in county B, a city admin and a system admin.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
 from wuzaicun.accounts.models import User
 from wuzaicun.regions.codes import level_of, parent_code
 from wuzaicun.regions.models import Region, VillageYear

@@ -1,0 +1,82 @@
+"""Login, lockout after 5 failures, idle and absolute session limits, audit of each attempt."""
+
+import time
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from wuzaicun.audit.models import AuditEntry
+from wuzaicun.testing.world import PASSWORD
+
+
+def _login(client, username, password):
+    return client.post("/accounts/login/", {"username": username, "password": password})
+
+
+def test_login_succeeds_and_is_audited(world):
+    client = Client()
+    response = _login(client, "county_a", PASSWORD)
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert client.get("/").status_code == 200
+    assert AuditEntry.objects_unscoped.filter(action="login", actor_name="county_a").exists()
+
+
+def test_five_failures_lock_the_account_for_fifteen_minutes(world):
+    client = Client()
+    for _ in range(4):
+        response = _login(client, "county_a", "wrong-password")
+        assert response.status_code == 200
+        assert "用户名或密码错误" in response.text
+    response = _login(client, "county_a", "wrong-password")
+    assert response.status_code == 429
+    # Even the right password is refused while locked.
+    response = _login(client, "county_a", PASSWORD)
+    assert response.status_code == 429
+    assert "锁定15分钟" in response.text
+    assert AuditEntry.objects_unscoped.filter(action="login_failed", actor_name="county_a").count() >= 5
+    # Another account from the same address is not locked.
+    assert _login(Client(), "county_b", PASSWORD).status_code == 302
+
+
+def test_a_success_resets_the_failure_count(world):
+    client = Client()
+    for _ in range(4):
+        _login(client, "county_a", "wrong-password")
+    assert _login(client, "county_a", PASSWORD).status_code == 302
+    other = Client()
+    for _ in range(4):
+        assert _login(other, "county_a", "wrong-password").status_code == 200
+
+
+def test_sessions_expire_after_thirty_idle_minutes():
+    assert settings.SESSION_COOKIE_AGE == 1800
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+
+
+def test_sessions_end_after_twelve_hours_whatever_the_activity(world, monkeypatch):
+    client = Client()
+    _login(client, "county_a", PASSWORD)
+    assert client.get("/").status_code == 200
+    started = time.time()
+    monkeypatch.setattr(time, "time", lambda: started + 12 * 3600 + 5)
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_logout_deletes_the_session_server_side(world):
+    client = Client()
+    _login(client, "county_a", PASSWORD)
+    key = client.session.session_key
+    client.post("/accounts/logout/")
+    from django.contrib.sessions.models import Session
+
+    assert not Session.objects.filter(session_key=key).exists()
+    assert client.get("/").status_code == 302
+
+
+@pytest.mark.parametrize("path", ["/", "/registry/households/", "/audit/"])
+def test_pages_need_a_login(world, path):
+    response = Client().get(path)
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")

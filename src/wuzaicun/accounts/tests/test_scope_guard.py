@@ -1,0 +1,67 @@
+"""The unscoped managers are used only where reads cannot leak: never in views, APIs or selectors.
+
+Every scoped read goes through `wuzaicun.accounts.scope.scoped`; a model's unscoped manager is
+named `objects_unscoped` so that this walk of the code can find each use and fail on a new one.
+"""
+
+import ast
+from pathlib import Path
+
+import wuzaicun
+
+ROOT = Path(wuzaicun.__file__).parent
+READ_LAYERS = {"views.py", "api.py", "selectors.py", "forms.py", "schemas.py", "navigation.py"}
+# Modules allowed to touch the unscoped managers, and why.
+ALLOWED = {
+    "accounts/scope.py": "the scoping function itself",
+    "accounts/services.py": "user creation and token look-up (not region-scoped data)",
+    "audit/services.py": "appends audit rows",
+    "core/commands.py": "resolves --as USER for the command line",
+    "regions/services.py": "writes regions and village years",
+    "regions/imports.py": "the regions and villages import sinks (writes)",
+    "registry/services.py": "writes after a scoped get_for_user; duplicate checks across scopes",
+    "registry/imports.py": "import sinks: duplicate checks across scopes (unique numbers), writes",
+    "regions/synth.py": "synthetic data (writes)",
+    "registry/synth.py": "synthetic data (writes)",
+    "core/synth.py": "synthetic data (writes)",
+    "core/management/commands/synth.py": "synthetic data (writes)",
+    "core/management/commands/demo.py": "demo set-up (writes)",
+}
+
+
+def _uses(path: Path) -> list[int]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and node.attr in ("objects_unscoped", "objects", "_default_manager")
+        and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"))
+    ]
+
+
+def _app_files() -> list[Path]:
+    return [
+        p for p in ROOT.rglob("*.py")
+        if "tests" not in p.parts and "migrations" not in p.parts and "testing" not in p.parts
+    ]
+
+
+def test_read_layers_never_use_an_unscoped_manager():
+    offenders = [f"{p.relative_to(ROOT)}:{line}" for p in _app_files() if p.name in READ_LAYERS for line in _uses(p)]
+    assert offenders == []
+
+
+def test_every_other_use_is_on_the_short_allowlist():
+    offenders = []
+    for path in _app_files():
+        relative = str(path.relative_to(ROOT))
+        if path.name == "models.py" or relative in ALLOWED:
+            continue
+        offenders += [f"{relative}:{line}" for line in _uses(path)]
+    assert offenders == []
+
+
+def test_the_guard_would_catch_a_use(tmp_path):
+    sample = tmp_path / "views.py"
+    sample.write_text("from x import Household\nrows = Household.objects_unscoped.all()\n")
+    assert _uses(sample) == [2]

@@ -1,0 +1,194 @@
+"""The synthetic data set: a registry of steps each app contributes, and the one run that calls them in order.
+
+Each app adds its own steps from its own `synth.py` (imported from its AppConfig.ready()), so a
+mechanism added later brings its synthetic data with it. Steps share one `SynthContext`: the seed,
+year and area, and the maps later steps need (villages by county, people by rank, ...).
+
+Data is generated county by county. A county that already holds the year's village facts is left as
+it is and its households and people are reused, so running synth again adds nothing (and is refused),
+and a province run after a city run fills in only the other cities.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from .errors import DomainError
+
+# The area each scale covers (a region-code prefix): 遵义市, or all of 贵州省.
+SCALES: dict[str, str] = {"city": "5203", "province": "52"}
+SCALE_LABELS: dict[str, str] = {"city": "市级（遵义市）", "province": "省级（贵州省）"}
+EARLIEST_YEAR = 2014  # 建档立卡: poor households were first identified in 2014
+LATEST_YEAR = 2030
+
+
+class SynthRefused(DomainError):
+    """The synthetic data asked for cannot be generated (already there, or the area is unknown)."""
+
+    code = "synth_refused"
+
+
+def _silent(message: str) -> None:
+    return None
+
+
+@dataclass
+class SynthContext:
+    """What one run's steps share. Region codes are 12 digits; person, unit and team ids are primary keys."""
+
+    seed: int
+    year: int
+    scale: str
+    prefix: str  # rows are written for regions under this prefix
+    universe: str  # the scale's whole area: village facts are allocated over it, so --prefix keeps them
+    rng: random.Random
+    log: Callable[[str], None] = _silent
+
+    region_names: dict[str, str] = field(default_factory=dict)
+    cities: list[str] = field(default_factory=list)  # city codes under the prefix
+    counties: list[str] = field(default_factory=list)  # county codes under the prefix
+    fill_counties: set[str] = field(default_factory=set)  # counties this run generates the year for
+    townships_by_county: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    villages_by_township: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    villages_by_county: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    rural_villages: set[str] = field(default_factory=set)  # 村, as opposed to 社区/居委会
+
+    # The year's village facts (村情), for every village under the prefix.
+    poor_villages: set[str] = field(default_factory=set)
+    exit_years: dict[str, int] = field(default_factory=dict)  # poor villages already out (出列) by the year
+    weak_villages: set[str] = field(default_factory=set)
+    minority_villages: set[str] = field(default_factory=set)
+    demonstration: dict[str, str] = field(default_factory=dict)  # village → provincial/city/county
+
+    households_by_village: dict[str, int] = field(default_factory=dict)
+    unexited_households_by_village: dict[str, int] = field(default_factory=dict)  # 未脱贫
+
+    units_by_region: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))  # name → id
+    people_by_rank: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    people_by_region: dict[str, dict[str, list[int]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(list))
+    )  # region → rank → ids
+    # Cadres stationed in a village (第一书记, 驻村干部): village → [(person id, post, sending unit id)].
+    stationed: dict[str, list[tuple[int, str, int | None]]] = field(default_factory=lambda: defaultdict(list))
+    teams_by_region: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+
+    shared: dict[str, Any] = field(default_factory=dict)  # anything else one step leaves for a later one
+    rows: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # table → rows written
+    seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))  # table → seconds inserting
+
+    def rng_for(self, *key: object) -> random.Random:
+        """A generator of its own for one part (e.g. a county's households): the same for the same seed,
+        whatever else the run generates, so a run for one county gives that county what a city run does."""
+        return random.Random("/".join([str(self.seed), *(str(k) for k in key)]))
+
+    def covers(self, code: str) -> bool:
+        return code.startswith(self.prefix)
+
+    def insert(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+        """Set-based insert (COPY on PostgreSQL), counted and timed per table for the run's report."""
+        from wuzaicun.tabular.bulk import insert_rows
+
+        started = time.perf_counter()
+        count = insert_rows(table, columns, rows)
+        self.seconds[table] += time.perf_counter() - started
+        self.rows[table] += count
+        return count
+
+
+StepFunction = Callable[[SynthContext], None]
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    order: int
+    func: StepFunction
+    label: str
+
+
+_STEPS: dict[str, Step] = {}
+
+
+def register_step(name: str, order: int, func: StepFunction, *, label: str = "") -> None:
+    """Add (or replace, by name) a step; steps run by `order`, then name. Leave gaps for later apps."""
+    _STEPS[name] = Step(name=name, order=order, func=func, label=label or name)
+
+
+def registered_steps() -> list[Step]:
+    return sorted(_STEPS.values(), key=lambda step: (step.order, step.name))
+
+
+@dataclass
+class StepReport:
+    step: Step
+    seconds: float
+    rows: dict[str, int]
+
+
+def new_context(
+    *, scale: str, seed: int, year: int, prefix: str | None = None, log: Callable[[str], None] = _silent
+) -> SynthContext:
+    """Check the arguments and build the context a run starts from."""
+    if scale not in SCALES:
+        raise SynthRefused(f"规模“{scale}”无效，可选：{'、'.join(SCALES)}")
+    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
+        raise SynthRefused(f"年度 {year} 不在 {EARLIEST_YEAR}–{LATEST_YEAR} 之间")
+    universe = SCALES[scale]
+    prefix = (prefix or universe).strip()
+    if not (prefix.isdigit() and len(prefix) in (2, 4, 6) and prefix.startswith(universe)):
+        raise SynthRefused(f"区划前缀“{prefix}”须为 {universe} 之下的市（4位）或县（6位）代码前缀")
+    return SynthContext(
+        seed=seed, year=year, scale=scale, prefix=prefix, universe=universe, rng=random.Random(seed), log=log
+    )
+
+
+def run_steps(ctx: SynthContext) -> list[StepReport]:
+    """Run every registered step in order; the caller holds the transaction."""
+    reports: list[StepReport] = []
+    for step in registered_steps():
+        before = dict(ctx.rows)
+        started = time.perf_counter()
+        ctx.log(f"… {step.label}")
+        step.func(ctx)
+        seconds = time.perf_counter() - started
+        written = {t: n - before.get(t, 0) for t, n in ctx.rows.items() if n != before.get(t, 0)}
+        reports.append(StepReport(step=step, seconds=seconds, rows=written))
+        detail = "，".join(f"{t} {n:,} 行" for t, n in written.items()) or "无新增"
+        ctx.log(f"  {step.label}：{detail}（{seconds:.1f} 秒）")
+    return reports
+
+
+def generate(
+    *,
+    actor: Any,
+    scale: str,
+    seed: int,
+    year: int,
+    prefix: str | None = None,
+    log: Callable[[str], None] = _silent,
+) -> tuple[SynthContext, list[StepReport]]:
+    """Generate the synthetic data set in one transaction, with one audit row for the run."""
+    from wuzaicun.audit.models import Action
+    from wuzaicun.audit.services import record
+
+    ctx = new_context(scale=scale, seed=seed, year=year, prefix=prefix, log=log)
+    with transaction.atomic(durable=True):
+        reports = run_steps(ctx)
+        total = "，".join(f"{t} {n}" for t, n in ctx.rows.items())
+        record(
+            actor=actor,
+            action=Action.IMPORT,
+            object_type="synth",
+            object_id=f"{scale}:{ctx.prefix}:{year}:{seed}",
+            region_code=ctx.prefix.ljust(12, "0"),
+            summary=f"生成合成数据（{SCALE_LABELS[scale]}，区划前缀 {ctx.prefix}，{year}年，种子 {seed}）：{total}",
+            changes={table: [None, count] for table, count in ctx.rows.items()},
+        )
+    return ctx, reports

@@ -1,0 +1,72 @@
+"""Browser tests: Debian's Chromium driven by Playwright against pytest-django's live server.
+
+Never `playwright install`: the browser is the system's (/usr/bin/chromium, or CHROMIUM_PATH).
+Without it every test here is skipped with the reason, unless WUZAICUN_REQUIRE_BROWSER=1 (CI),
+where a missing browser is an error rather than a silent skip.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from wuzaicun.testing.world import PASSWORD, World, build_world
+
+# Playwright's sync API runs an event loop in this thread; the test body still talks to the ORM.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run",
+]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # pytest-playwright 0.10's session-scoped `base_url` fixture trips a pytest 9 deprecation warning.
+    config.addinivalue_line("filterwarnings", "ignore:Session-scoped fixtures defined as instance methods")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if Path(CHROMIUM).is_file():
+        return
+    reason = f"浏览器测试已跳过：未找到 Chromium（{CHROMIUM}）；请 apt-get install chromium 或设置 CHROMIUM_PATH"
+    if os.environ.get("WUZAICUN_REQUIRE_BROWSER") == "1":
+        raise pytest.UsageError(reason.replace("已跳过", "必须运行"))
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args() -> dict[str, Any]:
+    return {"executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    return {**browser_context_args, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
+
+
+@pytest.fixture
+def live_world(live_server: Any, transactional_db: None) -> World:
+    """The two-county world, committed so that the live server's thread sees it."""
+    return build_world()
+
+
+@pytest.fixture
+def log_in(page: Any, live_server: Any) -> Any:
+    """Log in through the login page (so django-axes sees a real attempt) and return the page."""
+
+    def go(username: str) -> Any:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("用户名").fill(username)
+        page.get_by_label("密码").fill(PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_load_state()
+        return page
+
+    return go
