@@ -8,10 +8,13 @@ where a missing browser is an error rather than a silent skip.
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Page, expect
 
 from wuzaicun.testing.world import PASSWORD, World, build_world
 
@@ -20,8 +23,12 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 
 
@@ -33,12 +40,13 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if Path(CHROMIUM).is_file():
         return
-    reason = f"浏览器测试已跳过：未找到 Chromium（{CHROMIUM}）；请 apt-get install chromium 或设置 CHROMIUM_PATH"
+    missing = f"未找到 Chromium（{CHROMIUM}）：apt-get install chromium，或用 CHROMIUM_PATH 指定"
     if os.environ.get("WUZAICUN_REQUIRE_BROWSER") == "1":
-        raise pytest.UsageError(reason.replace("已跳过", "必须运行"))
+        raise pytest.UsageError(f"浏览器测试必须运行，但{missing}")
+    skip = pytest.mark.skip(reason=f"浏览器测试已跳过：{missing}")
     for item in items:
         if item.get_closest_marker("browser"):
-            item.add_marker(pytest.mark.skip(reason=reason))
+            item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")
@@ -58,15 +66,15 @@ def live_world(live_server: Any, transactional_db: None) -> World:
 
 
 @pytest.fixture
-def log_in(page: Any, live_server: Any) -> Any:
-    """Log in through the login page (so django-axes sees a real attempt) and return the page."""
+def log_in(page: Page, live_server: Any) -> Callable[[str], Page]:
+    """Log in through the login page (a real attempt, as django-axes sees it); returns the page."""
 
-    def go(username: str) -> Any:
+    def go(username: str) -> Page:
         page.goto(f"{live_server.url}/accounts/login/")
         page.get_by_label("用户名").fill(username)
         page.get_by_label("密码").fill(PASSWORD)
         page.get_by_role("button", name="登录").click()
-        page.wait_for_load_state()
+        expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
         return page
 
     return go

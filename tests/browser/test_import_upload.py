@@ -20,14 +20,12 @@ def test_bad_row_is_reported_and_no_row_is_imported(live_world, live_server, log
     before = Household.objects_unscoped.count()
     good, bad = next_resident_id("520302"), _wrong_check_digit(next_resident_id("520302"))
     csv = tmp_path / "贫困户.csv"
-    csv.write_text(
-        "\n".join([
-            HEADER,
-            f"520302001001,张好,{good},4,未脱贫,2014,,因病,2300",  # 第2行: valid
-            f"520302001001,李错,{bad},3,未脱贫,2014,,因学,1800",  # 第3行: wrong check digit
-        ]) + "\n",
-        encoding="utf-8",
-    )
+    lines = [
+        HEADER,
+        f"520302001001,张好,{good},4,未脱贫,2014,,因病,2300",  # 第2行: valid
+        f"520302001001,李错,{bad},3,未脱贫,2014,,因学,1800",  # 第3行: wrong check digit
+    ]
+    csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
     page = log_in("county_a")
 
     page.goto(f"{live_server.url}/imports/households/upload/")

@@ -18,6 +18,7 @@ from wuzaicun.core.paging import paginate
 
 from .decorators import requires
 from .forms import LoginForm, PasswordChangeForm, UserCreateForm
+from .http import AuthedRequest
 from .roles import GRANTABLE, Perm, Role
 from .selectors import users_for
 from .services import change_password, create_user
@@ -46,21 +47,21 @@ class LogoutView(auth_views.LogoutView):
 
 
 @require_http_methods(["GET"])
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthedRequest) -> HttpResponse:
     return render(request, "accounts/profile.html")
 
 
 @require_http_methods(["GET", "POST"])
-def password(request: HttpRequest) -> HttpResponse:
+def password(request: AuthedRequest) -> HttpResponse:
     form = PasswordChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            change_password(actor=request.user, old_password=form.cleaned_data["old_password"],  # type: ignore[arg-type]
+            change_password(actor=request.user, old_password=form.cleaned_data["old_password"],
                             new_password=form.cleaned_data["new_password"])
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            update_session_auth_hash(request, request.user)  # type: ignore[arg-type]
+            update_session_auth_hash(request, request.user)
             messages.success(request, "密码修改成功")
             return redirect("portal:home")
     return render(request, "accounts/password.html", {"form": form})
@@ -68,9 +69,10 @@ def password(request: HttpRequest) -> HttpResponse:
 
 @requires(Perm.MANAGE_USERS)
 @require_http_methods(["GET", "POST"])
-def users(request: HttpRequest) -> HttpResponse:
-    form = UserCreateForm(request.POST or None, initial={"scope": request.user.scope_id})  # type: ignore[union-attr]
-    form.fields["role"].choices = [(r.value, r.label) for r in Role if r.value in GRANTABLE[request.user.role]]  # type: ignore[union-attr]
+def users(request: AuthedRequest) -> HttpResponse:
+    form = UserCreateForm(request.POST or None, initial={"scope": request.user.scope_id})
+    grantable = GRANTABLE[request.user.role]
+    form.fields["role"].choices = [(r.value, r.label) for r in Role if r.value in grantable]  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         try:
             created = create_user(actor=request.user, **form.cleaned_data)

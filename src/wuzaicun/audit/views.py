@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from wuzaicun.accounts.decorators import requires
+from wuzaicun.accounts.http import AuthedRequest
 from wuzaicun.accounts.roles import Perm
 from wuzaicun.core.paging import paginate
 
@@ -27,7 +28,7 @@ def _date(value: str) -> dt.date | None:
 @requires(Perm.VIEW_AUDIT)
 @vary_on_headers("HX-Request")
 @require_GET
-def entries(request: HttpRequest) -> HttpResponse:
+def entries(request: AuthedRequest) -> HttpResponse:
     filters = {k: request.GET.get(k, "").strip() for k in ("action", "actor", "object_type", "since", "until", "result")}
     queryset = entries_for(
         request.user, action=filters["action"], actor=filters["actor"], object_type=filters["object_type"],

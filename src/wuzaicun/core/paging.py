@@ -24,7 +24,7 @@ def paginate(request: HttpRequest, queryset: QuerySet[Any], *, count: int | None
     size = page_size_from(request.GET.get("page_size"))
     paginator = Paginator(queryset, size)
     if count is not None:
-        paginator.count = count  # type: ignore[misc]
+        paginator.count = count
     page = paginator.get_page(request.GET.get("page"))
     keep = request.GET.copy()
     keep.pop("page", None)

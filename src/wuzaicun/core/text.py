@@ -8,7 +8,6 @@ from decimal import Decimal, InvalidOperation
 
 # Full-width ASCII (！ to ～) maps to half-width; the ideographic space to a plain space.
 _FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20, 0xA0: 0x20}
-_SPACES = re.compile(r"\s+")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
@@ -20,10 +19,15 @@ _DATE_PATTERNS = (
 
 
 def normalise(value: str) -> str:
-    """Trim, fold full-width digits, letters and spaces, and collapse runs of white space."""
-    if value.isascii():
-        return _SPACES.sub(" ", value).strip()
-    return _SPACES.sub(" ", value.translate(_FULL_WIDTH)).strip()
+    """Trim, fold full-width digits, letters and spaces, and collapse runs of white space.
+
+    Called for every cell of an import, so the common cases (a code, a number, a name) return early.
+    """
+    if not value.isascii():
+        value = value.translate(_FULL_WIDTH)
+    if value.isalnum():
+        return value
+    return " ".join(value.split())  # str.split() splits on the same Unicode white space as regex \s
 
 
 class ParseError(ValueError):
@@ -46,7 +50,7 @@ def parse_date(value: str | dt.date | float | int) -> dt.date:
                 return dt.date(int(m[1]), int(m[2]), int(m[3]))
             except ValueError:
                 raise ParseError(f"“{value}”不是有效日期") from None
-    if re.fullmatch(r"\d{4,5}(\.0+)?", text):
+    if re.fullmatch(r"\d{5}(\.\d+)?", text):  # an Excel serial typed or saved as text (10000 is 1927-05-18)
         return excel_serial_to_date(float(text))
     raise ParseError(f"“{value}”不是日期，应写作 2016-03-01、2016/3/1 或 2016年3月1日")
 

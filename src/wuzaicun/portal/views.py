@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from wuzaicun.accounts.http import AuthedRequest
 from wuzaicun.regions.selectors import latest_year, poor_village_count, region_counts
 from wuzaicun.registry.selectors import household_totals, people_for
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     user = request.user
     year = latest_year(user)
     regions = region_counts(user)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from wuzaicun.accounts.decorators import requires
+from wuzaicun.accounts.http import AuthedRequest
 from wuzaicun.accounts.roles import Perm
 from wuzaicun.core.paging import paginate
 
@@ -18,7 +19,7 @@ from .selectors import latest_year, village_years_for
 @requires(Perm.VIEW_REGISTRY)
 @vary_on_headers("HX-Request")
 @require_GET
-def villages(request: HttpRequest) -> HttpResponse:
+def villages(request: AuthedRequest) -> HttpResponse:
     year_text = request.GET.get("year", "").strip()
     year = int(year_text) if year_text.isdigit() else latest_year(request.user)
     region = request.GET.get("region", "").strip()

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router
+from ninja.responses import Status
 
 from wuzaicun.core.api import Page, paged
 
@@ -36,9 +37,9 @@ def get_household(request: HttpRequest, household_id: int) -> Household:
 
 
 @router.post("/households", response={201: HouseholdOut}, summary="新增农户")
-def create_household(request: HttpRequest, payload: HouseholdIn) -> tuple[int, Household]:
+def create_household(request: HttpRequest, payload: HouseholdIn) -> Status[Household]:
     household = save_household(actor=request.user, **payload.dict())
-    return 201, get_household_for_user(request.user, household.pk)
+    return Status(201, get_household_for_user(request.user, household.pk))
 
 
 @router.patch("/households/{household_id}", response=HouseholdOut, summary="修改农户（须带 version）")
@@ -46,7 +47,7 @@ def update_household(request: HttpRequest, household_id: int, payload: Household
     current = get_household_for_user(request.user, household_id)
     changes = payload.dict(exclude_unset=True)
     version = changes.pop("version")
-    values = {
+    values: dict[str, Any] = {
         "region_code": current.region_id, "head_name": current.head_name, "members": current.members,
         "status": current.status, "identified_year": current.identified_year, "exit_year": current.exit_year,
         "cause": current.cause, "income_per_head": current.income_per_head, "resident_id": None,
@@ -56,9 +57,9 @@ def update_household(request: HttpRequest, household_id: int, payload: Household
 
 
 @router.delete("/households/{household_id}", response={204: None}, summary="删除农户")
-def remove_household(request: HttpRequest, household_id: int) -> tuple[int, None]:
+def remove_household(request: HttpRequest, household_id: int) -> Status[None]:
     delete_household(actor=request.user, household_id=household_id)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/people", response=Page[PersonOut], summary="人员列表")
@@ -75,6 +76,6 @@ def get_person(request: HttpRequest, person_id: int) -> Person:
 
 
 @router.post("/people", response={201: PersonOut}, summary="新增人员")
-def add_person(request: HttpRequest, payload: PersonIn) -> tuple[int, Person]:
+def add_person(request: HttpRequest, payload: PersonIn) -> Status[Person]:
     person = create_person(actor=request.user, **payload.dict())
-    return 201, get_person_for_user(request.user, person.pk)
+    return Status(201, get_person_for_user(request.user, person.pk))

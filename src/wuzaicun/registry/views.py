@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from wuzaicun.accounts.decorators import requires
+from wuzaicun.accounts.http import AuthedRequest
 from wuzaicun.accounts.roles import Perm
 from wuzaicun.core.errors import DomainError
 from wuzaicun.core.paging import paginate
@@ -25,7 +26,7 @@ from .services import create_person, delete_household, reveal_household_id, save
 WATERMARK_CELLS = range(24)
 
 
-def _list_page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+def _list_page(request: AuthedRequest, template: str, context: dict[str, Any]) -> HttpResponse:
     """The whole page, or only its #list partial for an htmx request (Vary: HX-Request is set)."""
     name = f"{template}#list" if getattr(request, "htmx", False) else template
     return render(request, name, context | {"watermark_cells": WATERMARK_CELLS})
@@ -33,9 +34,9 @@ def _list_page(request: HttpRequest, template: str, context: dict[str, Any]) -> 
 
 @requires(Perm.VIEW_REGISTRY)
 @require_GET
-def tree(request: HttpRequest, code: str | None = None) -> HttpResponse:
+def tree(request: AuthedRequest, code: str | None = None) -> HttpResponse:
     user = request.user
-    region = get_region_for_user(user, code or user.scope_id)  # type: ignore[union-attr]
+    region = get_region_for_user(user, code or user.scope_id or "")
     year = latest_year(user)
     context: dict[str, Any] = {"region": region, "trail": breadcrumb(user, region), "year": year}
     if region.level == Level.VILLAGE:
@@ -50,7 +51,7 @@ def tree(request: HttpRequest, code: str | None = None) -> HttpResponse:
 @requires(Perm.VIEW_REGISTRY)
 @vary_on_headers("HX-Request")
 @require_GET
-def households(request: HttpRequest) -> HttpResponse:
+def households(request: AuthedRequest) -> HttpResponse:
     filters = {k: request.GET.get(k, "").strip() for k in ("q", "status", "region", "cause")}
     queryset = households_for(request.user, **filters).order_by("region_id", "id")
     context = paginate(request, queryset) | {
@@ -61,7 +62,7 @@ def households(request: HttpRequest) -> HttpResponse:
 
 @requires(Perm.VIEW_REGISTRY)
 @require_GET
-def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def household_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     household = get_household_for_user(request.user, pk)
     return render(request, "registry/household_detail.html", {
         "household": household, "trail": breadcrumb(request.user, household.region),
@@ -71,7 +72,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires(Perm.REVEAL_ID)
 @require_POST
-def household_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+def household_reveal(request: AuthedRequest, pk: int) -> HttpResponse:
     form = RevealForm(request.POST)
     if not form.is_valid():
         raise DomainError("请填写查看原因", field="查看原因")
@@ -81,7 +82,7 @@ def household_reveal(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires(Perm.EDIT_REGISTRY)
 @require_http_methods(["GET", "POST"])
-def household_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def household_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
     household = get_household_for_user(request.user, pk) if pk else None
     initial = {}
     if household is not None:
@@ -110,7 +111,7 @@ def household_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @requires(Perm.EDIT_REGISTRY)
 @require_POST
-def household_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def household_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     household = get_household_for_user(request.user, pk)
     delete_household(actor=request.user, household_id=pk)
     messages.success(request, f"已删除农户“{household.head_name}”")
@@ -120,7 +121,7 @@ def household_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @requires(Perm.VIEW_REGISTRY)
 @vary_on_headers("HX-Request")
 @require_GET
-def people(request: HttpRequest) -> HttpResponse:
+def people(request: AuthedRequest) -> HttpResponse:
     filters = {k: request.GET.get(k, "").strip() for k in ("q", "rank", "region", "party")}
     queryset = people_for(request.user, **filters).order_by("region_id", "id")
     context = paginate(request, queryset) | {"filters": filters, "ranks": Rank.choices}
@@ -129,8 +130,8 @@ def people(request: HttpRequest) -> HttpResponse:
 
 @requires(Perm.EDIT_REGISTRY)
 @require_http_methods(["GET", "POST"])
-def person_create(request: HttpRequest) -> HttpResponse:
-    form = PersonForm(request.POST or None, initial={"region_code": request.user.scope_id})  # type: ignore[union-attr]
+def person_create(request: AuthedRequest) -> HttpResponse:
+    form = PersonForm(request.POST or None, initial={"region_code": request.user.scope_id})
     if request.method == "POST" and form.is_valid():
         try:
             person = create_person(actor=request.user, **form.cleaned_data)

@@ -1,7 +1,8 @@
 """Streaming readers for .csv (UTF-8 with or without BOM, GB18030) and .xlsx; rows are never all held.
 
-The .xlsx reader walks the first worksheet's XML with lxml's iterparse and clears each row once read,
-so memory stays flat however long the sheet (openpyxl's read-only mode does the same, ~5x slower).
+The .xlsx reader streams the first worksheet's XML through expat and keeps only the current row, so
+memory stays flat however long the sheet (the shared-string table is held: Excel puts every text there).
+openpyxl's read-only mode does the same about 5x slower; lxml's iterparse about 2x slower.
 """
 
 from __future__ import annotations
@@ -12,22 +13,24 @@ import datetime as dt
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
+from xml.parsers import expat
 
 from lxml import etree
 
 from wuzaicun.core.errors import DomainError
-from wuzaicun.core.text import excel_serial_to_date
+from wuzaicun.core.text import ParseError, excel_serial_to_date
 
 Row = list[Any]
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-_M = "{%s}" % _MAIN
-_DATE_BUILTIN = frozenset({14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 30, 36, 45, 46, 47, 50, 57})
+_M = f"{{{_MAIN}}}"
+# Built-in number formats that show a date or time (14–22, 45–47, and the CJK ones 27–36 and 50–58).
+_DATE_BUILTIN = frozenset([*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)])
 _DATE_CODE = re.compile(r"(?<!\\)[ymdhs]|年|月|日", re.IGNORECASE)
 _COLUMN_RE = re.compile(r"[A-Z]+")
 
@@ -53,8 +56,7 @@ def iter_csv(path: Path) -> Iterator[tuple[int, Row]]:
     encoding = sniff_encoding(path)
     with path.open(encoding=encoding, newline="", errors="strict") as fh:
         try:
-            for line, row in enumerate(csv.reader(fh), start=1):
-                yield line, row  # type: ignore[misc]
+            yield from enumerate(csv.reader(fh), start=1)
         except UnicodeDecodeError:
             raise ReadError("文件编码无法识别：请另存为 UTF-8 或 GB18030 编码的 CSV") from None
         except csv.Error as exc:
@@ -87,15 +89,72 @@ def _parser() -> etree.XMLParser:
     return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 
 
+class _Refused(Exception):
+    """A DOCTYPE or entity declaration: never in a real workbook, refused before anything expands."""
+
+
+def _expat(
+    start: Callable[[str, dict[str, str]], None], end: Callable[[str], None], data: Callable[[str], None]
+) -> Any:
+    """A namespace-aware expat parser that refuses DTDs and entities (as defusedxml does) and joins text runs."""
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.buffer_text = True
+    parser.buffer_size = 1 << 16
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = data
+
+    def refuse(*_: Any) -> None:
+        raise _Refused
+
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    parser.ExternalEntityRefHandler = refuse
+    return parser
+
+
+def _parse_chunks(parser: Any, fh: IO[bytes]) -> Iterator[None]:
+    """Feed the parser 256 KB at a time, yielding after each chunk so the caller can drain what it built."""
+    try:
+        while chunk := fh.read(1 << 18):
+            parser.Parse(chunk, False)
+            yield
+        parser.Parse(b"", True)
+        yield
+    except (expat.ExpatError, _Refused):
+        raise ReadError("工作表内容损坏，无法读取") from None
+
+
 def _shared_strings(zf: zipfile.ZipFile) -> list[str]:
     if "xl/sharedStrings.xml" not in zf.namelist():
         return []
     out: list[str] = []
+    parts: list[str] = []
+    state = {"text": False, "phonetic": 0}
+    si, t, rph = f"{_MAIN} si", f"{_MAIN} t", f"{_MAIN} rPh"
+
+    def start(name: str, _: dict[str, str]) -> None:
+        if name == t:
+            state["text"] = not state["phonetic"]
+        elif name == rph:  # phonetic hints (rPh) are not part of the value
+            state["phonetic"] += 1
+
+    def end(name: str) -> None:
+        if name == t:
+            state["text"] = False
+        elif name == rph:
+            state["phonetic"] -= 1
+        elif name == si:  # rich text splits a string into runs
+            out.append("".join(parts))
+            parts.clear()
+
+    def data(text: str) -> None:
+        if state["text"]:
+            parts.append(text)
+
     with zf.open("xl/sharedStrings.xml") as fh:
-        for _, si in etree.iterparse(fh, events=("end",), tag=f"{_M}si", resolve_entities=False, no_network=True, huge_tree=True):
-            # Rich text splits a string into runs; phonetic hints (rPh) are not part of the value.
-            out.append("".join(t.text or "" for t in si.iter(f"{_M}t") if t.getparent().tag != f"{_M}rPh"))
-            si.clear()
+        for _ in _parse_chunks(_expat(start, end, data), fh):
+            pass
     return out
 
 
@@ -117,9 +176,14 @@ def _date_styles(zf: zipfile.ZipFile) -> frozenset[int]:
 
 
 def _number(text: str, is_date: bool) -> Any:
+    if not is_date and text.isdigit():
+        return int(text)
     value = float(text)
     if is_date:
-        return excel_serial_to_date(value)
+        try:
+            return excel_serial_to_date(value)
+        except ParseError:  # a date format on a number that is no date: leave it to the column's parser
+            return value
     return int(value) if value.is_integer() and "E" not in text.upper() else value
 
 
@@ -139,50 +203,103 @@ def iter_xlsx(path: Path) -> Iterator[tuple[int, Row]]:
             yield from _rows(fh, strings, date_styles)
 
 
+class _SheetState:
+    """What the sheet parser's callbacks share: the row being built and the cell being read."""
+
+    __slots__ = ("done", "expected", "index", "kind", "line", "phonetic", "style", "text", "values", "wanted")
+
+    def __init__(self) -> None:
+        self.done: list[tuple[int, Row]] = []
+        self.values: Row = []
+        self.text: list[str] = []
+        self.line = self.expected = self.index = self.phonetic = 0
+        self.kind: str | None = None
+        self.style: str | None = None
+        self.wanted = False
+
+
 def _rows(fh: IO[bytes], strings: list[str], date_styles: frozenset[int]) -> Iterator[tuple[int, Row]]:
-    row_tag, cell_tag, v_tag, is_tag, t_tag = (f"{_M}{n}" for n in ("row", "c", "v", "is", "t"))
-    expected = 0
+    """The sheet's rows, streamed with expat: ~2x faster than lxml.iterparse, which builds an element per cell.
+
+    The callbacks keep only the current row; finished rows are handed out after each chunk of input.
+    """
+    row_tag, cell_tag, v_tag, t_tag, rph_tag = (f"{_MAIN} {n}" for n in ("row", "c", "v", "t", "rPh"))
+    dates = frozenset(str(i) for i in date_styles)
+    columns: dict[str, int] = {}
+    st = _SheetState()
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        if name == cell_tag:
+            ref = attrs.get("r")
+            if ref:
+                letters = ref.rstrip("0123456789")
+                index = columns.get(letters)
+                if index is None:
+                    index = columns[letters] = _column_index(letters)
+                st.index = index
+            else:
+                st.index = len(st.values)
+            st.kind = attrs.get("t")
+            st.style = attrs.get("s")
+            st.text.clear()
+        elif name == v_tag:
+            st.wanted = True
+        elif name == t_tag:  # the text of an inline string (<is><t> or rich-text runs <is><r><t>)
+            st.wanted = st.kind == "inlineStr" and not st.phonetic
+        elif name == rph_tag:
+            st.phonetic += 1
+        elif name == row_tag:
+            r = attrs.get("r")
+            st.line = int(r) if r else st.expected + 1
+            st.expected = st.line
+            st.values = []
+
+    def end(name: str) -> None:
+        if name == cell_tag:
+            value = _cell_value(st.kind, st.style, "".join(st.text) if st.text else None, strings, dates)
+            values, index = st.values, st.index
+            count = len(values)
+            if index == count:
+                values.append(value)
+            elif index > count:
+                values.extend([None] * (index - count))
+                values.append(value)
+            else:
+                values[index] = value
+        elif name in (v_tag, t_tag):
+            st.wanted = False
+        elif name == rph_tag:
+            st.phonetic -= 1
+        elif name == row_tag:
+            st.done.append((st.line, st.values))
+
+    def data(text: str) -> None:
+        if st.wanted:
+            st.text.append(text)
+
+    for _ in _parse_chunks(_expat(start, end, data), fh):
+        if st.done:
+            yield from st.done
+            st.done.clear()
+
+
+def _cell_value(kind: str | None, style: str | None, raw: str | None, strings: list[str], dates: frozenset[str]) -> Any:
+    if kind == "inlineStr":
+        return raw or ""
+    if raw is None:
+        return None
     try:
-        for _, row in etree.iterparse(
-            fh, events=("end",), tag=row_tag, resolve_entities=False, no_network=True, huge_tree=True
-        ):
-            r = row.get("r")
-            line = int(r) if r else expected + 1
-            expected = line
-            values: Row = []
-            for cell in row.iterchildren(cell_tag):
-                ref = cell.get("r")
-                index = _column_index(ref) if ref else len(values)
-                kind = cell.get("t", "n")
-                if kind == "inlineStr":
-                    node = cell.find(is_tag)
-                    value: Any = "".join(t.text or "" for t in node.iter(t_tag)) if node is not None else ""
-                else:
-                    v = cell.find(v_tag)
-                    raw = v.text if v is not None else None
-                    if raw is None:
-                        value = None
-                    elif kind == "s":
-                        value = strings[int(raw)]
-                    elif kind == "n":
-                        value = _number(raw, int(cell.get("s", "0")) in date_styles)
-                    elif kind == "b":
-                        value = "是" if raw == "1" else "否"
-                    elif kind == "d":
-                        value = dt.date.fromisoformat(raw[:10])
-                    else:  # str (formula result), e (error)
-                        value = raw
-                if index >= len(values):
-                    values.extend([None] * (index - len(values)))
-                    values.append(value)
-                else:
-                    values[index] = value
-            row.clear()
-            while row.getprevious() is not None:
-                del row.getparent()[0]
-            yield line, values
-    except etree.XMLSyntaxError:
-        raise ReadError("工作表内容损坏，无法读取") from None
+        if kind is None or kind == "n":
+            return _number(raw, style in dates)
+        if kind == "s":
+            return strings[int(raw)]
+        if kind == "b":
+            return "是" if raw == "1" else "否"
+        if kind == "d":
+            return dt.date.fromisoformat(raw[:10])
+    except (ValueError, IndexError):
+        raise ReadError(f"工作表中有无法识别的单元格值“{raw[:20]}”") from None
+    return raw  # str (a formula's text result), e (an error such as #N/A)
 
 
 def iter_rows(path: Path) -> Iterator[tuple[int, Row]]:

@@ -4,28 +4,65 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Protocol
 
-from wuzaicun.core.text import ParseError, normalise
+from wuzaicun.core.text import ParseError, normalise, parse_int, parse_money, parse_year
 
 Raw = str | int | float | Any  # a cell as read: text, number, date or datetime
+_FEN = Decimal("0.01")
 
 
 def text(raw: Raw) -> str:
     """A cell as normalised text; whole numbers read from a spreadsheet lose their '.0'."""
+    if raw.__class__ is str:
+        return normalise(raw)
     if isinstance(raw, float) and raw.is_integer():
         return str(int(raw))
     return normalise(str(raw))
 
 
 def choice(options: Sequence[str]) -> Callable[[Raw], str]:
+    allowed = frozenset(options)
+
     def parse(raw: Raw) -> str:
+        if raw in allowed:  # the value as typed, already clean: the common case
+            return str(raw)
         value = text(raw)
-        if value not in options:
+        if value not in allowed:
             raise ParseError(f"“{value}”不是可选值（{'、'.join(options)}）")
         return value
 
     return parse
+
+
+def integer(*, low: int | None = None, high: int | None = None) -> Callable[[Raw], int]:
+    """A whole number within bounds; a number cell or plain digits skip the text clean-up."""
+
+    def parse(raw: Raw) -> int:
+        if raw.__class__ is int or (raw.__class__ is str and raw.isdigit() and raw.isascii()):
+            value = int(raw)
+            if (low is None or value >= low) and (high is None or value <= high):
+                return value
+        return parse_int(text(raw), low=low, high=high)
+
+    return parse
+
+
+def year(raw: Raw) -> int:
+    """A year (1949–2100); 2016, “2016” and “2016年” are all accepted."""
+    if raw.__class__ is int or (raw.__class__ is str and len(raw) == 4 and raw.isdigit() and raw.isascii()):
+        value = int(raw)
+        if 1949 <= value <= 2100:
+            return value
+    return parse_year(text(raw))
+
+
+def money(raw: Raw) -> Decimal:
+    """An amount in yuan, to the fen."""
+    if raw.__class__ is int and raw >= 0:
+        return Decimal(raw).quantize(_FEN)
+    return parse_money(text(raw))
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,12 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from wuzaicun.accounts.decorators import requires
+from wuzaicun.accounts.http import AuthedRequest
 from wuzaicun.accounts.roles import Perm
 from wuzaicun.accounts.services import require_perm
 from wuzaicun.core.errors import DomainError
@@ -36,17 +37,17 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @requires(Perm.IMPORT_DATA)
 @require_GET
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthedRequest) -> HttpResponse:
     return render(request, "tabular/index.html", {"templates": all_templates()})
 
 
-def _remember(request: HttpRequest, token: str, data: dict[str, Any]) -> None:
+def _remember(request: AuthedRequest, token: str, data: dict[str, Any]) -> None:
     uploads = request.session.get(SESSION_KEY, {})
     uploads[token] = data
     request.session[SESSION_KEY] = dict(list(uploads.items())[-5:])
 
 
-def _recall(request: HttpRequest, token: str, kind: str) -> dict[str, Any]:
+def _recall(request: AuthedRequest, token: str, kind: str) -> dict[str, Any]:
     data: dict[str, Any] | None = request.session.get(SESSION_KEY, {}).get(token)
     if data is None or data.get("kind") != kind:
         raise DomainError("上传文件已失效，请重新上传", code="upload_expired")
@@ -55,7 +56,7 @@ def _recall(request: HttpRequest, token: str, kind: str) -> dict[str, Any]:
 
 @requires(Perm.IMPORT_DATA)
 @require_http_methods(["GET", "POST"])
-def upload(request: HttpRequest, kind: str) -> HttpResponse:
+def upload(request: AuthedRequest, kind: str) -> HttpResponse:
     template = get_template(kind)
     require_perm(request.user, Perm(template.import_perm))
     form = UploadForm(request.POST or None, request.FILES or None)
@@ -83,7 +84,7 @@ def upload(request: HttpRequest, kind: str) -> HttpResponse:
 
 @requires(Perm.IMPORT_DATA)
 @require_POST
-def confirm(request: HttpRequest, kind: str, token: str) -> HttpResponse:
+def confirm(request: AuthedRequest, kind: str, token: str) -> HttpResponse:
     data = _recall(request, token, kind)
     path = find_upload(token)
     report = import_file(actor=request.user, kind=kind, path=path, year=data["year"], source_name=data["name"])
@@ -101,7 +102,7 @@ def confirm(request: HttpRequest, kind: str, token: str) -> HttpResponse:
 
 @requires(Perm.IMPORT_DATA)
 @require_GET
-def error_file(request: HttpRequest, kind: str, token: str) -> HttpResponse:
+def error_file(request: AuthedRequest, kind: str, token: str) -> HttpResponseBase:
     data = _recall(request, token, kind)
     path = find_upload(token)
     report = import_file(actor=request.user, kind=kind, path=path, year=data["year"], dry_run=True,
@@ -113,7 +114,7 @@ def error_file(request: HttpRequest, kind: str, token: str) -> HttpResponse:
 
 
 @require_GET
-def template_file(request: HttpRequest, kind: str) -> HttpResponse:
+def template_file(request: AuthedRequest, kind: str) -> HttpResponseBase:
     template = get_template(kind)
     target = temp_xlsx()
     template_workbook(template, target)
@@ -122,7 +123,7 @@ def template_file(request: HttpRequest, kind: str) -> HttpResponse:
 
 @requires(Perm.EXPORT_DATA)
 @require_GET
-def export(request: HttpRequest, kind: str) -> HttpResponse:
+def export(request: AuthedRequest, kind: str) -> HttpResponseBase:
     template = get_template(kind)
     year_text = request.GET.get("year", "").strip()
     region = request.GET.get("region", "").strip() or None
@@ -149,6 +150,6 @@ class _DeletingFile:
 
 
 def _file_response(path: Path, filename: str) -> FileResponse:
-    response = FileResponse(_DeletingFile(path), as_attachment=True, filename=filename, content_type=XLSX)  # type: ignore[arg-type]
+    response = FileResponse(_DeletingFile(path), as_attachment=True, filename=filename, content_type=XLSX)
     response["Content-Length"] = str(path.stat().st_size)
     return response

@@ -67,7 +67,7 @@ def write_csv(target: IO[str], *, headers: Sequence[str], rows: Iterable[Sequenc
     return count
 
 
-def _header_cell(ws: Worksheet, header: str) -> WriteOnlyCell:
+def _header_cell(ws: Worksheet, header: str) -> Any:
     cell = WriteOnlyCell(ws, value=header)
     cell.font = _HEADER_FONT
     cell.fill = _HEADER_FILL
