@@ -29,8 +29,14 @@ def prefix_for(user: Any) -> str | None:
     return prefix
 
 
-def scoped(model: type[M] | models.QuerySet[M], user: Any) -> models.QuerySet[M]:
-    """The model's records that concern a region within the user's scope."""
+def scoped(
+    model: type[M] | models.QuerySet[M], user: Any, *, with_unassigned: bool = False
+) -> models.QuerySet[M]:
+    """The model's records that concern a region within the user's scope.
+
+    `with_unassigned` adds, for a system administrator only, records that concern no region
+    (the audit rows of command-line runs and of failed logins for unknown accounts).
+    """
     queryset = model if isinstance(model, models.QuerySet) else model.objects_unscoped.all()  # type: ignore[attr-defined]
     path = getattr(queryset.model, "scope_path", None)
     if not path:
@@ -40,7 +46,10 @@ def scoped(model: type[M] | models.QuerySet[M], user: Any) -> models.QuerySet[M]
         return queryset.none()
     if prefix == "":
         return queryset
-    return queryset.filter(**{f"{path}__startswith": prefix})
+    condition = models.Q(**{f"{path}__startswith": prefix})
+    if with_unassigned and getattr(user, "role", None) == "system_admin":
+        condition |= models.Q(**{path: ""})
+    return queryset.filter(condition)
 
 
 def get_for_user(model: type[M] | models.QuerySet[M], user: Any, **lookup: Any) -> M:

@@ -13,6 +13,7 @@ from wuzaicun.audit.models import Action, Result
 from wuzaicun.audit.services import record
 
 from .middleware import SESSION_STARTED
+from .models import User
 
 
 @receiver(user_logged_in)
@@ -36,6 +37,8 @@ def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 @receiver(user_login_failed)
 def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
     username = str(credentials.get("username", ""))[:150]
+    account = User.objects_unscoped.filter(username=username).values_list("scope_id", flat=True).first()
     with transaction.atomic():
         record(actor=None, actor_name=username, action=Action.LOGIN_FAILED, object_type="user",
-               summary="登录失败（用户名或密码错误，或账号已锁定）", result=Result.REFUSED)
+               region_code=account or "", summary="登录失败（用户名或密码错误，或账号已锁定）",
+               result=Result.REFUSED)

@@ -16,7 +16,7 @@ def entries_for(
     user: Any, *, action: str = "", actor: str = "", object_type: str = "",
     since: dt.date | None = None, until: dt.date | None = None, result: str = "",
 ) -> QuerySet[AuditEntry]:
-    queryset = scoped(AuditEntry, user)
+    queryset = scoped(AuditEntry, user, with_unassigned=True)
     if action:
         queryset = queryset.filter(action=action)
     if actor:

@@ -76,7 +76,10 @@ def parse_int(value: str, *, low: int | None = None, high: int | None = None) ->
 
 
 def parse_year(value: str) -> int:
-    return parse_int(value.removesuffix("年"), low=1949, high=2100)
+    text = normalise(value).removesuffix("年")
+    if not re.fullmatch(r"\d{4}(\.0+)?", text):
+        raise ParseError(f"“{value}”不是年份，应写作 2016 或 2016年")
+    return parse_int(text, low=1949, high=2100)
 
 
 def parse_money(value: str) -> Decimal:

@@ -6,10 +6,20 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from wuzaicun.accounts.scope import code_in_scope, scoped
-from wuzaicun.core.text import ParseError, parse_year, parse_yes_no
+from wuzaicun.core.text import ParseError, parse_yes_no
 from wuzaicun.tabular.bulk import insert_rows, update_rows
 from wuzaicun.tabular.registry import register
-from wuzaicun.tabular.spec import Column, ExportContext, ImportContext, RowError, RowIssue, Template, text
+from wuzaicun.tabular.spec import (
+    Column,
+    ExportContext,
+    ImportContext,
+    RowError,
+    RowIssue,
+    Template,
+    bounded_text,
+    text,
+)
+from wuzaicun.tabular.spec import year as year_cell
 
 from .codes import is_code, level_of, parent_code, prefix_of
 from .models import Demonstration, Level, Region, VillageYear
@@ -39,6 +49,7 @@ class RegionSink:
         self.ctx = ctx
         self.known = set(Region.objects_unscoped.values_list("code", flat=True))
         self.existing = frozenset(self.known)
+        self.seen: dict[str, int] = {}
         self.inserted = 0
         self.updated = 0
 
@@ -46,8 +57,11 @@ class RegionSink:
         code = row["code"]
         if not code_in_scope(self.ctx.actor, code):
             raise RowError("区划代码", f"“{code}”不在您的管辖范围内")
+        if (first := self.seen.get(code)) is not None:
+            raise RowError("区划代码", f"与第{first}行的区划代码重复")
         if problem := region_code_problem(code, self.known):
             raise RowError("区划代码", problem)
+        self.seen[code] = line
         self.known.add(code)
         return code, row["name"], row["urban_rural_code"] or ""
 
@@ -76,8 +90,7 @@ def _export_regions(ctx: ExportContext) -> Iterator[Sequence[Any]]:
     queryset = scoped(Region, ctx.actor)
     if ctx.region_code:
         queryset = queryset.filter(code__startswith=prefix_of(ctx.region_code))
-    for code, name, urc in queryset.order_by("code").values_list("code", "name", "urban_rural_code").iterator():
-        yield code, name, urc
+    yield from queryset.order_by("code").values_list("code", "name", "urban_rural_code").iterator()
 
 
 REGIONS = register(
@@ -87,7 +100,7 @@ REGIONS = register(
         object_type="region",
         columns=(
             Column("区划代码", "code", _code, width=16),
-            Column("名称", "name", width=24),
+            Column("名称", "name", bounded_text(100), width=24),
             Column("城乡分类代码", "urban_rural_code", _urban_rural, required=False),
         ),
         sink=RegionSink,
@@ -160,10 +173,10 @@ VILLAGES = register(
         title="村情",
         object_type="village_year",
         columns=(
-            Column("年度", "year", lambda raw: parse_year(text(raw))),
+            Column("年度", "year", year_cell),
             Column("区划代码", "code", _code, width=16),
             Column("贫困村", "is_poor", lambda raw: parse_yes_no(text(raw)), choices=("是", "否")),
-            Column("出列年度", "exit_year", lambda raw: parse_year(text(raw)), required=False),
+            Column("出列年度", "exit_year", year_cell, required=False),
             Column("软弱涣散", "is_weak_organisation", lambda raw: parse_yes_no(text(raw)), required=False,
                    choices=("是", "否")),
             Column("少数民族村", "is_ethnic_minority", lambda raw: parse_yes_no(text(raw)), required=False,

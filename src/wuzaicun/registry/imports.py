@@ -13,10 +13,10 @@ from typing import Any
 from wuzaicun.accounts.scope import code_in_scope, scoped
 from wuzaicun.core.identifiers import sex_from_resident_id
 from wuzaicun.core.masking import mask_phone, mask_resident_id
-from wuzaicun.core.text import ParseError, parse_date, parse_int, parse_money, parse_year
+from wuzaicun.core.text import parse_date
 from wuzaicun.regions.codes import prefix_of
 from wuzaicun.regions.models import Level, Region
-from wuzaicun.tabular.bulk import insert_rows, update_rows
+from wuzaicun.tabular.bulk import insert_rows, rows_by_key, update_rows
 from wuzaicun.tabular.registry import register
 from wuzaicun.tabular.spec import (
     Column,
@@ -25,8 +25,12 @@ from wuzaicun.tabular.spec import (
     RowError,
     RowIssue,
     Template,
+    bounded_text,
     choice,
+    integer,
+    money,
     text,
+    year,
 )
 
 from .fields import open_phone, open_resident_id, seal_phone, seal_resident_id
@@ -38,10 +42,12 @@ def _resident_id(raw: Any) -> str:
     return normalise_resident_id(text(raw))
 
 
-def _existing(model: type[Person] | type[Household], digests: Sequence[str]) -> dict[str, tuple[int, str]]:
-    """{blind index: (pk, region code)} of records already holding these numbers (any scope)."""
-    rows = model.objects_unscoped.filter(resident_id_hash__in=digests).values_list("resident_id_hash", "pk", "region_id")
-    return {digest: (pk, region) for digest, pk, region in rows}
+def _existing(model: type[Person] | type[Household], digests: Sequence[str]) -> dict[str, tuple[Any, ...]]:
+    """{blind index: (pk, region code)} of records already holding these numbers (any scope).
+
+    Plain SQL: the ORM's per-parameter work on a 2,000-value IN list was a tenth of a large import.
+    """
+    return rows_by_key(model._meta.db_table, "resident_id_hash", ("id", "region_id"), digests)
 
 
 class _RegisteredSink:
@@ -70,6 +76,7 @@ class _RegisteredSink:
 
     def flush(self, batch: list[tuple[int, Any]], *, write: bool) -> list[RowIssue]:
         digest_at = self.insert_columns.index("resident_id_hash")
+        update_at = [self.insert_columns.index(c) for c in self.update_columns]
         existing = _existing(self.model, [values[digest_at] for _, values in batch])
         issues: list[RowIssue] = []
         inserts: list[Sequence[Any]] = []
@@ -81,11 +88,11 @@ class _RegisteredSink:
             elif not code_in_scope(self.ctx.actor, found[1]):
                 issues.append(RowIssue(line, "身份证号", f"该身份证号已在其他地区登记为{self.noun}，不能在此导入"))
             else:
-                updates.append([values[self.insert_columns.index(c)] for c in self.update_columns] + [found[0]])
+                updates.append([values[i] for i in update_at] + [found[0]])
         if write and not issues:
             table = self.model._meta.db_table
             self.inserted += insert_rows(table, self.insert_columns, inserts)
-            self.updated += update_rows(table, "id", self.update_columns, updates)
+            self.updated += update_rows(table, "id", self.update_columns, updates, bump_version=True)
         return issues
 
     def summary(self) -> str:
@@ -127,13 +134,6 @@ class HouseholdSink(_RegisteredSink):
         )
 
 
-def _name(raw: Any) -> str:
-    value = text(raw)
-    if len(value) > 50:
-        raise ParseError("不能超过50个字")
-    return value
-
-
 def _export_households(ctx: ExportContext) -> Iterator[Sequence[Any]]:
     from wuzaicun.accounts.roles import Perm
 
@@ -155,15 +155,14 @@ HOUSEHOLDS = register(
         object_type="household",
         columns=(
             Column("区划代码", "region_code", note="村（社区）的12位统计用区划代码"),
-            Column("户主姓名", "head_name"),
+            Column("户主姓名", "head_name", bounded_text(50)),
             Column("身份证号", "resident_id", _resident_id, note="18位，末位可为X", width=22),
-            Column("家庭人口", "members", lambda raw: parse_int(text(raw), low=1, high=30)),
+            Column("家庭人口", "members", integer(low=1, high=30)),
             Column("贫困状态", "status", choice(PovertyStatus.values), choices=tuple(PovertyStatus.values)),
-            Column("识别年度", "identified_year", lambda raw: parse_year(text(raw))),
-            Column("脱贫年度", "exit_year", lambda raw: parse_year(text(raw)), required=False),
+            Column("识别年度", "identified_year", year),
+            Column("脱贫年度", "exit_year", year, required=False),
             Column("致贫原因", "cause", choice(PovertyCause.values), choices=tuple(PovertyCause.values)),
-            Column("人均纯收入", "income_per_head", lambda raw: parse_money(text(raw)), required=False,
-                   note="元"),
+            Column("人均纯收入", "income_per_head", money, required=False, note="元"),
         ),
         sink=HouseholdSink,
         export_rows=_export_households,
@@ -241,15 +240,15 @@ PEOPLE = register(
         title="人员",
         object_type="person",
         columns=(
-            Column("姓名", "name", _name),
+            Column("姓名", "name", bounded_text(50)),
             Column("身份证号", "resident_id", _resident_id, width=22),
             Column("性别", "sex", choice(Sex.values), required=False, choices=tuple(Sex.values),
                    note="可不填，按身份证号推定"),
-            Column("民族", "ethnicity", required=False),
+            Column("民族", "ethnicity", bounded_text(20), required=False),
             Column("政治面貌", "political_status", choice(PoliticalStatus.values), required=False,
                    choices=tuple(PoliticalStatus.values)),
-            Column("工作单位", "unit", required=False),
-            Column("职务", "post", required=False),
+            Column("工作单位", "unit", bounded_text(100), required=False),
+            Column("职务", "post", bounded_text(100), required=False),
             Column("职级", "rank", choice(Rank.values), required=False, choices=tuple(Rank.values)),
             Column("联系电话", "phone", required=False),
             Column("区划代码", "region_code", required=False, note="所属区划；不填则用导入时指定的区划"),

@@ -54,10 +54,30 @@ def insert_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]
     return count
 
 
-def update_rows(table: str, key: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
-    """UPDATE table SET columns WHERE key = last value of each row."""
+def rows_by_key(table: str, key: str, columns: Sequence[str], keys: Sequence[Any]) -> dict[Any, tuple[Any, ...]]:
+    """{key: (columns…)} of the rows whose `key` is among `keys`: one query per batch, no model instances."""
+    if not keys:
+        return {}
+    quote = connection.ops.quote_name
+    selected = ", ".join(quote(c) for c in (key, *columns))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"SELECT {selected} FROM {quote(table)} WHERE {quote(key)} = ANY(%s)", [list(keys)])  # noqa: S608
+        else:
+            placeholders = ", ".join(["%s"] * len(keys))
+            cursor.execute(f"SELECT {selected} FROM {quote(table)} WHERE {quote(key)} IN ({placeholders})", keys)  # noqa: S608
+        return {row[0]: tuple(row[1:]) for row in cursor.fetchall()}
+
+
+def update_rows(
+    table: str, key: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], *, bump_version: bool = False
+) -> int:
+    """UPDATE table SET columns WHERE key = last value of each row; `bump_version` also adds 1 to `version`,
+    so an edit form holding the old version is refused (optimistic locking) instead of overwriting."""
     quote = connection.ops.quote_name
     assignments = ", ".join(f"{quote(c)} = %s" for c in columns)
+    if bump_version:
+        assignments += f", {quote('version')} = {quote('version')} + 1"
     batch = list(rows)
     if batch:
         with connection.cursor() as cursor:

@@ -133,7 +133,7 @@ def run_import(template: Template, path: Path, ctx: ImportContext, *, source_nam
                 except ParseError as exc:
                     problems.append(RowIssue(line, header, str(exc)))
             if not filled and all(_blank(v) for v in values):
-                continue  # a blank row (or one with text only in ignored columns is still checked)
+                continue  # a blank row; one with text only in ignored columns is still checked
             report.total_rows += 1
             if problems:
                 for issue in problems:

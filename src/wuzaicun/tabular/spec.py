@@ -22,6 +22,18 @@ def text(raw: Raw) -> str:
     return normalise(str(raw))
 
 
+def bounded_text(max_length: int) -> Callable[[Raw], str]:
+    """Text of at most `max_length` characters (the database column's size)."""
+
+    def parse(raw: Raw) -> str:
+        value = text(raw)
+        if len(value) > max_length:
+            raise ParseError(f"不能超过{max_length}个字（实为{len(value)}个）")
+        return value
+
+    return parse
+
+
 def choice(options: Sequence[str]) -> Callable[[Raw], str]:
     allowed = frozenset(options)
 

@@ -13,6 +13,7 @@ ALLOWED_SUFFIXES = (".xlsx", ".csv")
 _MAX_ZIP_ENTRIES = 2_000
 _MAX_UNCOMPRESSED = 2 * 1024**3
 _MAX_RATIO = 200
+_RATIO_FLOOR = 1024 * 1024  # below this an entry cannot be a bomb, whatever its ratio
 
 
 class UploadRefused(DomainError):
@@ -40,8 +41,19 @@ def check_upload(path: Path, *, original_name: str) -> None:
         if not head.startswith(b"PK\x03\x04"):
             raise UploadRefused("文件内容不是 .xlsx 格式（扩展名与内容不符）")
         _check_zip(path)
-    elif b"\x00" in head or head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0"):
+    elif head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
         raise UploadRefused("文件内容不是 CSV 文本（扩展名与内容不符）")
+    elif _has_nul(path):
+        raise UploadRefused("文件含有空字符（NUL），不是 CSV 文本：请另存为 UTF-8 或 GB18030 编码的 CSV")
+
+
+def _has_nul(path: Path) -> bool:
+    """A NUL byte anywhere marks a binary file (the csv module would stop at it, or pass it on)."""
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            if b"\x00" in chunk:
+                return True
+    return False
 
 
 def _check_zip(path: Path) -> None:
@@ -53,7 +65,7 @@ def _check_zip(path: Path) -> None:
             total = 0
             for info in infos:
                 total += info.file_size
-                if info.compress_size and info.file_size / info.compress_size > _MAX_RATIO:
+                if info.file_size > _MAX_RATIO * max(info.compress_size, 1) and info.file_size > _RATIO_FLOOR:
                     raise UploadRefused("文件结构异常（压缩比异常），已拒绝")
                 if info.filename.lower().endswith("vbaproject.bin"):
                     raise UploadRefused("文件含有宏，已拒绝：请另存为不含宏的 .xlsx")

@@ -116,7 +116,12 @@ def error_workbook(
     """
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=title[:31])
+    written = 0
     for line, values in rows:
+        while written < line - 1:  # rows the reader skipped (empty in the file) keep their place
+            ws.append([])
+            written += 1
+        written = line
         by_column = issues.get(line, {})
         cells: list[Any] = []
         for index in range(max(width, len(values))):

@@ -15,6 +15,7 @@ READ_LAYERS = {"views.py", "api.py", "selectors.py", "forms.py", "schemas.py", "
 ALLOWED = {
     "accounts/scope.py": "the scoping function itself",
     "accounts/services.py": "user creation and token look-up (not region-scoped data)",
+    "accounts/signals.py": "the scope of the account a failed login names, for its audit row",
     "audit/services.py": "appends audit rows",
     "core/commands.py": "resolves --as USER for the command line",
     "regions/services.py": "writes regions and village years",

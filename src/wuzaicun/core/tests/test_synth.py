@@ -142,7 +142,9 @@ def test_county_run_gives_every_village_its_cadres_and_party_members() -> None:
 def test_resident_ids_are_valid_unique_and_stored_as_the_app_stores_them() -> None:
     synth()
 
-    for record in [*Household.objects_unscoped.order_by("?")[:150], *Person.objects_unscoped.order_by("?")[:150]]:
+    records: list[Household | Person] = [*Household.objects_unscoped.order_by("?")[:150],
+                                         *Person.objects_unscoped.order_by("?")[:150]]
+    for record in records:
         number = record.reveal_resident_id()
         assert resident_id_problem(number) is None
         assert number[:6] == COUNTY
@@ -237,6 +239,7 @@ def test_demo_without_serving_creates_one_user_per_role_and_can_run_twice() -> N
     assert sorted(users) == sorted(name for name, _, _ in DEMO_USERS)
     assert {u.role for u in users.values()} == {role for _, role, _ in DEMO_USERS}
     village = users["demo_village"].scope
+    assert village is not None
     assert village.level == Level.VILLAGE
     assert VillageYear.objects_unscoped.get(village=village, year=2016).is_poor
     assert users["demo_township"].scope_id == village.parent_id

@@ -9,6 +9,7 @@ only: never run this command against a database with real data (it refuses when 
 from __future__ import annotations
 
 import argparse
+import unicodedata
 from typing import Any
 
 from django.conf import settings
@@ -53,6 +54,12 @@ def demo_village() -> str:
     if code is None:
         raise CommandError(f"红花岗区没有 {DEMO_YEAR} 年的贫困村，无法创建村级演示用户")
     return code
+
+
+def _pad(text: str, width: int) -> str:
+    """Pad to `width` terminal columns, a Chinese character taking two."""
+    used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(1, width - used)
 
 
 class Command(BaseCommand):
@@ -124,12 +131,12 @@ class Command(BaseCommand):
         users = User.objects_unscoped.filter(username__in=[u for u, _, _ in DEMO_USERS]).select_related("scope")
         by_name = {user.username: user for user in users}
         self.stderr.write(f"演示用户（密码均为 {DEMO_PASSWORD}，仅供演示，切勿用于真实数据）：")
-        self.stderr.write(f"  {'用户名':<16}{'角色':<12}管辖范围")
+        self.stderr.write(f"  {_pad('用户名', 16)}{_pad('角色', 14)}管辖范围")
         for username, role, _ in DEMO_USERS:
             user = by_name.get(username)
             if user is not None:
-                label = self._role_label(role)
-                self.stderr.write(f"  {username:<16}{label:<12}{user.scope.name}（{user.scope_id}）")
+                place = f"{user.scope.name}（{user.scope_id}）" if user.scope else "—"
+                self.stderr.write(f"  {_pad(username, 16)}{_pad(self._role_label(role), 14)}{place}")
 
     def _serve(self, host: str, port: int) -> None:
         from waitress import serve

@@ -39,7 +39,7 @@ class Command(BaseCommand):
             )
         except DomainError as exc:
             raise CommandError(exc.message) from None
-        self.stderr.write("写入的表：")
+        self.stderr.write("写入的表（行数，插入用时）：")
         for table, count in ctx.rows.items():
             self.stderr.write(f"  {table:<36} {count:>10,} 行  {ctx.seconds[table]:6.1f} 秒")
         self.stderr.write(f"完成，共 {sum(ctx.rows.values()):,} 行，用时 {time.perf_counter() - started:.1f} 秒")
