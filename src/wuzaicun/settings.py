@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "wuzaicun.registry",
     "wuzaicun.portal",
     "wuzaicun.tabular",
+    "wuzaicun.responsibility",
 ]
 
 MIDDLEWARE = [

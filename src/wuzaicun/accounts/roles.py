@@ -28,6 +28,8 @@ class Perm(StrEnum):
     REVEAL_ID = "reveal_id"  # 查看完整身份证号（留痕）
     MANAGE_USERS = "manage_users"  # 用户管理
     VIEW_AUDIT = "view_audit"  # 操作日志
+    EDIT_LISTS = "edit_lists"  # 编制责任清单
+    CONFIGURE_RULES = "configure_rules"  # 设置责任年度与规则
 
 
 _READ = {Perm.VIEW_REGISTRY}
@@ -38,11 +40,12 @@ _ADMIN = _READ | {
     Perm.EXPORT_DATA,
     Perm.REVEAL_ID,
     Perm.MANAGE_USERS,
+    Perm.EDIT_LISTS,
 }
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
-    Role.SYSTEM_ADMIN: frozenset(_ADMIN | {Perm.VIEW_AUDIT}),
-    Role.CITY_ADMIN: frozenset(_ADMIN | {Perm.VIEW_AUDIT}),
+    Role.SYSTEM_ADMIN: frozenset(_ADMIN | {Perm.VIEW_AUDIT, Perm.CONFIGURE_RULES}),
+    Role.CITY_ADMIN: frozenset(_ADMIN | {Perm.VIEW_AUDIT, Perm.CONFIGURE_RULES}),
     Role.COUNTY_ADMIN: frozenset(_ADMIN | {Perm.VIEW_AUDIT}),
     Role.TOWNSHIP_ADMIN: frozenset(_ADMIN - {Perm.EDIT_REGIONS}),
     Role.VILLAGE_REPORTER: frozenset(_READ | {Perm.EDIT_REGISTRY}),

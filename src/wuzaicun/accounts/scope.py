@@ -52,6 +52,18 @@ def scoped(
     return queryset.filter(condition)
 
 
+def narrowed(queryset: models.QuerySet[M], region_code: str | None) -> models.QuerySet[M]:
+    """Narrow an already scoped queryset to the records under one region (never widens it)."""
+    if not region_code:
+        return queryset
+    from wuzaicun.regions.codes import prefix_of
+
+    path = getattr(queryset.model, "scope_path", None)
+    if not path:
+        raise ImproperlyConfigured(f"{queryset.model.__name__} declares no scope_path")
+    return queryset.filter(**{f"{path}__startswith": prefix_of(region_code)})
+
+
 def get_for_user(model: type[M] | models.QuerySet[M], user: Any, **lookup: Any) -> M:
     """One object in scope, or NotFound whether it is missing or out of scope."""
     try:

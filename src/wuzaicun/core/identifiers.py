@@ -26,7 +26,7 @@ def resident_id_problem(value: str, *, today: dt.date | None = None) -> str | No
         born = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
         return f"出生日期“{value[6:14]}”无效"
-    if born.year < 1900 or born > (today or dt.date.today()):
+    if born.year < 1900 or born > (today or _today()):
         return f"出生日期“{value[6:14]}”不合理"
     if resident_id_check_digit(value[:17]) != value[17]:
         return "校验码错误"
@@ -60,3 +60,9 @@ def credit_code_problem(value: str) -> str | None:
     if credit_code_check_char(value[:17]) != value[17]:
         return "校验码错误"
     return None
+
+
+def _today() -> dt.date:
+    from django.utils import timezone
+
+    return timezone.localdate()

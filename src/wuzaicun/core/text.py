@@ -6,8 +6,13 @@ import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
-# Full-width ASCII (！ to ～) maps to half-width; the ideographic space to a plain space.
-_FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20, 0xA0: 0x20}
+# Full-width digits and Latin letters map to half-width, the ideographic and no-break spaces to a plain
+# space. Chinese punctuation (，（）：) stays: it belongs to the text (名称 “红花岗区（老城）”).
+_FULL_WIDTH = {c: c - 0xFEE0 for r in ((0xFF10, 0xFF1A), (0xFF21, 0xFF3B), (0xFF41, 0xFF5B)) for c in range(*r)} | {
+    0x3000: 0x20, 0xA0: 0x20,
+}
+# Inside a number or a date the full-width marks mean their ASCII twins: ２０１６－０３－０１, １，２３４．５.
+_NUMBER_MARKS = str.maketrans("．－／，＋：", ".-/,+:")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
@@ -41,7 +46,7 @@ def parse_date(value: str | dt.date | float | int) -> dt.date:
         return value
     if isinstance(value, int | float):
         return excel_serial_to_date(float(value))
-    text = normalise(value)
+    text = normalise(value).translate(_NUMBER_MARKS)
     if " " in text:  # "2016-03-01 00:00:00" from a spreadsheet that stored a datetime
         text = text.split(" ", 1)[0]
     for pattern in _DATE_PATTERNS:
@@ -62,7 +67,7 @@ def excel_serial_to_date(serial: float) -> dt.date:
 
 
 def parse_int(value: str, *, low: int | None = None, high: int | None = None) -> int:
-    text = normalise(value).replace(",", "")
+    text = normalise(value).translate(_NUMBER_MARKS).replace(",", "")
     if text.endswith(".0"):
         text = text[:-2]
     if not re.fullmatch(r"-?\d+", text):
@@ -76,14 +81,14 @@ def parse_int(value: str, *, low: int | None = None, high: int | None = None) ->
 
 
 def parse_year(value: str) -> int:
-    text = normalise(value).removesuffix("年")
+    text = normalise(value).translate(_NUMBER_MARKS).removesuffix("年")
     if not re.fullmatch(r"\d{4}(\.0+)?", text):
         raise ParseError(f"“{value}”不是年份，应写作 2016 或 2016年")
     return parse_int(text, low=1949, high=2100)
 
 
 def parse_money(value: str) -> Decimal:
-    text = normalise(value).replace(",", "").removesuffix("元")
+    text = normalise(value).translate(_NUMBER_MARKS).replace(",", "").removesuffix("元")
     try:
         amount = Decimal(text)
     except InvalidOperation:

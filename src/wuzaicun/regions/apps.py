@@ -10,3 +10,4 @@ class RegionsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import imports  # noqa: F401  (declares the regions and villages templates)
+        from . import synth  # noqa: F401  (registers the regions and village-year synth steps)

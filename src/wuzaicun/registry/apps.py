@@ -10,3 +10,4 @@ class RegistryConfig(AppConfig):
 
     def ready(self) -> None:
         from . import imports  # noqa: F401  (declares the people and households templates)
+        from . import synth  # noqa: F401  (registers the households, units, people and teams synth steps)

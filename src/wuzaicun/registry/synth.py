@@ -141,14 +141,14 @@ def _resident_ids(ctx: SynthContext, areas: Sequence[str]) -> ResidentIds:
     return pool
 
 
-def _minority(ctx: SynthContext, rng: random.Random, code: str) -> str:
+def _minority(rng: random.Random, code: str) -> str:
     choices = _MINORITIES.get(code[:4], ("苗族", "布依族"))
     return rng.choices(choices, [2 ** (len(choices) - i) for i in range(len(choices))])[0]
 
 
 def _ethnicity(ctx: SynthContext, rng: random.Random, code: str) -> str:
     share = 0.65 if code in ctx.minority_villages else 0.12
-    return _minority(ctx, rng, code) if rng.random() < share else "汉族"
+    return _minority(rng, code) if rng.random() < share else "汉族"
 
 
 def _counties_with(model: type[Person] | type[Household], prefix: str) -> set[str]:

@@ -12,6 +12,7 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
     env = dict(os.environ, HTTPS="1", DEBUG="0", WUZAICUN_DATA_DIR=str(tmp_path), SECRET_KEY="x" * 60 + "Yz9!",
                DJANGO_SETTINGS_MODULE="wuzaicun.settings")
     env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     result = subprocess.run([sys.executable, "-m", "wuzaicun.manage", "check", "--deploy", "--fail-level", "WARNING"],
                             env=env, capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stdout + result.stderr

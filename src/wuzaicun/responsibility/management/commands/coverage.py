@@ -1,0 +1,42 @@
+"""`wuzaicun coverage --year Y [--region CODE] [--json]`: coverage and rule gaps; exit 0 either way."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from wuzaicun.core.commands import acting_user
+from wuzaicun.regions.codes import code_from_prefix
+from wuzaicun.responsibility.coverage import coverage_report
+from wuzaicun.responsibility.rules import RULES_BY_CODE
+
+
+class Command(BaseCommand):
+    help = "责任清单覆盖情况与规则缺口（见人、见村、见责任和全覆盖、无死角）"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument("--region", help="区划代码或其前缀")
+        parser.add_argument("--json", action="store_true", help="在标准输出打印一个 JSON 文档")
+        parser.add_argument("--as", dest="as_user", help="以该用户的管辖范围检查")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        region = options["region"]
+        try:
+            code = code_from_prefix(region) if region else None
+        except ValueError:
+            raise CommandError(f"区划代码“{region}”无效") from None
+        report = coverage_report(acting_user(options["as_user"]), year=options["year"], region=code)
+        if options["json"]:
+            self.stdout.write(json.dumps(report.as_json(), ensure_ascii=False))
+            return
+        total = sum(row["gaps"] for row in report.summary.values())
+        self.stdout.write(f"{report.year}年度责任清单覆盖情况（{code or '全部'}）：共 {total} 处缺口")
+        for rule_code, row in report.summary.items():
+            self.stdout.write(f"  {RULES_BY_CODE[rule_code].title}：检查 {row['checked']}，缺口 {row['gaps']}")
+        for gap in report.gaps[:200]:
+            self.stdout.write(f"  [{gap.rule}] {gap.region_code} {gap.message}")
+        if len(report.gaps) > 200:
+            self.stdout.write(f"  ……另有 {len(report.gaps) - 200} 处，使用 --json 查看全部")

@@ -1,0 +1,72 @@
+"""Reads of the lists: entries scoped to the user, the year's settings, the board's counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from wuzaicun.accounts.scope import get_for_user, narrowed, scoped
+
+from .duties import ListKind
+from .models import Assignment, ResponsibilityYear, RuleSetting
+
+
+def years() -> list[int]:
+    return list(ResponsibilityYear.objects_unscoped.order_by("-year").values_list("year", flat=True))
+
+
+def get_year(year: int) -> ResponsibilityYear | None:
+    return ResponsibilityYear.objects_unscoped.filter(year=year).first()
+
+
+def due_date(year: int) -> dt.date:
+    configured = ResponsibilityYear.objects_unscoped.filter(year=year).values_list("due_date", flat=True).first()
+    return configured or ResponsibilityYear.default_due_date(year)
+
+
+def rule_settings(year: int) -> dict[str, tuple[bool, int | None]]:
+    """{rule code: (enabled, threshold)} as configured for the year."""
+    rows = RuleSetting.objects_unscoped.filter(year__year=year).values_list("code", "enabled", "threshold")
+    return {code: (enabled, threshold) for code, enabled, threshold in rows}
+
+
+def entries_for(
+    user: Any, *, year: int, kind: str = "", region: str = "", q: str = ""
+) -> QuerySet[Assignment]:
+    queryset = narrowed(scoped(Assignment, user), region or None).filter(year=year)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if q:
+        queryset = queryset.filter(
+            Q(person__name__icontains=q) | Q(team__name__icontains=q) | Q(village__name__icontains=q)
+        )
+    return queryset.select_related("person", "team", "village").annotate(household_count=Count("household_links"))
+
+
+def get_entry_for_user(user: Any, pk: int) -> Assignment:
+    return get_for_user(scoped(Assignment, user).select_related("person", "team", "village"), user, pk=pk)
+
+
+def board_counts(user: Any, *, year: int) -> dict[str, dict[str, int]]:
+    """Per list kind: entries, villages, people or teams, and entries after the due date."""
+    due = due_date(year)
+    late_from = dt.datetime.combine(due, dt.time.min)
+    from django.utils import timezone
+
+    rows = (
+        scoped(Assignment, user).filter(year=year).values("kind")
+        .annotate(
+            entries=Count("id"),
+            villages=Count("village", distinct=True),
+            people=Count("person", distinct=True) + Count("team", distinct=True),
+            late=Count("id", filter=Q(created_at__gte=timezone.make_aware(late_from))),
+        )
+        .order_by()
+    )
+    found = {row["kind"]: row for row in rows}
+    return {
+        kind: {k: found.get(kind, {}).get(k, 0) for k in ("entries", "villages", "people", "late")}
+        for kind in ListKind.values
+    }

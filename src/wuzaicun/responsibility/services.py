@@ -1,0 +1,140 @@
+"""Writes for the lists: the year and its rules, entries of the five lists (one transaction each, audited)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from wuzaicun.accounts.roles import Perm
+from wuzaicun.accounts.scope import get_for_user, require_code_in_scope, scoped
+from wuzaicun.accounts.services import require_perm
+from wuzaicun.audit.models import Action
+from wuzaicun.audit.services import diff, record
+from wuzaicun.core.errors import Conflict, DomainError
+from wuzaicun.regions.codes import level_of
+from wuzaicun.registry.models import Household, LeadershipTeam, Person
+
+from .duties import ListKind
+from .models import Assignment, AssignmentHousehold, ResponsibilityYear, RuleSetting
+from .rules import RULES, RULES_BY_CODE, entry_problems
+
+
+def open_year(*, actor: Any, year: int, due: dt.date | None = None) -> ResponsibilityYear:
+    """Set up a year of lists with the seed's default rules (idempotent; changes the due date if given)."""
+    require_perm(actor, Perm.CONFIGURE_RULES)
+    with transaction.atomic():
+        entry, created = ResponsibilityYear.objects_unscoped.get_or_create(
+            year=year, defaults={"due_date": due or ResponsibilityYear.default_due_date(year)}
+        )
+        if created:
+            RuleSetting.objects_unscoped.bulk_create(
+                [RuleSetting(year=entry, code=r.code, enabled=True, threshold=r.default_threshold) for r in RULES]
+            )
+            record(actor=actor, action=Action.CREATE, object_type="responsibility_year", object_id=year,
+                   summary=f"设立{year}年度责任清单，截止日期 {entry.due_date}")
+        elif due is not None and due != entry.due_date:
+            old = entry.due_date
+            entry.due_date = due
+            entry.save(update_fields=["due_date"])
+            record(actor=actor, action=Action.UPDATE, object_type="responsibility_year", object_id=year,
+                   summary=f"修改{year}年度清单截止日期", changes={"due_date": [str(old), str(due)]})
+    return entry
+
+
+def update_rule(
+    *, actor: Any, year: int, code: str, enabled: bool, threshold: int | None, expected_version: int | None = None
+) -> RuleSetting:
+    """Switch a rule on or off, or change its threshold; audited, refused when stale."""
+    require_perm(actor, Perm.CONFIGURE_RULES)
+    spec = RULES_BY_CODE.get(code)
+    if spec is None:
+        raise DomainError(f"未知的规则代码“{code}”", field="规则代码")
+    if spec.default_threshold is None and threshold is not None:
+        raise DomainError(f"规则“{spec.title}”没有阈值", field="阈值")
+    if threshold is not None and not 1 <= threshold <= 100:
+        raise DomainError("阈值须在 1–100 之间", field="阈值")
+    with transaction.atomic(durable=True):
+        setting = RuleSetting.objects_unscoped.select_for_update().filter(year__year=year, code=code).first()
+        if setting is None:
+            raise DomainError(f"{year}年度尚未设立责任清单", code="year_not_open")
+        if expected_version is not None and setting.version != expected_version:
+            raise Conflict()
+        old = {"enabled": setting.enabled, "threshold": setting.threshold}
+        new = {"enabled": enabled, "threshold": threshold if spec.default_threshold is not None else None}
+        setting.enabled, setting.threshold = new["enabled"], new["threshold"]
+        setting.version += 1
+        setting.save(update_fields=["enabled", "threshold", "version"])
+        record(actor=actor, action=Action.UPDATE, object_type="rule_setting", object_id=setting.pk,
+               summary=f"修改{year}年度规则：{spec.title}", changes=diff(old, new))
+    return setting
+
+
+def _resolve_households(actor: Any, ids: list[int]) -> list[Household]:
+    found = list(scoped(Household, actor).filter(pk__in=ids))
+    if len(found) != len(set(ids)):
+        raise DomainError("帮扶户不存在或不在您的管辖范围内", field="帮扶户")
+    return found
+
+
+def create_entry(
+    *,
+    actor: Any,
+    year: int,
+    kind: str,
+    village_code: str,
+    person_id: int | None = None,
+    team_id: int | None = None,
+    household_ids: list[int] | None = None,
+    duties: list[str],
+    goal: str = "",
+    goal_kind: str = "",
+    stationed_post: str = "",
+) -> Assignment:
+    """Add an entry to one of the five lists, with the checks the lists require."""
+    require_perm(actor, Perm.EDIT_LISTS)
+    if kind not in ListKind.values:
+        raise DomainError(f"清单类型“{kind}”无效", field="清单类型")
+    require_code_in_scope(actor, village_code)
+    if not ResponsibilityYear.objects_unscoped.filter(year=year).exists():
+        raise DomainError(f"{year}年度尚未设立责任清单，请联系市级管理员", code="year_not_open")
+    person = get_for_user(Person, actor, pk=person_id) if person_id else None
+    team = get_for_user(LeadershipTeam, actor, pk=team_id) if team_id else None
+    households = _resolve_households(actor, household_ids or [])
+    for field, reason in entry_problems(
+        kind=kind, has_person=person is not None, has_team=team is not None,
+        person_rank=person.rank if person else "", person_is_party_member=bool(person and person.is_party_member),
+        village_level=level_of(village_code), household_statuses=[h.status for h in households],
+        households_in_village=all(h.region_id == village_code for h in households), duties=duties,
+    ):
+        raise DomainError(f"{field}：{reason}", field=field)
+    if person is not None and team is not None:
+        raise DomainError("责任人与责任主体只能填一个", field="责任主体")
+    with transaction.atomic(durable=True):
+        try:
+            with transaction.atomic():
+                entry = Assignment.objects_unscoped.create(
+                    year=year, kind=kind, person=person, team=team, village_id=village_code, duties=duties,
+                    goal=goal.strip(), goal_kind=goal_kind, stationed_post=stationed_post,
+                    created_by=actor if getattr(actor, "pk", None) else None,
+                )
+        except IntegrityError:
+            raise DomainError("清单中已有相同的条目（同一年度、类型、责任人、村）", code="duplicate") from None
+        AssignmentHousehold.objects_unscoped.bulk_create(
+            [AssignmentHousehold(assignment=entry, household=h) for h in households]
+        )
+        who = person.name if person else (team.name if team else "")
+        record(actor=actor, action=Action.CREATE, object_type="assignment", object_id=entry.pk,
+               region_code=village_code, summary=f"新增{ListKind(kind).label}清单：{who}",
+               changes={"duties": [None, "、".join(duties)], "households": [None, len(households)]})
+    return entry
+
+
+def delete_entry(*, actor: Any, entry_id: int) -> None:
+    require_perm(actor, Perm.EDIT_LISTS)
+    with transaction.atomic(durable=True):
+        entry = get_for_user(Assignment, actor, pk=entry_id)
+        record(actor=actor, action=Action.DELETE, object_type="assignment", object_id=entry.pk,
+               region_code=entry.village_id, summary=f"删除{entry.get_kind_display()}清单条目")
+        entry.delete()
