@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 
 from wuzaicun.core.operator import OPERATOR
-from wuzaicun.core.text import ParseError, normalise, parse_date
+from wuzaicun.core.text import ParseError, normalise, parse_date, parse_int, parse_money, parse_year
 from wuzaicun.registry.models import Household, Person
 from wuzaicun.tabular.engine import locate_header
 from wuzaicun.tabular.readers import ReadError, iter_rows
@@ -178,6 +179,7 @@ def test_a_file_that_is_not_a_workbook_gives_a_chinese_message(tmp_path):
         ("　张　三　", "张 三"),
         ("  2016 \t 年 ", "2016 年"),
         (4.0, "4"),
+        ("红花岗区（老城）：甲、乙，丙", "红花岗区（老城）：甲、乙，丙"),  # Chinese punctuation belongs to the text
     ],
 )
 def test_full_width_digits_letters_and_spaces_are_normalised(typed, clean):
@@ -194,6 +196,12 @@ def test_dates_in_every_form_officials_type(typed):
 def test_what_is_not_a_date_is_refused_in_chinese(typed):
     with pytest.raises(ParseError, match="日期"):
         parse_date(typed)
+
+
+def test_full_width_marks_inside_numbers_mean_their_ascii_twins():
+    assert parse_money("１，２３４．５元") == Decimal("1234.50")
+    assert parse_int("１，０００") == 1000
+    assert parse_year("２０１６年") == 2016
 
 
 def test_normalise_leaves_clean_text_alone():
