@@ -11,6 +11,7 @@ urlpatterns = [
     path("registry/", include("wuzaicun.registry.urls")),
     path("imports/", include("wuzaicun.tabular.urls")),
     path("audit/", include("wuzaicun.audit.urls")),
+    path("responsibility/", include("wuzaicun.responsibility.urls")),
     path("api/", api.urls),
 ]
 

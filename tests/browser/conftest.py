@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +17,6 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from wuzaicun.testing.world import PASSWORD, World, build_world
-
-# Playwright's sync API runs an event loop in this thread; the test body still talks to the ORM.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -47,6 +44,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if item.get_closest_marker("browser"):
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _allow_orm_beside_playwright() -> Iterator[None]:
+    """Let the test body use the ORM while Playwright's sync API keeps an event loop running here.
+
+    Django refuses sync database calls while a loop runs in the thread. The variable is set in
+    os.environ from the first browser test to the end of the session (the loop lives that long),
+    not at import: subprocesses of earlier tests (`check --deploy`) must not inherit it.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
 
 
 @pytest.fixture(scope="session")

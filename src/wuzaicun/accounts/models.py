@@ -58,3 +58,6 @@ class ApiToken(models.Model):
     class Meta:
         verbose_name = "接口令牌"
         verbose_name_plural = "接口令牌"
+
+    def __str__(self) -> str:
+        return f"{self.user_id} 的令牌"

@@ -28,7 +28,16 @@ class Section:
 
 
 MENU: tuple[Section, ...] = (
-    Section("责任在村落实", "clipboard-check", building=True),
+    Section(
+        "责任在村落实",
+        "clipboard-check",
+        (
+            Item("年度清单", "responsibility:board", Perm.VIEW_REGISTRY, "card-checklist"),
+            Item("清单条目", "responsibility:entries", Perm.VIEW_REGISTRY, "list-ul"),
+            Item("覆盖检查", "responsibility:coverage", Perm.VIEW_REGISTRY, "bullseye"),
+            Item("规则设置", "responsibility:rules", Perm.VIEW_REGISTRY, "sliders"),
+        ),
+    ),
     Section("组织在村建强", "flag", building=True),
     Section("干部在村成长", "person-badge", building=True),
     Section("资源在村整合", "diagram-3", building=True),
@@ -56,6 +65,7 @@ MENU: tuple[Section, ...] = (
 
 
 def menu_for(user: Any, path: str) -> list[dict[str, Any]]:
+    """The sections and items the user may open; the item with the longest URL matching the path is active."""
     sections: list[dict[str, Any]] = []
     for section in MENU:
         items = []
@@ -63,11 +73,13 @@ def menu_for(user: Any, path: str) -> list[dict[str, Any]]:
             if item.perm is not None and not user.can(item.perm):
                 continue
             url = reverse(item.url_name) if item.url_name else ""
-            items.append({"label": item.label, "url": url, "icon": item.icon,
-                          "active": bool(url) and path.startswith(url)})
+            items.append({"label": item.label, "url": url, "icon": item.icon, "active": False})
         if items or section.building:
             sections.append({"label": section.label, "icon": section.icon, "items": items,
                              "building": section.building})
+    matches = [i for s in sections for i in s["items"] if i["url"] and path.startswith(i["url"])]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["active"] = True
     return sections
 
 

@@ -52,6 +52,9 @@ class AuditEntry(models.Model):
         verbose_name_plural = "操作日志"
         ordering = ["-id"]
 
+    def __str__(self) -> str:
+        return f"{self.at} {self.actor_name} {self.action}"
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise PermissionError("操作日志只能追加，不能修改")

@@ -87,6 +87,10 @@ def parse_year(value: str) -> int:
     return parse_int(text, low=1949, high=2100)
 
 
+_FEN = Decimal("0.01")
+MONEY_LIMIT = Decimal("10000000000")  # the money columns hold 12 digits, 2 after the point
+
+
 def parse_money(value: str) -> Decimal:
     text = normalise(value).translate(_NUMBER_MARKS).replace(",", "").removesuffix("元")
     try:
@@ -95,7 +99,9 @@ def parse_money(value: str) -> Decimal:
         raise ParseError(f"“{value}”不是金额") from None
     if not amount.is_finite() or amount < 0:
         raise ParseError(f"“{value}”不是有效金额")
-    return amount.quantize(Decimal("0.01"))
+    if amount >= MONEY_LIMIT:
+        raise ParseError(f"“{value}”超出金额上限（不到100亿元）")
+    return amount.quantize(_FEN)
 
 
 def parse_yes_no(value: str) -> bool:

@@ -9,5 +9,7 @@ class RegionsConfig(AppConfig):
     verbose_name = "行政区划"
 
     def ready(self) -> None:
-        from . import imports  # noqa: F401  (declares the regions and villages templates)
-        from . import synth  # noqa: F401  (registers the regions and village-year synth steps)
+        from . import (
+            imports,  # noqa: F401  (declares the regions and villages templates)
+            synth,  # noqa: F401  (registers the regions and village-year synth steps)
+        )

@@ -30,8 +30,8 @@ def iter_shipped_divisions() -> Iterator[tuple[str, str]]:
     with gzip.open(SHIPPED_DIVISIONS, "rb") as raw, io.TextIOWrapper(raw, encoding="utf-8-sig") as fh:
         reader = csv.reader(fh)
         next(reader)
-        for code, name in reader:
-            yield code, name
+        for row in reader:
+            yield row[0], row[1]
 
 
 def bulk_upsert_regions(rows: Iterable[tuple[str, str, str]]) -> int:

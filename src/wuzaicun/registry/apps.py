@@ -9,5 +9,7 @@ class RegistryConfig(AppConfig):
     verbose_name = "人员与农户"
 
     def ready(self) -> None:
-        from . import imports  # noqa: F401  (declares the people and households templates)
-        from . import synth  # noqa: F401  (registers the households, units, people and teams synth steps)
+        from . import (
+            imports,  # noqa: F401  (declares the people and households templates)
+            synth,  # noqa: F401  (registers the households, units, people and teams synth steps)
+        )

@@ -27,11 +27,11 @@ class PersonForm(StyledForm):
     region_code = forms.CharField(label="所属区划（区划代码）", max_length=12, min_length=12)
     name = forms.CharField(label="姓名", max_length=50)
     resident_id = forms.CharField(label="身份证号", max_length=18)
-    sex = forms.ChoiceField(label="性别", choices=[("", "按身份证号")] + list(Sex.choices), required=False)
+    sex = forms.ChoiceField(label="性别", choices=[("", "按身份证号"), *Sex.choices], required=False)
     ethnicity = forms.CharField(label="民族", max_length=20, initial="汉族")
     political_status = forms.ChoiceField(label="政治面貌", choices=PoliticalStatus.choices)
     post = forms.CharField(label="职务", max_length=100, required=False)
-    rank = forms.ChoiceField(label="职级", choices=[("", "—")] + list(Rank.choices), required=False)
+    rank = forms.ChoiceField(label="职级", choices=[("", "—"), *Rank.choices], required=False)
     phone = forms.CharField(label="联系电话", max_length=20, required=False)
 
 

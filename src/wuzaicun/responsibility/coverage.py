@@ -118,7 +118,7 @@ def _city_leaders(user: Any, year: int, region: str | None, rule: EffectiveRule,
     ).exclude(packed=wanted, ready=wanted).values_list("pk", "region_id", "name", "post", "packed", "ready")
 
     def gaps() -> Iterator[Gap]:
-        for pk, region_code, name, post, packed, ready in rows.order_by("pk"):
+        for pk, region_code, name, post, packed, _ready in rows.order_by("pk"):
             if packed != wanted:
                 message = f"{post}{name}包保了 {packed} 个贫困村，应为 {wanted} 个"
             else:

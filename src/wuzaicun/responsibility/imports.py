@@ -133,10 +133,11 @@ class AssignmentSink:
         ):
             return RowIssue(line, column, reason)
         key: Key = (row["year"], row["kind"], person[0] if person else None, row["team_id"], row["village"])
-        for pk in [h[0] for h in linked] or [None]:
+        targets: list[int | None] = [h[0] for h in linked] or [None]
+        for pk in targets:
             if (first := self.pairs.get((key, pk))) is not None:
                 return RowIssue(line, "帮扶户身份证号" if pk else "责任人身份证号", f"与第{first}行重复")
-        for pk in [h[0] for h in linked] or [None]:
+        for pk in targets:
             self.pairs[(key, pk)] = line
         ready.append((line, key, row, [h[0] for h in linked]))
         return None
@@ -161,7 +162,7 @@ class AssignmentSink:
             ).values_list("pk", "year", "kind", "person_id", "team_id", "village_id")
             for pk, year, kind, person, team, village in existing:
                 self.entries.setdefault((year, kind, person, team, village), pk)
-        new = []
+        new: list[tuple[Key, dict[str, Any]]] = []
         for _, key, row, _ in ready:
             if key not in self.entries and key not in {k for k, _ in new}:
                 new.append((key, row))

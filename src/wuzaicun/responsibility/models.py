@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -69,7 +69,7 @@ class Assignment(models.Model):
         on_delete=models.PROTECT, related_name="assignments",
     )
     village = models.ForeignKey("regions.Region", verbose_name="村", on_delete=models.PROTECT, related_name="+")
-    households = models.ManyToManyField(
+    households: models.ManyToManyField[Any, Any] = models.ManyToManyField(
         "registry.Household", verbose_name="帮扶户", through="AssignmentHousehold", related_name="assignments",
         blank=True,
     )

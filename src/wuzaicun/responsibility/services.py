@@ -62,8 +62,9 @@ def update_rule(
         if expected_version is not None and setting.version != expected_version:
             raise Conflict()
         old = {"enabled": setting.enabled, "threshold": setting.threshold}
-        new = {"enabled": enabled, "threshold": threshold if spec.default_threshold is not None else None}
-        setting.enabled, setting.threshold = new["enabled"], new["threshold"]
+        kept_threshold = threshold if spec.default_threshold is not None else None
+        new = {"enabled": enabled, "threshold": kept_threshold}
+        setting.enabled, setting.threshold = enabled, kept_threshold
         setting.version += 1
         setting.save(update_fields=["enabled", "threshold", "version"])
         record(actor=actor, action=Action.UPDATE, object_type="rule_setting", object_id=setting.pk,

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
 
-from wuzaicun.core.text import ParseError, normalise, parse_int, parse_money, parse_year
+from wuzaicun.core.text import MONEY_LIMIT, ParseError, normalise, parse_int, parse_money, parse_year
 
 Raw = str | int | float | Any  # a cell as read: text, number, date or datetime
 _FEN = Decimal("0.01")
@@ -71,8 +71,12 @@ def year(raw: Raw) -> int:
 
 
 def money(raw: Raw) -> Decimal:
-    """An amount in yuan, to the fen."""
-    if raw.__class__ is int and raw >= 0:
+    """An amount in yuan, to the fen; plain digits with a point skip the text clean-up."""
+    if raw.__class__ is str and raw.isascii() and raw.replace(".", "", 1).isdigit():
+        amount = Decimal(raw)
+        if amount < MONEY_LIMIT:
+            return amount.quantize(_FEN)
+    elif raw.__class__ is int and 0 <= raw < MONEY_LIMIT:
         return Decimal(raw).quantize(_FEN)
     return parse_money(text(raw))
 

@@ -11,7 +11,13 @@ from wuzaicun.tabular.registry import get_template
 from wuzaicun.tabular.services import import_file
 from wuzaicun.tabular.spec import ExportContext
 from wuzaicun.tabular.tests import sheets
-from wuzaicun.tabular.tests.sheets import HOUSEHOLD_HEADERS, PEOPLE_HEADERS, VILLAGE_A1, VILLAGE_A2, VILLAGE_B1
+from wuzaicun.tabular.tests.sheets import (
+    HOUSEHOLD_HEADERS,
+    PEOPLE_HEADERS,
+    VILLAGE_A1,
+    VILLAGE_A2,
+    VILLAGE_B1,
+)
 
 
 def import_households(world, tmp_path, rows, *, user="county_a", name="户.csv"):

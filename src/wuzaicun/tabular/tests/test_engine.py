@@ -120,7 +120,7 @@ def test_missing_required_columns_are_named_in_chinese(world, tmp_path):
 def test_a_file_without_any_template_header_names_the_expected_headers(world, tmp_path):
     path = sheets.write_csv(tmp_path / "x.csv", [["姓名", "年龄"], ["张三", "30"]])
 
-    with pytest.raises(HeaderNotFound, match="没有找到表头.*区划代码、户主姓名、身份证号"):
+    with pytest.raises(HeaderNotFound, match=r"没有找到表头.*区划代码、户主姓名、身份证号"):
         run(world, path)
 
 

@@ -1,0 +1,55 @@
+"""Pages of the lists: board counts, coverage drill-down (scoped), rules edited by a city admin only."""
+
+from wuzaicun.audit.models import AuditEntry
+from wuzaicun.responsibility.models import RuleSetting
+
+from .conftest import VILLAGE, YEAR, cover_village
+
+
+def test_board_shows_the_five_lists_with_counts(world, year_open, client_for):
+    cover_village(world, VILLAGE)
+    page = client_for("county_a").get(f"/responsibility/?year={YEAR}").text
+    for label in ("帮村清单", "联村清单", "驻村清单", "助村清单", "带村清单"):
+        assert label in page
+    assert "均在截止日期前制定" in page
+
+
+def test_coverage_page_drills_down_and_stays_in_scope(world, year_open, client_for):
+    client = client_for("city")
+    city = client.get(f"/responsibility/coverage/520300000000/?year={YEAR}").text
+    assert "红花岗区" in city and "汇川区" in city and "village_bangcun" in city
+    county = client_for("county_a").get(f"/responsibility/coverage/?year={YEAR}")
+    assert "甲村" in county.text and "丙村" not in county.text
+    assert client_for("county_a").get(f"/responsibility/coverage/520303000000/?year={YEAR}").status_code == 404
+
+
+def test_only_a_city_admin_changes_rules_and_each_change_is_audited(world, year_open, client_for):
+    setting = RuleSetting.objects_unscoped.get(year__year=YEAR, code="household_helpers_min3")
+    refused = client_for("county_a").post(f"/responsibility/rules/household_helpers_min3/?year={YEAR}",
+                                          {"enabled": "on", "threshold": 5, "version": setting.version})
+    assert refused.status_code == 403
+    done = client_for("city").post(f"/responsibility/rules/household_helpers_min3/?year={YEAR}",
+                                   {"enabled": "on", "threshold": 5, "version": setting.version})
+    assert done.status_code == 302
+    assert RuleSetting.objects_unscoped.get(pk=setting.pk).threshold == 5
+    entry = AuditEntry.objects_unscoped.get(object_type="rule_setting", object_id=str(setting.pk))
+    assert entry.changes == {"threshold": [3, 5]}
+    stale = client_for("city").post(f"/responsibility/rules/household_helpers_min3/?year={YEAR}",
+                                    {"enabled": "on", "threshold": 4, "version": setting.version})
+    assert stale.status_code == 409 and RuleSetting.objects_unscoped.get(pk=setting.pk).threshold == 5
+
+
+def test_the_entry_form_refuses_what_the_lists_refuse(world, year_open, client_for):
+    from wuzaicun.testing import factories
+
+    member = factories.person(world.regions[VILLAGE], name="非能人", rank="农村党员")
+    client = client_for("township_a")
+    page = client.post(f"/responsibility/entries/new/?year={YEAR}", {
+        "kind": "group_head", "village_code": VILLAGE, "person_id": member.pk, "duties": "带领"})
+    assert page.status_code == 200 and "带村清单的责任人须为能人党员" in page.text
+    ok = client.post(f"/responsibility/entries/new/?year={YEAR}", {
+        "kind": "helper", "village_code": VILLAGE, "person_id": member.pk, "duties": "走访、结对",
+        "household_ids": str(world.households[VILLAGE][0].pk)})
+    assert ok.status_code == 302
+    listing = client.get(f"/responsibility/entries/?year={YEAR}&kind=helper").text
+    assert "非能人" in listing and "走访、结对" in listing

@@ -1,0 +1,149 @@
+"""Pages of 责任在村落实: the year's board, the lists, the coverage report with drill-down, the rules."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from wuzaicun.accounts.decorators import requires
+from wuzaicun.accounts.http import AuthedRequest
+from wuzaicun.accounts.roles import Perm
+from wuzaicun.core.errors import DomainError, NotFound
+from wuzaicun.core.paging import paginate
+from wuzaicun.regions.codes import PREFIX_LENGTHS
+from wuzaicun.regions.models import Level
+from wuzaicun.regions.selectors import breadcrumb, children_in_scope, get_region_for_user
+
+from .coverage import coverage_report
+from .duties import STANDARD_DUTIES, WHO, ListKind
+from .forms import EntryForm, RuleForm
+from .rules import RULES_BY_CODE, effective_rules, split_duties
+from .selectors import board_counts, due_date, entries_for, get_entry_for_user, rule_settings, years
+from .services import create_entry, delete_entry, open_year, update_rule
+
+
+def _year(request: AuthedRequest) -> int:
+    text = request.GET.get("year", "").strip()
+    if text.isdigit():
+        return int(text)
+    known = years()
+    if not known:
+        raise NotFound("尚未设立任何年度的责任清单，请由市级管理员设立")
+    return known[0]
+
+
+@requires(Perm.VIEW_REGISTRY)
+@require_GET
+def board(request: AuthedRequest) -> HttpResponse:
+    known = years()
+    if not known:
+        return render(request, "responsibility/no_year.html")
+    year = _year(request)
+    counts = board_counts(request.user, year=year)
+    kinds = [{"value": k.value, "label": k.label, "who": WHO[k.value], "duties": STANDARD_DUTIES[k.value],
+              **counts[k.value]} for k in ListKind]
+    return render(request, "responsibility/board.html", {
+        "year": year, "years": known, "kinds": kinds, "due": due_date(year),
+    })
+
+
+@requires(Perm.VIEW_REGISTRY)
+@vary_on_headers("HX-Request")
+@require_GET
+def entries(request: AuthedRequest) -> HttpResponse:
+    year = _year(request)
+    filters = {k: request.GET.get(k, "").strip() for k in ("kind", "region", "q")}
+    queryset = entries_for(request.user, year=year, **filters).order_by("kind", "village_id", "pk")
+    context = paginate(request, queryset) | {"year": year, "filters": filters, "kinds": ListKind.choices}
+    name = "responsibility/entries.html#list" if getattr(request, "htmx", False) else "responsibility/entries.html"
+    return render(request, name, context)
+
+
+@requires(Perm.EDIT_LISTS)
+@require_http_methods(["GET", "POST"])
+def entry_new(request: AuthedRequest) -> HttpResponse:
+    year = _year(request)
+    form = EntryForm(request.POST or None, initial={"kind": request.GET.get("kind", "")})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            create_entry(actor=request.user, year=year, duties=split_duties(data.pop("duties") or ""), **data)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "已新增清单条目")
+            return redirect(f"/responsibility/entries/?year={year}&kind={data['kind']}")
+    return render(request, "responsibility/entry_form.html", {"form": form, "year": year,
+                                                              "standard": STANDARD_DUTIES})
+
+
+@requires(Perm.EDIT_LISTS)
+@require_POST
+def entry_delete(request: AuthedRequest, pk: int) -> HttpResponse:
+    entry = get_entry_for_user(request.user, pk)
+    delete_entry(actor=request.user, entry_id=pk)
+    messages.success(request, f"已删除{entry.get_kind_display()}清单条目")
+    return redirect(f"/responsibility/entries/?year={entry.year}")
+
+
+@requires(Perm.VIEW_REGISTRY)
+@require_GET
+def coverage(request: AuthedRequest, code: str | None = None) -> HttpResponse:
+    year = _year(request)
+    region = get_region_for_user(request.user, code or request.user.scope_id or "")
+    report = coverage_report(request.user, year=year, region=region.code)
+    rule = request.GET.get("rule", "")
+    shown = [g for g in report.gaps if not rule or g.rule == rule]
+    children: list[dict[str, Any]] = []
+    if region.level < Level.VILLAGE:
+        width = PREFIX_LENGTHS[region.level + 1]
+        per_child = Counter(g.region_code[:width] for g in shown)
+        children = [{"region": c, "gaps": per_child.get(c.code[:width], 0)} for c in children_in_scope(request.user, region)]
+    summary = [{"code": c, "title": RULES_BY_CODE[c].title, **row} for c, row in report.summary.items()]
+    return render(request, "responsibility/coverage.html", {
+        "year": year, "region": region, "trail": breadcrumb(request.user, region), "summary": summary,
+        "gaps": shown[:500], "gap_count": len(shown), "children": children, "rule": rule,
+        "rule_title": RULES_BY_CODE[rule].title if rule in RULES_BY_CODE else "",
+    })
+
+
+@requires(Perm.VIEW_REGISTRY)
+@require_GET
+def rules(request: AuthedRequest) -> HttpResponse:
+    year = _year(request)
+    from .models import RuleSetting
+
+    versions = dict(RuleSetting.objects_unscoped.filter(year__year=year).values_list("code", "version"))
+    rows = [{"rule": r, "version": versions.get(r.spec.code, 1)} for r in effective_rules(rule_settings(year))]
+    return render(request, "responsibility/rules.html", {"year": year, "rows": rows})
+
+
+@requires(Perm.CONFIGURE_RULES)
+@require_POST
+def rule_update(request: AuthedRequest, code: str) -> HttpResponse:
+    year = _year(request)
+    form = RuleForm(request.POST)
+    if not form.is_valid():
+        raise DomainError("阈值须为 1–100 的整数", field="阈值")
+    update_rule(actor=request.user, year=year, code=code, enabled=form.cleaned_data["enabled"],
+                threshold=form.cleaned_data["threshold"], expected_version=form.cleaned_data["version"])
+    messages.success(request, f"已保存规则：{RULES_BY_CODE[code].title}")
+    return redirect(f"/responsibility/rules/?year={year}")
+
+
+@requires(Perm.CONFIGURE_RULES)
+@require_POST
+def year_open(request: AuthedRequest) -> HttpResponse:
+    text = request.POST.get("year", "").strip()
+    if not text.isdigit():
+        raise DomainError("请填写年度", field="年度")
+    open_year(actor=request.user, year=int(text))
+    messages.success(request, f"已设立{text}年度责任清单")
+    return redirect(f"/responsibility/?year={text}")
+
