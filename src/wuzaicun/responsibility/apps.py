@@ -10,3 +10,4 @@ class ResponsibilityConfig(AppConfig):
 
     def ready(self) -> None:
         from . import imports  # noqa: F401  (declares the assignments template)
+        from . import synth  # noqa: F401  (registers the five lists' synth step)
