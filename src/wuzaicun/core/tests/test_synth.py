@@ -161,6 +161,9 @@ def test_resident_ids_are_valid_unique_and_stored_as_the_app_stores_them() -> No
 
 
 def clear_synthetic_data() -> None:
+    from wuzaicun.responsibility.models import Assignment
+
+    Assignment.objects_unscoped.all().delete()  # later apps' synthetic data first (it points at people)
     LeadershipTeam.members.through.objects.all().delete()
     LeadershipTeam.objects_unscoped.all().delete()
     Person.objects_unscoped.all().delete()
