@@ -9,6 +9,7 @@ from wuzaicun.accounts.api import router as auth_router
 from wuzaicun.core.api import install_error_handlers
 from wuzaicun.regions.api import router as regions_router
 from wuzaicun.registry.api import router as registry_router
+from wuzaicun.responsibility.api import router as responsibility_router
 
 api = NinjaAPI(
     title="党建扶贫“五在村”管理信息系统 API",
@@ -23,3 +24,4 @@ install_error_handlers(api)
 api.add_router("/auth", auth_router)
 api.add_router("/", regions_router)
 api.add_router("/", registry_router)
+api.add_router("/", responsibility_router)

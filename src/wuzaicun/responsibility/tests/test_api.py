@@ -1,0 +1,43 @@
+"""API of the lists: entries scoped both ways, the same checks as the form, coverage as the command prints it."""
+
+import json
+
+from django.test import Client
+
+from wuzaicun.testing import factories
+from wuzaicun.testing.world import PASSWORD
+
+from .conftest import VILLAGE, YEAR, cover_village
+
+
+def _api(username):
+    token = Client().post("/api/auth/token", data=json.dumps({"username": username, "password": PASSWORD}),
+                          content_type="application/json").json()["token"]
+    return Client(headers={"Authorization": f"Bearer {token}"})
+
+
+def test_entries_are_listed_within_scope_both_ways(world, year_open):
+    cover_village(world, VILLAGE)
+    cover_village(world, "520303100201")
+    a = _api("county_a").get(f"/api/responsibility/entries?year={YEAR}&page_size=100").json()
+    b = _api("county_b").get(f"/api/responsibility/entries?year={YEAR}&page_size=100").json()
+    assert a["count"] == b["count"] == 6
+    assert {e["village_code"] for e in a["results"]} == {VILLAGE}
+    assert {e["village_code"] for e in b["results"]} == {"520303100201"}
+    other = b["results"][0]["id"]
+    assert _api("county_a").get(f"/api/responsibility/entries/{other}").status_code == 404
+
+
+def test_creating_an_entry_applies_the_lists_rules(world, year_open):
+    member = factories.person(world.regions[VILLAGE], name="群众", political_status="群众", rank="村干部")
+    api = _api("county_a")
+    refused = api.post("/api/responsibility/entries", data=json.dumps({
+        "year": YEAR, "kind": "helper", "village_code": VILLAGE, "person_id": member.pk,
+        "household_ids": [world.households[VILLAGE][0].pk], "duties": ["走访"]}), content_type="application/json")
+    assert refused.status_code == 400 and "党员" in refused.json()["message"]
+
+
+def test_coverage_answers_the_commands_json(world, year_open):
+    body = _api("county_a").get(f"/api/responsibility/coverage?year={YEAR}").json()
+    assert body["year"] == YEAR and "village_bangcun" in body["summary"]
+    assert all(g["region_code"].startswith("520302") for g in body["gaps"])
