@@ -30,6 +30,8 @@ class Perm(StrEnum):
     VIEW_AUDIT = "view_audit"  # 操作日志
     EDIT_LISTS = "edit_lists"  # 编制责任清单
     CONFIGURE_RULES = "configure_rules"  # 设置责任年度与规则
+    RECONCILE = "reconcile"  # 季度对账、走访记录
+    REVIEW_LEDGER = "review_ledger"  # 审核对账、审批重审
 
 
 _READ = {Perm.VIEW_REGISTRY}
@@ -41,6 +43,8 @@ _ADMIN = _READ | {
     Perm.REVEAL_ID,
     Perm.MANAGE_USERS,
     Perm.EDIT_LISTS,
+    Perm.RECONCILE,
+    Perm.REVIEW_LEDGER,
 }
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
@@ -48,7 +52,7 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
     Role.CITY_ADMIN: frozenset(_ADMIN | {Perm.VIEW_AUDIT, Perm.CONFIGURE_RULES}),
     Role.COUNTY_ADMIN: frozenset(_ADMIN | {Perm.VIEW_AUDIT}),
     Role.TOWNSHIP_ADMIN: frozenset(_ADMIN - {Perm.EDIT_REGIONS}),
-    Role.VILLAGE_REPORTER: frozenset(_READ | {Perm.EDIT_REGISTRY}),
+    Role.VILLAGE_REPORTER: frozenset(_READ | {Perm.EDIT_REGISTRY, Perm.RECONCILE}),
     Role.INSPECTOR: frozenset(_READ),
     Role.LEADER: frozenset(_READ | {Perm.EXPORT_DATA}),
 }

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Now
 
+from wuzaicun.core.review import ReviewState
+
 from .duties import GoalKind, ListKind, StationedPost
 
 
@@ -134,3 +136,173 @@ class AssignmentHousehold(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assignment_id}→{self.household_id}"
+
+
+class LineStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    LOCKED = "locked", "已定账"
+    FULFILLED = "fulfilled", "已销账（兑现）"
+    UNFULFILLED = "unfulfilled", "已销账（未兑现）"
+
+
+CLOSED = (LineStatus.FULFILLED, LineStatus.UNFULFILLED)
+
+
+class LedgerLine(models.Model):
+    """One commitment of an entry (责任台账): 定账 at the start of the year, 对账 each quarter, 销账 next year."""
+
+    assignment = models.ForeignKey(Assignment, verbose_name="清单条目", on_delete=models.PROTECT,
+                                   related_name="ledger_lines")
+    year = models.PositiveSmallIntegerField("台账年度", db_index=True)
+    commitment = models.CharField("承诺事项", max_length=300)
+    target_value = models.DecimalField("目标值", max_digits=12, decimal_places=2, null=True, blank=True)
+    target_unit = models.CharField("单位", max_length=20, blank=True, default="")
+    status = models.CharField("状态", max_length=12, choices=LineStatus.choices, default=LineStatus.DRAFT)
+    locked_at = models.DateTimeField("定账时间", null=True, blank=True)
+    locked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="定账人", null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    closed_at = models.DateTimeField("销账时间", null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="销账人", null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    closing_note = models.CharField("销账说明", max_length=300, blank=True, default="")
+    carried_from = models.ForeignKey("self", verbose_name="结转自", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="carried_to")
+    accountability = models.BooleanField("列入问责", default=False)
+    version = models.PositiveIntegerField("版本", default=1)
+
+    scope_path: ClassVar[str] = "assignment__village__code"
+    objects_unscoped = models.Manager()
+
+    class Meta:
+        verbose_name = "台账条目"
+        verbose_name_plural = "责任台账"
+        ordering = ["year", "assignment_id", "id"]
+        indexes = [models.Index(fields=["year", "status"], name="ledgerline_year_status")]
+
+    def __str__(self) -> str:
+        return self.commitment
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in CLOSED
+
+
+class Reconciliation(models.Model):
+    """A quarter's 对账 of a ledger line: progress, a narrative, evidence; reviewed by the township."""
+
+    line = models.ForeignKey(LedgerLine, verbose_name="台账条目", on_delete=models.PROTECT,
+                             related_name="reconciliations")
+    quarter = models.PositiveSmallIntegerField("季度")
+    progress_value = models.DecimalField("完成值", max_digits=12, decimal_places=2, null=True, blank=True)
+    on_track = models.BooleanField("进度正常", default=True)
+    narrative = models.TextField("进展情况")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="提交人", null=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    submitted_at = models.DateTimeField("提交时间")
+    state = models.CharField("审核状态", max_length=10, choices=ReviewState.choices, default=ReviewState.PENDING)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    review_note = models.CharField("审核意见", max_length=500, blank=True, default="")
+    version = models.PositiveIntegerField("版本", default=1)
+
+    scope_path: ClassVar[str] = "line__assignment__village__code"
+    objects_unscoped = models.Manager()
+
+    class Meta:
+        verbose_name = "季度对账"
+        verbose_name_plural = "季度对账"
+        ordering = ["line_id", "quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["line", "quarter"], name="reconciliation_unique_line_quarter"),
+            models.CheckConstraint(condition=models.Q(quarter__gte=1, quarter__lte=4), name="reconciliation_quarter_1_4"),
+        ]
+        indexes = [models.Index(fields=["state"], name="reconciliation_state")]
+
+    def __str__(self) -> str:
+        return f"{self.line_id} 第{self.quarter}季度"
+
+
+class ReopenRequest(models.Model):
+    """重审: a locked line reopens only on a request with a reason, approved one level up."""
+
+    line = models.ForeignKey(LedgerLine, on_delete=models.PROTECT, related_name="reopen_requests")
+    reason = models.CharField("重审理由", max_length=300)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申请人", null=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField("申请时间", db_default=Now())
+    decision = models.CharField("审批结果", max_length=10, default="pending",
+                                choices=[("pending", "待审批"), ("approved", "同意"), ("refused", "不同意")])
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审批人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+
+    scope_path: ClassVar[str] = "line__assignment__village__code"
+    objects_unscoped = models.Manager()
+
+    class Meta:
+        verbose_name = "重审申请"
+        verbose_name_plural = "重审申请"
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"重审 {self.line_id}"
+
+
+class Visit(models.Model):
+    """遍访: a helper's visit to a household."""
+
+    person = models.ForeignKey("registry.Person", verbose_name="走访人", on_delete=models.PROTECT,
+                               related_name="visits")
+    household = models.ForeignKey("registry.Household", verbose_name="农户", on_delete=models.PROTECT,
+                                  related_name="visits")
+    visited_on = models.DateField("走访日期")
+    activity = models.CharField("走访内容", max_length=500)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField("录入时间", db_default=Now())
+
+    scope_path: ClassVar[str] = "household__region__code"
+    objects_unscoped = models.Manager()
+
+    class Meta:
+        verbose_name = "走访记录"
+        verbose_name_plural = "走访记录"
+        ordering = ["-visited_on", "-id"]
+        indexes = [models.Index(fields=["household", "visited_on"], name="visit_household_date"),
+                   models.Index(fields=["person", "visited_on"], name="visit_person_date")]
+
+    def __str__(self) -> str:
+        return f"{self.visited_on} 走访"
+
+
+class Evidence(models.Model):
+    """A photo or PDF attached to a reconciliation or a visit; the file lives outside the database."""
+
+    reconciliation = models.ForeignKey(Reconciliation, null=True, blank=True, on_delete=models.CASCADE,
+                                       related_name="evidence")
+    visit = models.ForeignKey(Visit, null=True, blank=True, on_delete=models.CASCADE, related_name="evidence")
+    region_code = models.CharField("所属区划", max_length=12)
+    path = models.CharField("存储位置", max_length=200)
+    original_name = models.CharField("文件名", max_length=200)
+    content_type = models.CharField("类型", max_length=50)
+    size = models.PositiveIntegerField("大小")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField("上传时间", db_default=Now())
+
+    scope_path: ClassVar[str] = "region_code"
+    objects_unscoped = models.Manager()
+
+    class Meta:
+        verbose_name = "佐证材料"
+        verbose_name_plural = "佐证材料"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(reconciliation__isnull=False) | models.Q(visit__isnull=False),
+                name="evidence_has_owner",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name

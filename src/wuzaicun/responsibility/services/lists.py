@@ -16,9 +16,9 @@ from wuzaicun.core.errors import Conflict, DomainError
 from wuzaicun.regions.codes import level_of
 from wuzaicun.registry.models import Household, LeadershipTeam, Person
 
-from .duties import ListKind
-from .models import Assignment, AssignmentHousehold, ResponsibilityYear, RuleSetting
-from .rules import RULES, RULES_BY_CODE, entry_problems
+from ..duties import ListKind
+from ..models import Assignment, AssignmentHousehold, ResponsibilityYear, RuleSetting
+from ..rules import RULES, RULES_BY_CODE, entry_problems
 
 
 def open_year(*, actor: Any, year: int, due: dt.date | None = None) -> ResponsibilityYear:

@@ -1,0 +1,30 @@
+"""Writes of 责任在村落实: the lists (lists.py) and the ledger's life (ledger.py)."""
+
+from .ledger import (
+    add_line,
+    close_line,
+    decide_reopen,
+    lock_line,
+    record_visit,
+    request_reopen,
+    review_reconciliation,
+    submit_reconciliation,
+    update_line,
+)
+from .lists import create_entry, delete_entry, open_year, update_rule
+
+__all__ = [
+    "add_line",
+    "close_line",
+    "create_entry",
+    "decide_reopen",
+    "delete_entry",
+    "lock_line",
+    "open_year",
+    "record_visit",
+    "request_reopen",
+    "review_reconciliation",
+    "submit_reconciliation",
+    "update_line",
+    "update_rule",
+]
