@@ -35,6 +35,7 @@ MENU: tuple[Section, ...] = (
             Item("年度清单", "responsibility:board", Perm.VIEW_REGISTRY, "card-checklist"),
             Item("清单条目", "responsibility:entries", Perm.VIEW_REGISTRY, "list-ul"),
             Item("覆盖检查", "responsibility:coverage", Perm.VIEW_REGISTRY, "bullseye"),
+            Item("对账审核", "responsibility:review", Perm.REVIEW_LEDGER, "check2-square"),
             Item("规则设置", "responsibility:rules", Perm.VIEW_REGISTRY, "sliders"),
         ),
     ),

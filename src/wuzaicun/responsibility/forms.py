@@ -33,3 +33,48 @@ class RuleForm(StyledForm):
     enabled = forms.BooleanField(label="启用", required=False)
     threshold = forms.IntegerField(label="阈值", min_value=1, max_value=100, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class LineForm(StyledForm):
+    commitment = forms.CharField(label="承诺事项", max_length=300)
+    target_value = forms.DecimalField(label="目标值", min_value=0, decimal_places=2, required=False)
+    target_unit = forms.CharField(label="单位", max_length=20, required=False)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".jpg,.jpeg,.png,.pdf"}))
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    def clean(self, data: object, initial: object = None) -> list[object]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
+class ReconcileForm(StyledForm):
+    quarter = forms.TypedChoiceField(label="季度", coerce=int, choices=[(q, f"第{q}季度") for q in (1, 2, 3, 4)])
+    progress_value = forms.DecimalField(label="完成值", min_value=0, decimal_places=2, required=False)
+    on_track = forms.TypedChoiceField(label="进度", coerce=lambda v: v == "1",
+                                      choices=[("1", "进度正常"), ("0", "进度滞后")])
+    narrative = forms.CharField(label="进展情况", widget=forms.Textarea(attrs={"rows": 4}))
+    files = MultipleFileField(label="佐证材料（照片或 PDF，可多选）", required=False)
+
+
+class ReviewForm(StyledForm):
+    decision = forms.ChoiceField(label="审核结论", choices=[("approved", "通过"), ("problem", "有问题"),
+                                                        ("returned", "退回")])
+    note = forms.CharField(label="审核意见", max_length=500, required=False)
+
+
+class VisitForm(StyledForm):
+    person_id = forms.IntegerField(label="走访人（人员编号）")
+    household_id = forms.IntegerField(label="农户（农户编号）")
+    visited_on = forms.DateField(label="走访日期", widget=forms.DateInput(attrs={"type": "date"}))
+    activity = forms.CharField(label="走访内容", max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+    files = MultipleFileField(label="照片（可多选）", required=False)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import ledger_views, views
 
 app_name = "responsibility"
 urlpatterns = [
@@ -15,4 +15,13 @@ urlpatterns = [
     path("coverage/<str:code>/", views.coverage, name="coverage_region"),
     path("rules/", views.rules, name="rules"),
     path("rules/<str:code>/", views.rule_update, name="rule_update"),
+    path("ledger/village/<str:code>/", ledger_views.village_board, name="ledger_village"),
+    path("ledger/person/<int:pk>/", ledger_views.person_board, name="ledger_person"),
+    path("ledger/entries/<int:entry_id>/new/", ledger_views.line_new, name="line_new"),
+    path("ledger/lines/<int:pk>/reconcile/", ledger_views.reconcile, name="reconcile"),
+    path("ledger/lines/<int:pk>/<str:action>/", ledger_views.line_action, name="line_action"),
+    path("review/", ledger_views.review, name="review"),
+    path("review/<int:pk>/", ledger_views.review_decide, name="review_decide"),
+    path("review/reopen/<int:pk>/", ledger_views.reopen_decide, name="reopen_decide"),
+    path("visits/new/", ledger_views.visit_new, name="visit_new"),
 ]
