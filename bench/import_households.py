@@ -274,10 +274,12 @@ def main() -> None:
         for suffix, path in files.items():
             done = subprocess.run(
                 [sys.executable, __file__, str(args.n), "--child", str(data_dir), str(path)],
-                check=True, capture_output=True, text=True, env=os.environ | {"WUZAICUN_DATA_DIR": str(data_dir)},
+                check=False, capture_output=True, text=True, env=os.environ | {"WUZAICUN_DATA_DIR": str(data_dir)},
             )
             if done.stderr.strip():
                 print(done.stderr.strip(), file=sys.stderr)
+            if done.returncode:
+                raise SystemExit(f"{suffix[1:]} 导入失败（退出码 {done.returncode}）")
             figures = json.loads(done.stdout.strip().splitlines()[-1])
             assert figures["stored"] == args.n, figures
             rows = figures["rows"]

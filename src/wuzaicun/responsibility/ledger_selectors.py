@@ -28,7 +28,7 @@ def lines_for(user: Any, *, year: int, region: str | None = None, person_id: int
     if person_id is not None:
         queryset = queryset.filter(assignment__person_id=person_id)
     return queryset.select_related("assignment__person", "assignment__team", "assignment__village").prefetch_related(
-        Prefetch("reconciliations", queryset=Reconciliation.objects_unscoped.order_by("quarter"))
+        Prefetch("reconciliations", queryset=scoped(Reconciliation, user).order_by("quarter"))
     ).order_by("assignment__kind", "assignment_id", "pk")
 
 

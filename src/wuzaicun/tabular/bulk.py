@@ -14,8 +14,9 @@ from django.db import connection
 
 # A million-row import inserts into a unique index of random keys (the resident-ID blind index); with
 # SQLite's default 2 MB page cache each insert then reads and spills pages, and the import slows to a
-# third. 256 MB holds that index for a few million rows; the pages are only allocated as they are used.
-SQLITE_IMPORT_CACHE_KIB = 131072
+# third. 192 MB holds the indexes of about a million rows (measured: 64 MB 15k rows/s, 128 MB 20k, 192 MB ?);
+# the pages are only allocated as they are used.
+SQLITE_IMPORT_CACHE_KIB = 192 * 1024
 
 
 @contextmanager

@@ -8,6 +8,9 @@ county A, plus a county admin in county B, a city admin and a system admin.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
+
+from django.contrib.auth.hashers import make_password
 
 from wuzaicun.accounts.models import User
 from wuzaicun.regions.codes import level_of, parent_code
@@ -69,12 +72,18 @@ def build_world(*, households_per_village: int = 3, year: int = 2016) -> World:
         ("inspector_a", "inspector", "520302000000"),
         ("leader_a", "leader", "520302000000"),
     ]
+    hashed = _password_hash()
     for username, role, scope in roles:
-        user = User(username=username, role=role, scope=regions[scope], full_name=username)
-        user.set_password(PASSWORD)
+        user = User(username=username, role=role, scope=regions[scope], full_name=username, password=hashed)
         user.save()
         world.users[username] = user
     return world
+
+
+@lru_cache(maxsize=1)
+def _password_hash() -> str:
+    """Argon2 is slow on purpose: hash the shared test password once per run, not once per user."""
+    return make_password(PASSWORD)
 
 
 def county_a_household(world: World) -> Household:
