@@ -46,7 +46,7 @@ def scoped(
         return queryset.none()
     if prefix == "":
         return queryset
-    condition = models.Q(**{f"{path}__startswith": prefix})
+    condition = models.Q(**{f"{path}__within": prefix})
     if with_unassigned and getattr(user, "role", None) == "system_admin":
         condition |= models.Q(**{path: ""})
     return queryset.filter(condition)
@@ -61,7 +61,7 @@ def narrowed(queryset: models.QuerySet[M], region_code: str | None) -> models.Qu
     path = getattr(queryset.model, "scope_path", None)
     if not path:
         raise ImproperlyConfigured(f"{queryset.model.__name__} declares no scope_path")
-    return queryset.filter(**{f"{path}__startswith": prefix_of(region_code)})
+    return queryset.filter(**{f"{path}__within": prefix_of(region_code)})
 
 
 def get_for_user(model: type[M] | models.QuerySet[M], user: Any, **lookup: Any) -> M:

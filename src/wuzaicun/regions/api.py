@@ -53,7 +53,7 @@ def list_regions(
 ) -> dict[str, Any]:
     queryset = regions_for(request.user).order_by("code")
     if region:
-        queryset = queryset.filter(code__startswith=prefix_of(region) if len(region) == 12 else region)
+        queryset = queryset.filter(code__within=prefix_of(region) if len(region) == 12 else region)
     if level:
         queryset = queryset.filter(level=level)
     return paged(queryset, page=page, page_size=page_size)
@@ -75,7 +75,7 @@ def list_villages(
 ) -> dict[str, Any]:
     queryset = village_years_for(request.user, year=year).order_by("village_id", "year")
     if region:
-        queryset = queryset.filter(village__code__startswith=prefix_of(region) if len(region) == 12 else region)
+        queryset = queryset.filter(village__code__within=prefix_of(region) if len(region) == 12 else region)
     if is_poor is not None:
         queryset = queryset.filter(is_poor=is_poor)
     return paged(queryset, page=page, page_size=page_size)

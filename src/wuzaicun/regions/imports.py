@@ -89,7 +89,7 @@ def _urban_rural(raw: Any) -> str:
 def _export_regions(ctx: ExportContext) -> Iterator[Sequence[Any]]:
     queryset = scoped(Region, ctx.actor)
     if ctx.region_code:
-        queryset = queryset.filter(code__startswith=prefix_of(ctx.region_code))
+        queryset = queryset.filter(code__within=prefix_of(ctx.region_code))
     yield from queryset.order_by("code").values_list("code", "name", "urban_rural_code").iterator()
 
 
@@ -160,7 +160,7 @@ def _export_villages(ctx: ExportContext) -> Iterator[Sequence[Any]]:
     if ctx.year is not None:
         queryset = queryset.filter(year=ctx.year)
     if ctx.region_code:
-        queryset = queryset.filter(village__code__startswith=prefix_of(ctx.region_code))
+        queryset = queryset.filter(village__code__within=prefix_of(ctx.region_code))
     labels = dict(Demonstration.choices)
     for v in queryset.order_by("year", "village_id").iterator(chunk_size=5000):
         yield (v.year, v.village_id, v.is_poor, v.exit_year, v.is_weak_organisation, v.is_ethnic_minority,

@@ -47,7 +47,7 @@ def village_counts_by_prefix(user: Any, base: str, width: int, *, year: int | No
     """{code prefix of `width` digits: (villages, poor villages in `year`)} under `base`, in scope."""
     villages = dict(
         scoped(Region, user)
-        .filter(code__startswith=base, level=Level.VILLAGE)
+        .filter(code__within=base, level=Level.VILLAGE)
         .annotate(p=Substr("code", 1, width))
         .values_list("p")
         .annotate(n=Count("code"))
@@ -57,7 +57,7 @@ def village_counts_by_prefix(user: Any, base: str, width: int, *, year: int | No
     if year is not None:
         poor = dict(
             scoped(VillageYear, user)
-            .filter(village__code__startswith=base, year=year, is_poor=True)
+            .filter(village__code__within=base, year=year, is_poor=True)
             .annotate(p=Substr("village_id", 1, width))
             .values_list("p")
             .annotate(n=Count("id"))

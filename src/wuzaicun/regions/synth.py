@@ -57,13 +57,13 @@ def is_rural_village(name: str) -> bool:
 def load_regions(ctx: SynthContext) -> None:
     """Load the shipped tree when the scale's area has no villages yet; then map the area for later steps."""
     universe_code = code_from_prefix(ctx.universe)
-    has_villages = Region.objects_unscoped.filter(code__startswith=ctx.universe, level=Level.VILLAGE).exists()
+    has_villages = Region.objects_unscoped.filter(code__within=ctx.universe, level=Level.VILLAGE).exists()
     if not has_villages:
         started = time.perf_counter()
         count = load_shipped_divisions(actor=OPERATOR, prefix=ctx.universe)
         ctx.rows[Region._meta.db_table] += count
         ctx.seconds[Region._meta.db_table] += time.perf_counter() - started
-    rows = Region.objects_unscoped.filter(code__startswith=ctx.universe).values_list("code", "name", "level")
+    rows = Region.objects_unscoped.filter(code__within=ctx.universe).values_list("code", "name", "level")
     for code, name, level in rows.order_by("code"):
         ctx.region_names[code] = name
         if not ctx.covers(code):
@@ -233,7 +233,7 @@ def generate_village_years(ctx: SynthContext) -> None:
     """The year's facts for every village of the counties that have none yet; refused when none lacks them."""
     have = {
         county_of(code)
-        for code in VillageYear.objects_unscoped.filter(year=ctx.year, village__code__startswith=ctx.prefix)
+        for code in VillageYear.objects_unscoped.filter(year=ctx.year, village__code__within=ctx.prefix)
         .order_by()
         .values_list("village_id", flat=True)
         .distinct()
@@ -263,7 +263,7 @@ def generate_village_years(ctx: SynthContext) -> None:
 
 def load_village_facts(ctx: SynthContext) -> None:
     """Fill the context's village maps from the stored facts of the year (generated now or before)."""
-    stored = VillageYear.objects_unscoped.filter(year=ctx.year, village__code__startswith=ctx.prefix).values_list(
+    stored = VillageYear.objects_unscoped.filter(year=ctx.year, village__code__within=ctx.prefix).values_list(
         "village_id", "is_poor", "exit_year", "is_weak_organisation", "is_ethnic_minority", "demonstration"
     )
     for village, is_poor, exit_year, is_weak, is_minority, demonstration in stored:

@@ -26,7 +26,7 @@ def villages(request: AuthedRequest) -> HttpResponse:
     poor = request.GET.get("poor", "")
     queryset = village_years_for(request.user, year=year).order_by("village_id")
     if region:
-        queryset = queryset.filter(village__code__startswith=prefix_of(region) if len(region) == 12 else region)
+        queryset = queryset.filter(village__code__within=prefix_of(region) if len(region) == 12 else region)
     if poor == "1":
         queryset = queryset.filter(is_poor=True)
     context = paginate(request, queryset) | {"year": year, "filters": {"region": region, "poor": poor}}

@@ -147,7 +147,7 @@ def _export_households(ctx: ExportContext) -> Iterator[Sequence[Any]]:
     full = ctx.actor is not None and ctx.actor.can(Perm.REVEAL_ID)
     queryset = scoped(Household, ctx.actor)
     if ctx.region_code:
-        queryset = queryset.filter(region__code__startswith=prefix_of(ctx.region_code))
+        queryset = queryset.filter(region__code__within=prefix_of(ctx.region_code))
     for h in queryset.order_by("region_id", "id").iterator(chunk_size=5000):
         yield (
             h.region_id, h.head_name, open_resident_id(h.resident_id_sealed) if full else h.resident_id_masked,
@@ -231,7 +231,7 @@ def _export_people(ctx: ExportContext) -> Iterator[Sequence[Any]]:
     full = ctx.actor is not None and ctx.actor.can(Perm.REVEAL_ID)
     queryset = scoped(Person, ctx.actor).select_related("unit")
     if ctx.region_code:
-        queryset = queryset.filter(region__code__startswith=prefix_of(ctx.region_code))
+        queryset = queryset.filter(region__code__within=prefix_of(ctx.region_code))
     for p in queryset.order_by("region_id", "id").iterator(chunk_size=5000):
         yield (
             p.name, open_resident_id(p.resident_id_sealed) if full else p.resident_id_masked, p.sex, p.ethnicity,

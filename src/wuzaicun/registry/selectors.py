@@ -21,7 +21,7 @@ from .rules import normalise_resident_id
 def people_for(user: Any, *, q: str = "", rank: str = "", region: str = "", party: str = "") -> QuerySet[Person]:
     queryset = scoped(Person, user).select_related("region", "unit")
     if region:
-        queryset = queryset.filter(region__code__startswith=prefix_of(region) if len(region) == 12 else region)
+        queryset = queryset.filter(region__code__within=prefix_of(region) if len(region) == 12 else region)
     if rank:
         queryset = queryset.filter(rank=rank)
     if party == "1":
@@ -36,7 +36,7 @@ def households_for(
 ) -> QuerySet[Household]:
     queryset = scoped(Household, user).select_related("region")
     if region:
-        queryset = queryset.filter(region__code__startswith=prefix_of(region) if len(region) == 12 else region)
+        queryset = queryset.filter(region__code__within=prefix_of(region) if len(region) == 12 else region)
     if status:
         queryset = queryset.filter(status=status)
     if cause:
@@ -72,7 +72,7 @@ def household_counts_by_prefix(user: Any, base: str, width: int) -> dict[str, tu
     """{region prefix: (households, poor households)} under `base`, grouped in one query."""
     rows = (
         scoped(Household, user)
-        .filter(region__code__startswith=base)
+        .filter(region__code__within=base)
         .annotate(p=Substr("region_id", 1, width))
         .values("p")
         .annotate(total=Count("id"), poor=Count("id", filter=Q(status=PovertyStatus.POOR)))

@@ -154,7 +154,7 @@ def _ethnicity(ctx: SynthContext, rng: random.Random, code: str) -> str:
 def _counties_with(model: type[Person] | type[Household], prefix: str) -> set[str]:
     """The 6-digit county prefixes (a city's own is 4 digits + 00) under which the table has rows."""
     return set(
-        model.objects_unscoped.filter(region__code__startswith=prefix)
+        model.objects_unscoped.filter(region__code__within=prefix)
         .annotate(county=Substr("region_id", 1, 6))
         .order_by()
         .values_list("county", flat=True)
@@ -216,7 +216,7 @@ def generate_households(ctx: SynthContext) -> None:
 
 def load_household_counts(ctx: SynthContext) -> None:
     counts = (
-        Household.objects_unscoped.filter(region__code__startswith=ctx.prefix)
+        Household.objects_unscoped.filter(region__code__within=ctx.prefix)
         .order_by()
         .values_list("region_id")
         .annotate(total=Count("id"), unexited=Count("id", filter=Q(status=PovertyStatus.POOR)))
@@ -276,7 +276,7 @@ def _credit_code(rng: random.Random, code: str) -> str:
 def generate_units(ctx: SynthContext) -> None:
     """The city's, counties' and townships' committees and governments, and the departments above townships."""
     regions = [*ctx.cities, *ctx.counties, *(t for c in ctx.counties for t in ctx.townships_by_county.get(c, []))]
-    around = Q(region__code__startswith=ctx.prefix) | Q(region_id__in=ancestor_codes(code_from_prefix(ctx.prefix)))
+    around = Q(region__code__within=ctx.prefix) | Q(region_id__in=ancestor_codes(code_from_prefix(ctx.prefix)))
     existing = set(Unit.objects_unscoped.filter(around).values_list("region_id", "name"))
     rows: list[Row] = []
     for code in regions:
@@ -489,7 +489,7 @@ def generate_people(ctx: SynthContext) -> None:
 
 def load_people(ctx: SynthContext) -> None:
     """Fill the context's people maps from the stored people of the area (generated now or before)."""
-    stored = Person.objects_unscoped.filter(region__code__startswith=ctx.prefix).order_by("id").values_list(
+    stored = Person.objects_unscoped.filter(region__code__within=ctx.prefix).order_by("id").values_list(
         "id", "region_id", "rank", "post", "unit_id"
     )
     for person_id, region, rank, post, unit_id in stored.iterator(chunk_size=20000):
@@ -509,7 +509,7 @@ def generate_leadership_teams(ctx: SynthContext) -> None:
     """One party-and-government team (党政领导班子) per city, county and township, its leaders as members."""
     regions = [*ctx.cities, *ctx.counties, *(t for c in ctx.counties for t in ctx.townships_by_county.get(c, []))]
     existing = set(
-        LeadershipTeam.objects_unscoped.filter(region__code__startswith=ctx.prefix).values_list("region_id", "name")
+        LeadershipTeam.objects_unscoped.filter(region__code__within=ctx.prefix).values_list("region_id", "name")
     )
     rows: list[Row] = []
     for code in regions:
@@ -519,7 +519,7 @@ def generate_leadership_teams(ctx: SynthContext) -> None:
     ctx.insert(LeadershipTeam._meta.db_table, ("name", "unit_id", "region_id"), rows)
     new = {(code, name) for name, _, code in rows}
     members: list[Row] = []
-    teams = LeadershipTeam.objects_unscoped.filter(region__code__startswith=ctx.prefix).values_list(
+    teams = LeadershipTeam.objects_unscoped.filter(region__code__within=ctx.prefix).values_list(
         "id", "region_id", "name"
     )
     for team_id, region, name in teams.order_by("id"):

@@ -63,7 +63,7 @@ class _Entries:
 def _party_helpers(county: str) -> dict[str, list[int]]:
     """Village → its party members who can help (农村党员, 村干部 who are party members)."""
     rows = Person.objects_unscoped.filter(
-        region__code__startswith=county[:6], region__level=5, political_status__in=PARTY,
+        region__code__within=county[:6], region__level=5, political_status__in=PARTY,
         rank__in=("农村党员", "村干部"),
     ).values_list("region_id", "id")
     out: dict[str, list[int]] = defaultdict(list)
@@ -73,7 +73,7 @@ def _party_helpers(county: str) -> dict[str, list[int]]:
 
 
 def _poor_households(county: str) -> dict[str, list[int]]:
-    rows = Household.objects_unscoped.filter(region__code__startswith=county[:6], status="未脱贫").values_list(
+    rows = Household.objects_unscoped.filter(region__code__within=county[:6], status="未脱贫").values_list(
         "region_id", "id")
     out: dict[str, list[int]] = defaultdict(list)
     for village, household in rows.order_by("id").iterator(chunk_size=20000):
@@ -176,7 +176,7 @@ def generate_lists(ctx: SynthContext) -> None:
         open_year(actor=OPERATOR, year=ctx.year)
     due = ResponsibilityYear.objects_unscoped.get(year=ctx.year).due_date
     done = set(
-        Assignment.objects_unscoped.filter(year=ctx.year, village__code__startswith=ctx.prefix)
+        Assignment.objects_unscoped.filter(year=ctx.year, village__code__within=ctx.prefix)
         .values_list("village_id", flat=True).distinct()
     )
     done_counties = {v[:6] for v in done}

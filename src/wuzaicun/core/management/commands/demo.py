@@ -45,7 +45,7 @@ def demo_village() -> str:
 
     code = (
         VillageYear.objects_unscoped.filter(
-            year=DEMO_YEAR, is_poor=True, village__code__startswith=DEMO_COUNTY[:6]
+            year=DEMO_YEAR, is_poor=True, village__code__within=DEMO_COUNTY[:6]
         )
         .order_by("village_id")
         .values_list("village_id", flat=True)
@@ -98,7 +98,7 @@ class Command(BaseCommand):
         names = {username for username, _, _ in DEMO_USERS}
         if User.objects_unscoped.exclude(username__in=names).exists():
             raise CommandError("数据库中已有其他用户：演示命令只用于空数据库，以免演示账号和公开的演示密码进入真实系统")
-        if VillageYear.objects_unscoped.filter(year=DEMO_YEAR, village__code__startswith=DEMO_CITY[:4]).exists():
+        if VillageYear.objects_unscoped.filter(year=DEMO_YEAR, village__code__within=DEMO_CITY[:4]).exists():
             self.stderr.write(f"已有遵义市 {DEMO_YEAR} 年度数据，不再生成合成数据")
         else:
             call_command(
