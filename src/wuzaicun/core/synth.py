@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from .errors import DomainError
 
@@ -175,10 +175,18 @@ def generate(
     log: Callable[[str], None] = _silent,
 ) -> tuple[SynthContext, list[StepReport]]:
     """Generate the synthetic data set in one transaction, with one audit row for the run."""
+    ctx = new_context(scale=scale, seed=seed, year=year, prefix=prefix, log=log)
+    _generate_in_transaction(ctx, actor=actor, scale=scale, seed=seed, year=year)
+    if connection.vendor == "postgresql":  # fresh statistics after a bulk load, or the planner guesses
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return ctx, ctx.shared["_reports"]
+
+
+def _generate_in_transaction(ctx: SynthContext, *, actor: Any, scale: str, seed: int, year: int) -> None:
     from wuzaicun.audit.models import Action
     from wuzaicun.audit.services import record
 
-    ctx = new_context(scale=scale, seed=seed, year=year, prefix=prefix, log=log)
     with transaction.atomic(durable=True):
         reports = run_steps(ctx)
         total = "，".join(f"{t} {n}" for t, n in ctx.rows.items())
@@ -191,4 +199,4 @@ def generate(
             summary=f"生成合成数据（{SCALE_LABELS[scale]}，区划前缀 {ctx.prefix}，{year}年，种子 {seed}）：{total}",
             changes={table: [None, count] for table, count in ctx.rows.items()},
         )
-    return ctx, reports
+    ctx.shared["_reports"] = reports

@@ -19,7 +19,7 @@ from wuzaicun.regions.selectors import village_years_for
 from wuzaicun.registry.selectors import households_for, people_for
 
 from .duties import ListKind
-from .models import Assignment
+from .models import Assignment, AssignmentHousehold
 from .rules import RULES_BY_CODE, EffectiveRule, Gap, effective_rules
 from .selectors import due_date, rule_settings
 
@@ -85,6 +85,11 @@ def _village_rule(code: str) -> Any:
 def _household_helpers(user: Any, year: int, region: str | None, rule: EffectiveRule, due: dt.date) -> tuple[int, Iterator[Gap]]:
     minimum = rule.threshold or 3
     poor = narrowed(households_for(user), region).filter(status="未脱贫")
+    # Households with enough helpers, aggregated once over the links; the rest are counted again (few rows).
+    party_links = scoped(AssignmentHousehold, user).filter(
+        assignment__year=year, assignment__kind=ListKind.HELPER, assignment__person__political_status__in=PARTY)
+    enough = party_links.values("household").annotate(n=Count("assignment__person", distinct=True)).filter(
+        n__gte=minimum).values("household")
     link = "assignment_links__assignment"
     helpers = Count(
         f"{link}__person", distinct=True,
@@ -92,7 +97,7 @@ def _household_helpers(user: Any, year: int, region: str | None, rule: Effective
                     f"{link}__person__political_status__in": PARTY}),
     )
     short = (
-        poor.order_by().annotate(helpers=helpers).filter(helpers__lt=minimum)
+        poor.exclude(pk__in=enough).order_by().annotate(helpers=helpers)
         .values_list("pk", "region_id", "head_name", "resident_id_masked", "helpers").order_by("region_id", "pk")
     )
 

@@ -46,7 +46,7 @@ class OutOfOrder(DomainError):
 def _locked_line(actor: Any, line_id: int) -> LedgerLine:
     """The line, in the actor's scope, locked for this transaction (404 when out of scope)."""
     get_for_user(LedgerLine, actor, pk=line_id)
-    return LedgerLine.objects_unscoped.select_for_update().select_related("assignment").get(pk=line_id)
+    return LedgerLine.objects_unscoped.select_for_update(of=("self",)).select_related("assignment").get(pk=line_id)
 
 
 def _refuse_closed(line: LedgerLine) -> None:
@@ -161,7 +161,8 @@ def submit_reconciliation(
             raise OutOfOrder(f"{line.year}年第{quarter}季度尚未开始，不能对账")
         existing = Reconciliation.objects_unscoped.select_for_update().filter(line=line, quarter=quarter).first()
         values = {"narrative": narrative.strip(), "progress_value": progress_value, "on_track": on_track,
-                  "submitted_by": actor, "submitted_at": timezone.now(), "state": ReviewState.PENDING}
+                  "submitted_by": actor, "submitted_at": timezone.now(), "state": ReviewState.PENDING,
+                  "review_note": "", "reviewed_by": None, "reviewed_at": None}
         if existing is None:
             entry = Reconciliation.objects_unscoped.create(line=line, quarter=quarter, **values)
         else:
@@ -183,11 +184,14 @@ def review_reconciliation(*, actor: Any, reconciliation_id: int, decision: str, 
     """The township's review: 通过 / 有问题 (note required) / 退回 (note required, may be sent again)."""
     require_perm(actor, Perm.REVIEW_LEDGER)
     with transaction.atomic(durable=True):
-        get_for_user(Reconciliation, actor, pk=reconciliation_id)
-        entry = Reconciliation.objects_unscoped.select_for_update().select_related("line__assignment").get(
-            pk=reconciliation_id)
-        if entry.line.is_closed:
+        found = get_for_user(Reconciliation, actor, pk=reconciliation_id)
+        line = _locked_line(actor, found.line_id)  # the line first, as every ledger step locks it
+        entry = Reconciliation.objects_unscoped.select_for_update().get(pk=reconciliation_id)
+        entry.line = line
+        if line.is_closed:
             raise OutOfOrder("该台账条目已销账，不能再审核")
+        if line.status != LineStatus.LOCKED:
+            raise OutOfOrder("该台账条目已退回草稿（重审），不能审核其对账")
         if problem := review_problem(entry.state, decision, note):
             raise OutOfOrder(problem)
         if entry.submitted_by_id is not None and entry.submitted_by_id == getattr(actor, "pk", None):
@@ -220,6 +224,12 @@ def close_line(
             raise OutOfOrder(f"{line.year}年度台账须在{line.year + 1}年第一季度销账")
         if not fulfilled and not note.strip():
             raise DomainError("未兑现的条目销账时须写明原因", field="销账说明")
+        if line.reconciliations.filter(state=ReviewState.PENDING).exists():
+            raise OutOfOrder("该条目还有待审核的对账，审核后才能销账")
+        if ReopenRequest.objects_unscoped.filter(line=line, decision="pending").exists():
+            raise OutOfOrder("该条目还有待审批的重审申请，审批后才能销账")
+        if fulfilled and not line.reconciliations.filter(quarter=4, state=ReviewState.APPROVED).exists():
+            raise OutOfOrder("第四季度对账审核通过后才能按“兑现”销账")
         line.status = LineStatus.FULFILLED if fulfilled else LineStatus.UNFULFILLED
         line.closed_at, line.closed_by, line.closing_note = timezone.now(), actor, note.strip()
         line.accountability = not fulfilled
@@ -232,6 +242,9 @@ def close_line(
                 target_value=line.target_value, target_unit=line.target_unit, carried_from=line,
             )
             summary += f"；结转为{line.year + 1}年度台账 #{carried.pk}，列入问责"
+            record(actor=actor, action=Action.CREATE, object_type="ledger_line", object_id=carried.pk,
+                   region_code=line.assignment.village_id,
+                   summary=f"结转{line.year}年度未兑现台账 #{line.pk}：{carried.commitment}")
         record(actor=actor, action=Action.UPDATE, object_type="ledger_line", object_id=line.pk,
                region_code=line.assignment.village_id, summary=summary,
                changes={"status": [LineStatus.LOCKED, line.status]})
@@ -260,14 +273,15 @@ def decide_reopen(*, actor: Any, request_id: int, approve: bool) -> ReopenReques
     """Approved one level up (not by the requester): the line returns to draft; refused: it stays locked."""
     require_perm(actor, Perm.REVIEW_LEDGER)
     with transaction.atomic(durable=True):
-        get_for_user(ReopenRequest, actor, pk=request_id)
-        request = ReopenRequest.objects_unscoped.select_for_update().select_related("requested_by").get(pk=request_id)
+        found = get_for_user(ReopenRequest, actor, pk=request_id)
+        line = _locked_line(actor, found.line_id)
+        request = ReopenRequest.objects_unscoped.select_for_update().get(pk=request_id)
         if request.decision != "pending":
             raise OutOfOrder("该重审申请已审批")
-        requester_role = request.requested_by.role if request.requested_by else ""
+        requester = request.requested_by
+        requester_role = requester.role if requester is not None else ""
         if request.requested_by_id == getattr(actor, "pk", None) or not one_level_up(requester_role, actor.role):
             raise PermissionDenied("重审申请须由申请人的上一级审批")
-        line = _locked_line(actor, request.line_id)
         _refuse_closed(line)
         request.decision = "approved" if approve else "refused"
         request.decided_by, request.decided_at = actor, timezone.now()

@@ -101,7 +101,7 @@ def test_review_passes_needs_a_note_for_problems_and_a_returned_one_can_be_sent_
         review_reconciliation(actor=township, reconciliation_id=entry.pk, decision="approved")
     again = submit_reconciliation(actor=reporter, line_id=line.pk, quarter=1, narrative="补充照片",
                                   files=[([PNG], "补充.png")], today=JUNE)
-    assert again.pk == entry.pk and again.state == "pending"
+    assert again.pk == entry.pk and again.state == "pending" and again.review_note == ""
     assert review_reconciliation(actor=township, reconciliation_id=entry.pk, decision="approved").state == "approved"
 
 
@@ -111,18 +111,37 @@ def test_closing_waits_for_next_year_and_an_unfulfilled_line_carries_over(world,
         close_line(actor=township, line_id=line.pk, fulfilled=True, today=NEXT_JANUARY)
     _locked(world, line)
     with pytest.raises(OutOfOrder, match="第一季度销账"):
-        close_line(actor=township, line_id=line.pk, fulfilled=True, today=JUNE)
+        close_line(actor=township, line_id=line.pk, fulfilled=False, note="x", today=JUNE)
     with pytest.raises(DomainError, match="须写明原因"):
         close_line(actor=township, line_id=line.pk, fulfilled=False, today=NEXT_JANUARY)
     closed = close_line(actor=township, line_id=line.pk, fulfilled=False, note="只完成40亩", today=NEXT_JANUARY)
     assert closed.status == "unfulfilled" and closed.accountability
     carried = LedgerLine.objects_unscoped.get(carried_from=closed)
     assert carried.year == YEAR + 1 and carried.status == "draft" and carried.commitment == closed.commitment
+    assert AuditEntry.objects_unscoped.filter(object_type="ledger_line", object_id=str(carried.pk)).exists()
+
+
+def _approved_q4(world, line):
+    entry = submit_reconciliation(actor=world.users["reporter_a"], line_id=line.pk, quarter=4, narrative="全部完成",
+                                  today=NEXT_JANUARY)
+    review_reconciliation(actor=world.users["township_a"], reconciliation_id=entry.pk, decision="approved")
+
+
+def test_a_line_closes_as_fulfilled_only_after_an_approved_fourth_quarter(world, line):
+    township = world.users["township_a"]
+    _locked(world, line)
+    with pytest.raises(OutOfOrder, match="第四季度对账审核通过后"):
+        close_line(actor=township, line_id=line.pk, fulfilled=True, today=NEXT_JANUARY)
+    submit_reconciliation(actor=world.users["reporter_a"], line_id=line.pk, quarter=4, narrative="完成",
+                          today=NEXT_JANUARY)
+    with pytest.raises(OutOfOrder, match="待审核的对账"):
+        close_line(actor=township, line_id=line.pk, fulfilled=False, note="x", today=NEXT_JANUARY)
 
 
 def test_closed_lines_never_change(world, line):
     township = world.users["township_a"]
     _locked(world, line)
+    _approved_q4(world, line)
     close_line(actor=township, line_id=line.pk, fulfilled=True, today=NEXT_JANUARY)
     for attempt in (
         lambda: lock_line(actor=township, line_id=line.pk),
@@ -149,11 +168,15 @@ def test_reopen_needs_a_reason_and_approval_one_level_up(world, line):
         request_reopen(actor=township, line_id=line.pk, reason="再申请")
     with pytest.raises(PermissionDenied, match="上一级"):
         decide_reopen(actor=township, request_id=request.pk, approve=True)
+    pending = submit_reconciliation(actor=world.users["reporter_a"], line_id=line.pk, quarter=1, narrative="x",
+                                    today=JUNE)
     decided = decide_reopen(actor=county, request_id=request.pk, approve=True)
     assert decided.decision == "approved"
     assert LedgerLine.objects_unscoped.get(pk=line.pk).status == "draft"
     with pytest.raises(OutOfOrder, match="已审批"):
         decide_reopen(actor=county, request_id=request.pk, approve=False)
+    with pytest.raises(OutOfOrder, match="重审"):
+        review_reconciliation(actor=township, reconciliation_id=pending.pk, decision="approved")
     assert AuditEntry.objects_unscoped.filter(object_type="reopen_request").count() == 2
 
 
