@@ -66,11 +66,11 @@ for attempt in ("cold", "warm"):
     out["full_queries"] = len(queries.captured_queries)
 out["gaps"] = len(report.gaps)
 with CaptureQueriesContext(connection) as queries:
-    coverage_report(OPERATOR, year=2016, region="%(county)s")
+    coverage_report(OPERATOR, year=2016, region="COUNTY_CODE")
 out["county_queries"] = len(queries.captured_queries)
 user = User.objects_unscoped.filter(username="bench_county").first()
 if user is None:
-    user = User(username="bench_county", role="county_admin", scope=Region.objects_unscoped.get(code="%(county)s"))
+    user = User(username="bench_county", role="county_admin", scope=Region.objects_unscoped.get(code="COUNTY_CODE"))
     user.set_unusable_password()
     user.save()
 client = Client()
@@ -81,7 +81,7 @@ page = client.get("/responsibility/coverage/?year=2016")
 out["county_page_s"] = round(time.perf_counter() - started, 3)
 out["county_page_status"] = page.status_code
 print(json.dumps(out))
-""" % {"county": COUNTY}
+""".replace("COUNTY_CODE", COUNTY)
 
 
 def bench(backend: str, scale: str, pg_url: str, reuse: bool) -> dict[str, object]:

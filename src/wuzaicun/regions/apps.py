@@ -9,8 +9,5 @@ class RegionsConfig(AppConfig):
     verbose_name = "行政区划"
 
     def ready(self) -> None:
-        from . import lookups  # noqa: F401  (registers code__within)
-        from . import (
-            imports,  # noqa: F401  (declares the regions and villages templates)
-            synth,  # noqa: F401  (registers the regions and village-year synth steps)
-        )
+        # code__within lookups; the regions and villages templates; the village-year synth steps.
+        from . import imports, lookups, synth  # noqa: F401

@@ -45,7 +45,7 @@ def create_household(request: HttpRequest, payload: HouseholdIn) -> Status[House
 @router.patch("/households/{household_id}", response=HouseholdOut, summary="修改农户（须带 version）")
 def update_household(request: HttpRequest, household_id: int, payload: HouseholdPatch) -> Household:
     current = get_household_for_user(request.user, household_id)
-    changes = payload.dict(exclude_unset=True)
+    changes = payload.dict(exclude_unset=True, exclude_none=True)
     version = changes.pop("version")
     values: dict[str, Any] = {
         "region_code": current.region_id, "head_name": current.head_name, "members": current.members,

@@ -6,19 +6,20 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 
 from wuzaicun.accounts.roles import Perm
-from wuzaicun.accounts.scope import require_code_in_scope
+from wuzaicun.accounts.scope import get_for_user
 from wuzaicun.accounts.services import require_perm
 from wuzaicun.audit.models import Action
 from wuzaicun.audit.services import diff, record
 from wuzaicun.core.errors import Conflict, DomainError
 from wuzaicun.core.identifiers import sex_from_resident_id
 from wuzaicun.core.masking import mask_phone, mask_resident_id
-from wuzaicun.regions.codes import level_of
+from wuzaicun.regions.models import Region
 
 from .fields import seal_phone, seal_resident_id
-from .models import Household, Person, PovertyCause
+from .models import Household, Person, PoliticalStatus, PovertyCause, Rank
 from .rules import household_problems, normalise_resident_id, phone_error, resident_id_error, sex_error
 from .selectors import get_household_for_user, get_person_for_user
 
@@ -50,8 +51,8 @@ def save_household(
 ) -> Household:
     """Create a household, or update one (`resident_id` None keeps the stored number)."""
     require_perm(actor, Perm.EDIT_REGISTRY)
-    require_code_in_scope(actor, region_code)
-    if level_of(region_code) != 5:
+    region = get_for_user(Region, actor, code=region_code)
+    if region.level != 5:
         raise DomainError("农户须登记在村（社区）一级", field="区划代码")
     for column, reason in household_problems(
         status=status, identified_year=identified_year, exit_year=exit_year, members=members
@@ -110,7 +111,11 @@ def delete_household(*, actor: Any, household_id: int) -> None:
         record(actor=actor, action=Action.DELETE, object_type="household", object_id=household.pk,
                region_code=household.region_id, summary=f"删除农户 {household.head_name}",
                changes={"resident_id": [household.resident_id_masked, None]})
-        household.delete()
+        try:
+            with transaction.atomic():
+                household.delete()
+        except ProtectedError:
+            raise DomainError("该户已被责任清单、台账或走访记录引用，不能删除", code="in_use") from None
 
 
 def reveal_household_id(*, actor: Any, household_id: int, reason: str) -> str:
@@ -150,7 +155,13 @@ def create_person(
     phone: str = "",
 ) -> Person:
     require_perm(actor, Perm.EDIT_REGISTRY)
-    require_code_in_scope(actor, region_code)
+    get_for_user(Region, actor, code=region_code)
+    if rank and rank not in Rank.values:
+        raise DomainError(f"职级“{rank}”不是可选值", field="职级")
+    if political_status not in PoliticalStatus.values:
+        raise DomainError(f"政治面貌“{political_status}”不是可选值", field="政治面貌")
+    if not name.strip() or len(name) > 50 or len(post) > 100 or len(ethnicity) > 20:
+        raise DomainError("姓名、职务或民族为空或过长", field="姓名")
     number = _checked_resident_id(resident_id)
     if error := sex_error(sex, number):
         raise DomainError(error, field="性别")

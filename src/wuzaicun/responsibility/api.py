@@ -9,7 +9,7 @@ from ninja import Router
 from ninja.responses import Status
 
 from wuzaicun.core.api import Page, paged
-from wuzaicun.regions.codes import code_from_prefix
+from wuzaicun.core.params import region_param
 
 from .coverage import coverage_report
 from .models import Assignment, ResponsibilityYear
@@ -30,8 +30,7 @@ def list_entries(
     request: HttpRequest, year: int, kind: str = "", region: str = "", q: str = "", page: int = 1,
     page_size: int = 20,
 ) -> dict[str, Any]:
-    code = code_from_prefix(region) if region else ""
-    queryset = entries_for(request.user, year=year, kind=kind, region=code, q=q).prefetch_related(
+    queryset = entries_for(request.user, year=year, kind=kind, region=region_param(region) or "", q=q).prefetch_related(
         "household_links").order_by("kind", "village_id", "pk")
     return paged(queryset, page=page, page_size=page_size)
 
@@ -55,5 +54,4 @@ def remove_entry(request: HttpRequest, entry_id: int) -> Status[None]:
 
 @router.get("/responsibility/coverage", response=CoverageOut, summary="覆盖检查（与 wuzaicun coverage --json 相同）")
 def coverage(request: HttpRequest, year: int, region: str = "") -> dict[str, Any]:
-    code = code_from_prefix(region) if region else None
-    return coverage_report(request.user, year=year, region=code).as_json()
+    return coverage_report(request.user, year=year, region=region_param(region)).as_json()

@@ -9,5 +9,7 @@ class ResponsibilityConfig(AppConfig):
     verbose_name = "责任在村落实"
 
     def ready(self) -> None:
-        from . import imports  # noqa: F401  (declares the assignments template)
-        from . import synth  # noqa: F401  (registers the five lists' synth step)
+        from . import (
+            imports,  # noqa: F401  (declares the assignments template)
+            synth,  # noqa: F401  (registers the five lists' synth step)
+        )

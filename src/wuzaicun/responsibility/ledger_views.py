@@ -14,6 +14,7 @@ from wuzaicun.accounts.decorators import requires
 from wuzaicun.accounts.http import AuthedRequest
 from wuzaicun.accounts.roles import Perm
 from wuzaicun.core.errors import DomainError
+from wuzaicun.core.params import quarter_param, year_param
 from wuzaicun.regions.selectors import breadcrumb, get_region_for_user
 from wuzaicun.registry.selectors import get_person_for_user
 
@@ -42,9 +43,8 @@ from .services import (
 
 def _year_quarter(request: AuthedRequest) -> tuple[int, int]:
     today = timezone.localdate()
-    year_text, quarter_text = request.GET.get("year", ""), request.GET.get("quarter", "")
-    year = int(year_text) if year_text.isdigit() else today.year
-    quarter = int(quarter_text) if quarter_text in ("1", "2", "3", "4") else (quarter_of(today) if year == today.year else 4)
+    year = year_param(request.GET.get("year"), default=today.year)
+    quarter = quarter_param(request.GET.get("quarter"), default=quarter_of(today) if year == today.year else 4)
     return year, quarter
 
 
@@ -137,7 +137,7 @@ def reconcile(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"第{data['quarter']}季度对账已提交，待乡镇审核")
             return redirect(f"/responsibility/ledger/village/{line.assignment.village_id}/?year={line.year}")
-    quarter = int(form["quarter"].value() or default_quarter)
+    quarter = quarter_param(str(form["quarter"].value() or ""), default=default_quarter)
     return render(request, "responsibility/reconcile.html", {
         "form": form, "line": line, "quarter": quarter, "visits": visits_in_quarter(request.user, line, quarter),
         "history": line.reconciliations.order_by("quarter"),

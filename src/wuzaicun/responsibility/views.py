@@ -16,6 +16,7 @@ from wuzaicun.accounts.http import AuthedRequest
 from wuzaicun.accounts.roles import Perm
 from wuzaicun.core.errors import DomainError, NotFound
 from wuzaicun.core.paging import paginate
+from wuzaicun.core.params import year_param
 from wuzaicun.regions.codes import PREFIX_LENGTHS
 from wuzaicun.regions.models import Level
 from wuzaicun.regions.selectors import breadcrumb, children_in_scope, get_region_for_user
@@ -29,13 +30,10 @@ from .services import create_entry, delete_entry, open_year, update_rule
 
 
 def _year(request: AuthedRequest) -> int:
-    text = request.GET.get("year", "").strip()
-    if text.isdigit():
-        return int(text)
     known = years()
-    if not known:
+    if not known and not request.GET.get("year"):
         raise NotFound("尚未设立任何年度的责任清单，请由市级管理员设立")
-    return known[0]
+    return year_param(request.GET.get("year"), default=known[0] if known else 0)
 
 
 @requires(Perm.VIEW_REGISTRY)

@@ -105,7 +105,7 @@ def _expat(
     parser.EndElementHandler = end
     parser.CharacterDataHandler = data
 
-    def refuse(*_: Any) -> None:
+    def refuse(*_: Any) -> Any:
         raise _Refused
 
     parser.StartDoctypeDeclHandler = refuse

@@ -15,7 +15,7 @@ _FEN = Decimal("0.01")
 
 def text(raw: Raw) -> str:
     """A cell as normalised text; whole numbers read from a spreadsheet lose their '.0'."""
-    if raw.__class__ is str:
+    if type(raw) is str:
         return normalise(raw)
     if isinstance(raw, float) and raw.is_integer():
         return str(int(raw))
@@ -52,7 +52,7 @@ def integer(*, low: int | None = None, high: int | None = None) -> Callable[[Raw
     """A whole number within bounds; a number cell or plain digits skip the text clean-up."""
 
     def parse(raw: Raw) -> int:
-        if raw.__class__ is int or (raw.__class__ is str and raw.isdigit() and raw.isascii()):
+        if type(raw) is int or (type(raw) is str and raw.isdigit() and raw.isascii()):
             value = int(raw)
             if (low is None or value >= low) and (high is None or value <= high):
                 return value
@@ -63,7 +63,7 @@ def integer(*, low: int | None = None, high: int | None = None) -> Callable[[Raw
 
 def year(raw: Raw) -> int:
     """A year (1949–2100); 2016, “2016” and “2016年” are all accepted."""
-    if raw.__class__ is int or (raw.__class__ is str and len(raw) == 4 and raw.isdigit() and raw.isascii()):
+    if type(raw) is int or (type(raw) is str and len(raw) == 4 and raw.isdigit() and raw.isascii()):
         value = int(raw)
         if 1949 <= value <= 2100:
             return value
@@ -72,11 +72,11 @@ def year(raw: Raw) -> int:
 
 def money(raw: Raw) -> Decimal:
     """An amount in yuan, to the fen; plain digits with a point skip the text clean-up."""
-    if raw.__class__ is str and raw.isascii() and raw.replace(".", "", 1).isdigit():
+    if type(raw) is str and raw.isascii() and raw.replace(".", "", 1).isdigit():
         amount = Decimal(raw)
         if amount < MONEY_LIMIT:
             return amount.quantize(_FEN)
-    elif raw.__class__ is int and 0 <= raw < MONEY_LIMIT:
+    elif type(raw) is int and 0 <= raw < MONEY_LIMIT:
         return Decimal(raw).quantize(_FEN)
     return parse_money(text(raw))
 

@@ -6,17 +6,19 @@ import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 
 from wuzaicun.accounts.roles import Perm
-from wuzaicun.accounts.scope import get_for_user, require_code_in_scope, scoped
+from wuzaicun.accounts.scope import get_for_user, scoped
 from wuzaicun.accounts.services import require_perm
 from wuzaicun.audit.models import Action
 from wuzaicun.audit.services import diff, record
 from wuzaicun.core.errors import Conflict, DomainError
 from wuzaicun.regions.codes import level_of
+from wuzaicun.regions.models import Region
 from wuzaicun.registry.models import Household, LeadershipTeam, Person
 
-from ..duties import ListKind
+from ..duties import GoalKind, ListKind, StationedPost
 from ..models import Assignment, AssignmentHousehold, ResponsibilityYear, RuleSetting
 from ..rules import RULES, RULES_BY_CODE, entry_problems
 
@@ -97,7 +99,13 @@ def create_entry(
     require_perm(actor, Perm.EDIT_LISTS)
     if kind not in ListKind.values:
         raise DomainError(f"清单类型“{kind}”无效", field="清单类型")
-    require_code_in_scope(actor, village_code)
+    get_for_user(Region, actor, code=village_code)
+    if goal_kind not in GoalKind.values:
+        raise DomainError(f"目标类型“{goal_kind}”无效", field="目标类型")
+    if stationed_post and stationed_post not in StationedPost.values:
+        raise DomainError(f"驻村身份“{stationed_post}”无效，应为第一书记或驻村干部", field="驻村身份")
+    if len(goal) > 300:
+        raise DomainError("目标不能超过300字", field="目标")
     if not ResponsibilityYear.objects_unscoped.filter(year=year).exists():
         raise DomainError(f"{year}年度尚未设立责任清单，请联系市级管理员", code="year_not_open")
     person = get_for_user(Person, actor, pk=person_id) if person_id else None
@@ -138,4 +146,8 @@ def delete_entry(*, actor: Any, entry_id: int) -> None:
         entry = get_for_user(Assignment, actor, pk=entry_id)
         record(actor=actor, action=Action.DELETE, object_type="assignment", object_id=entry.pk,
                region_code=entry.village_id, summary=f"删除{entry.get_kind_display()}清单条目")
-        entry.delete()
+        try:
+            with transaction.atomic():
+                entry.delete()
+        except ProtectedError:
+            raise DomainError("该清单条目已有责任台账，不能删除", code="in_use") from None
