@@ -58,6 +58,8 @@ def token(request: HttpRequest, payload: TokenIn) -> dict[str, str]:
     if user is None or not user.is_active:
         raise DomainError("用户名或密码错误", code="invalid_credentials")
     assert isinstance(user, User)
+    if user.must_change_password:
+        raise DomainError("请先登录网页修改初始密码，再申请接口令牌", code="password_change_required")
     return {"token": issue_api_token(user=user)}
 
 

@@ -39,3 +39,19 @@ class SessionLimitMiddleware:
                 logout(request)
                 return redirect(settings.LOGIN_URL)
         return self.get_response(request)
+
+
+class PasswordChangeRequiredMiddleware:
+    """A user holding an initial password set by an administrator must change it before anything else."""
+
+    ALLOWED = ("/accounts/password/", "/accounts/logout/", "/static/")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (user.is_authenticated and getattr(user, "must_change_password", False)
+                and not request.path.startswith(self.ALLOWED) and not request.path.startswith("/api/")):
+            return redirect("accounts:password")
+        return self.get_response(request)

@@ -124,6 +124,7 @@ def change_password(*, actor: User, old_password: str, new_password: str) -> Non
         actor.must_change_password = False
         actor.password_changed_at = timezone.now()
         actor.save(update_fields=["password", "must_change_password", "password_changed_at"])
+        ApiToken.objects_unscoped.filter(user=actor).delete()  # tokens issued under the old password end
         record(actor=actor, action=Action.UPDATE, object_type="user", object_id=actor.pk,
                region_code=actor.scope_id or "", summary="修改密码")
 

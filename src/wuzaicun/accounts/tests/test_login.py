@@ -80,3 +80,18 @@ def test_logout_deletes_the_session_server_side(world):
 def test_pages_need_a_login(world, path):
     response = Client().get(path)
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_an_initial_password_must_be_changed_before_anything_else(world):
+    from wuzaicun.accounts.services import create_user
+
+    create_user(actor=world.users["county_a"], username="newbie", role="township_admin", scope="520302001",
+                password="Initial@2016x")
+    client = Client()
+    assert _login(client, "newbie", "Initial@2016x").status_code == 302
+    response = client.get("/registry/households/")
+    assert response.status_code == 302 and response["Location"] == "/accounts/password/"
+    changed = client.post("/accounts/password/", {"old_password": "Initial@2016x", "new_password": "Better@2016xy",
+                                                   "new_password2": "Better@2016xy"})
+    assert changed.status_code == 302
+    assert client.get("/registry/households/").status_code == 200
