@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 import json
 import os
@@ -66,4 +65,4 @@ def decrypt(blob: bytes | memoryview, *, context: bytes = b"") -> str:
 
 def blind_index(value: str, *, purpose: bytes) -> str:
     """A keyed hash for exact look-up and duplicate detection; hex, 64 characters."""
-    return hmac.new(keys().index_key, purpose + b"\x00" + value.encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(keys().index_key, purpose + b"\x00" + value.encode(), "sha256").hex()
