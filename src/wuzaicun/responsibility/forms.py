@@ -63,7 +63,7 @@ class ReconcileForm(StyledForm):
     on_track = forms.TypedChoiceField(label="进度", coerce=lambda v: v == "1",
                                       choices=[("1", "进度正常"), ("0", "进度滞后")])
     narrative = forms.CharField(label="进展情况", widget=forms.Textarea(attrs={"rows": 4}))
-    files = MultipleFileField(label="佐证材料（照片或 PDF，可多选）", required=False)
+    attachments = MultipleFileField(label="佐证材料（照片或 PDF，可多选）", required=False)
 
 
 class ReviewForm(StyledForm):
@@ -77,4 +77,4 @@ class VisitForm(StyledForm):
     household_id = forms.IntegerField(label="农户（农户编号）")
     visited_on = forms.DateField(label="走访日期", widget=forms.DateInput(attrs={"type": "date"}))
     activity = forms.CharField(label="走访内容", max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
-    files = MultipleFileField(label="照片（可多选）", required=False)
+    attachments = MultipleFileField(label="照片（可多选）", required=False)

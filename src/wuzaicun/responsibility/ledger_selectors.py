@@ -56,6 +56,8 @@ def reopen_queue(user: Any) -> QuerySet[ReopenRequest]:
 
 def visits_in_quarter(user: Any, line: LedgerLine, quarter: int) -> QuerySet[Visit]:
     start, end = quarter_bounds(line.year, quarter)
+    if line.assignment.person_id is None:  # a team's entry: teams do not visit households
+        return scoped(Visit, user).none()
     return scoped(Visit, user).filter(
         person_id=line.assignment.person_id, household__assignment_links__assignment=line.assignment,
         visited_on__range=(start, end),

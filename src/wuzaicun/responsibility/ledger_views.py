@@ -127,7 +127,7 @@ def reconcile(request: AuthedRequest, pk: int) -> HttpResponse:
     form = ReconcileForm(request.POST or None, request.FILES or None, initial={"quarter": default_quarter})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        uploads = [(f.chunks(), f.name) for f in data["files"]]
+        uploads = [(f.chunks(), f.name) for f in data["attachments"]]
         try:
             submit_reconciliation(actor=request.user, line_id=pk, quarter=data["quarter"],
                                   narrative=data["narrative"], progress_value=data["progress_value"],
@@ -185,7 +185,7 @@ def visit_new(request: AuthedRequest) -> HttpResponse:
         try:
             visit = record_visit(actor=request.user, person_id=data["person_id"], household_id=data["household_id"],
                                  visited_on=data["visited_on"], activity=data["activity"],
-                                 files=[(f.chunks(), f.name) for f in data["files"]])
+                                 files=[(f.chunks(), f.name) for f in data["attachments"]])
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:

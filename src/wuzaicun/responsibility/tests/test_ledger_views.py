@@ -26,7 +26,7 @@ def test_reconcile_with_a_photo_then_the_township_returns_it_with_a_note(world, 
     assert "发展茶叶产业" in board.text and "待对账" in board.text
     response = reporter.post(f"/responsibility/ledger/lines/{line.pk}/reconcile/", {
         "quarter": 2, "progress_value": "20", "on_track": "1", "narrative": "已种植20亩",
-        "files": [SimpleUploadedFile("茶园.png", PNG, content_type="image/png")],
+        "attachments": [SimpleUploadedFile("茶园.png", PNG, content_type="image/png")],
     })
     assert response.status_code == 302, response.content.decode()[:500]
     entry = Reconciliation.objects_unscoped.get(line=line, quarter=2)
