@@ -12,10 +12,33 @@ from wuzaicun.core.api import Page, paged
 from wuzaicun.core.params import region_param
 
 from .coverage import coverage_report
-from .models import Assignment, ResponsibilityYear
-from .schemas import CoverageOut, EntryIn, EntryOut, YearOut
+from .ledger_selectors import get_line_for_user, lines_for, visits_for
+from .models import Assignment, LedgerLine, Reconciliation, ResponsibilityYear, Visit
+from .schemas import (
+    CloseIn,
+    CoverageOut,
+    EntryIn,
+    EntryOut,
+    LedgerLineIn,
+    LedgerLineOut,
+    ReconciliationIn,
+    ReconciliationOut,
+    ReviewIn,
+    VisitIn,
+    VisitOut,
+    YearOut,
+)
 from .selectors import entries_for, get_entry_for_user
-from .services import create_entry, delete_entry
+from .services import (
+    add_line,
+    close_line,
+    create_entry,
+    delete_entry,
+    lock_line,
+    record_visit,
+    review_reconciliation,
+    submit_reconciliation,
+)
 
 router = Router(tags=["责任在村落实"])
 
@@ -55,3 +78,61 @@ def remove_entry(request: HttpRequest, entry_id: int) -> Status[None]:
 @router.get("/responsibility/coverage", response=CoverageOut, summary="覆盖检查（与 wuzaicun coverage --json 相同）")
 def coverage(request: HttpRequest, year: int, region: str = "") -> dict[str, Any]:
     return coverage_report(request.user, year=year, region=region_param(region)).as_json()
+
+
+@router.get("/responsibility/ledger", response=Page[LedgerLineOut], summary="责任台账")
+def list_lines(
+    request: HttpRequest, year: int, region: str = "", person_id: int | None = None, page: int = 1,
+    page_size: int = 20,
+) -> dict[str, Any]:
+    queryset = lines_for(request.user, year=year, region=region_param(region), person_id=person_id).prefetch_related(
+        "reconciliations__evidence")
+    return paged(queryset, page=page, page_size=page_size)
+
+
+@router.get("/responsibility/ledger/{line_id}", response=LedgerLineOut, summary="台账条目")
+def get_line(request: HttpRequest, line_id: int) -> LedgerLine:
+    return get_line_for_user(request.user, line_id)
+
+
+@router.post("/responsibility/ledger", response={201: LedgerLineOut}, summary="新增台账条目（草稿）")
+def create_line(request: HttpRequest, payload: LedgerLineIn) -> Status[LedgerLine]:
+    line = add_line(actor=request.user, **payload.dict())
+    return Status(201, get_line_for_user(request.user, line.pk))
+
+
+@router.post("/responsibility/ledger/{line_id}/lock", response=LedgerLineOut, summary="定账")
+def lock(request: HttpRequest, line_id: int) -> LedgerLine:
+    lock_line(actor=request.user, line_id=line_id)
+    return get_line_for_user(request.user, line_id)
+
+
+@router.post("/responsibility/ledger/{line_id}/close", response=LedgerLineOut, summary="销账（次年第一季度）")
+def close(request: HttpRequest, line_id: int, payload: CloseIn) -> LedgerLine:
+    close_line(actor=request.user, line_id=line_id, fulfilled=payload.fulfilled, note=payload.note)
+    return get_line_for_user(request.user, line_id)
+
+
+@router.post("/responsibility/ledger/{line_id}/reconciliations", response={201: ReconciliationOut},
+             summary="季度对账（佐证材料请在页面上传）")
+def reconcile(request: HttpRequest, line_id: int, payload: ReconciliationIn) -> Status[Reconciliation]:
+    entry = submit_reconciliation(actor=request.user, line_id=line_id, **payload.dict())
+    return Status(201, entry)
+
+
+@router.post("/responsibility/reconciliations/{reconciliation_id}/review", response=ReconciliationOut,
+             summary="审核对账：approved / problem / returned")
+def review(request: HttpRequest, reconciliation_id: int, payload: ReviewIn) -> Reconciliation:
+    return review_reconciliation(actor=request.user, reconciliation_id=reconciliation_id, **payload.dict())
+
+
+@router.get("/responsibility/visits", response=Page[VisitOut], summary="走访记录")
+def list_visits(request: HttpRequest, person_id: int | None = None, household_id: int | None = None,
+                page: int = 1, page_size: int = 20) -> dict[str, Any]:
+    queryset = visits_for(request.user, person_id=person_id, household_id=household_id)
+    return paged(queryset, page=page, page_size=page_size)
+
+
+@router.post("/responsibility/visits", response={201: VisitOut}, summary="记录走访")
+def add_visit(request: HttpRequest, payload: VisitIn) -> Status[Visit]:
+    return Status(201, record_visit(actor=request.user, **payload.dict()))

@@ -83,3 +83,12 @@ def late_lines(user: Any, *, year: int, quarter: int, region: str | None = None)
     """Locked lines whose quarter's reconciliation is missing (due), after the quarter has ended (late)."""
     return narrowed(scoped(LedgerLine, user), region).filter(year=year, status="locked").exclude(
         Q(reconciliations__quarter=quarter))
+
+
+def visits_for(user: Any, *, person_id: int | None = None, household_id: int | None = None) -> QuerySet[Visit]:
+    queryset = scoped(Visit, user)
+    if person_id is not None:
+        queryset = queryset.filter(person_id=person_id)
+    if household_id is not None:
+        queryset = queryset.filter(household_id=household_id)
+    return queryset.order_by("-visited_on", "-pk")

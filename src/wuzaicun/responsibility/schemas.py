@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from ninja import Field, Schema
@@ -78,3 +79,83 @@ class CoverageOut(Schema):
     region: str | None
     summary: dict[str, dict[str, int]]
     gaps: list[GapOut]
+
+
+class ReconciliationOut(Schema):
+    id: int
+    line_id: int
+    quarter: int
+    progress_value: Decimal | None
+    on_track: bool
+    narrative: str
+    state: str
+    review_note: str
+    submitted_at: dt.datetime
+    reviewed_at: dt.datetime | None
+    evidence_count: int
+
+    @staticmethod
+    def resolve_evidence_count(obj: Any) -> int:
+        return len(obj.evidence.all())
+
+
+class LedgerLineOut(Schema):
+    id: int
+    assignment_id: int
+    year: int
+    commitment: str
+    target_value: Decimal | None
+    target_unit: str
+    status: str
+    status_label: str
+    carried_from_id: int | None
+    accountability: bool
+    version: int
+    reconciliations: list[ReconciliationOut]
+
+    @staticmethod
+    def resolve_status_label(obj: Any) -> str:
+        return str(obj.get_status_display())
+
+    @staticmethod
+    def resolve_reconciliations(obj: Any) -> list[Any]:
+        return list(obj.reconciliations.all())
+
+
+class LedgerLineIn(Schema):
+    assignment_id: int
+    commitment: str = Field(min_length=1, max_length=300)
+    target_value: Decimal | None = Field(default=None, ge=0)
+    target_unit: str = Field(default="", max_length=20)
+
+
+class ReconciliationIn(Schema):
+    quarter: int = Field(ge=1, le=4)
+    narrative: str = Field(min_length=1)
+    progress_value: Decimal | None = Field(default=None, ge=0)
+    on_track: bool = True
+
+
+class ReviewIn(Schema):
+    decision: str
+    note: str = ""
+
+
+class CloseIn(Schema):
+    fulfilled: bool
+    note: str = ""
+
+
+class VisitIn(Schema):
+    person_id: int
+    household_id: int
+    visited_on: dt.date
+    activity: str = Field(min_length=1, max_length=500)
+
+
+class VisitOut(Schema):
+    id: int
+    person_id: int
+    household_id: int
+    visited_on: dt.date
+    activity: str

@@ -41,3 +41,27 @@ def test_coverage_answers_the_commands_json(world, year_open):
     body = _api("county_a").get(f"/api/responsibility/coverage?year={YEAR}").json()
     assert body["year"] == YEAR and "village_bangcun" in body["summary"]
     assert all(g["region_code"].startswith("520302") for g in body["gaps"])
+
+
+def test_the_ledger_through_the_api_with_a_refused_out_of_order_step(world, year_open):
+    made = cover_village(world, VILLAGE)
+    township = _api("township_a")
+    created = township.post("/api/responsibility/ledger", data=json.dumps({
+        "assignment_id": made["stationed"].pk, "commitment": "发展茶叶产业", "target_value": "50",
+        "target_unit": "亩"}), content_type="application/json")
+    assert created.status_code == 201 and created.json()["status"] == "draft"
+    line = created.json()["id"]
+    early = township.post(f"/api/responsibility/ledger/{line}/reconciliations", data=json.dumps({
+        "quarter": 1, "narrative": "进展"}), content_type="application/json")
+    assert early.status_code == 409 and early.json()["code"] == "out_of_order"
+    assert township.post(f"/api/responsibility/ledger/{line}/lock").json()["status"] == "locked"
+    submitted = _api("reporter_a").post(f"/api/responsibility/ledger/{line}/reconciliations", data=json.dumps({
+        "quarter": 1, "narrative": "已种植20亩", "progress_value": "20"}), content_type="application/json")
+    assert submitted.status_code == 201
+    reviewed = township.post(f"/api/responsibility/reconciliations/{submitted.json()['id']}/review",
+                             data=json.dumps({"decision": "returned", "note": "缺照片"}),
+                             content_type="application/json")
+    assert reviewed.json()["state"] == "returned"
+    assert _api("county_b").get(f"/api/responsibility/ledger/{line}").status_code == 404
+    listed = _api("county_a").get(f"/api/responsibility/ledger?year={YEAR}").json()
+    assert listed["count"] == 1 and listed["results"][0]["reconciliations"][0]["review_note"] == "缺照片"
