@@ -194,3 +194,80 @@ def generate_lists(ctx: SynthContext) -> None:
 
 
 register_step("responsibility_lists", 70, generate_lists, label="五张责任清单")
+
+
+# --- the ledger (责任台账): lines locked at the start of the year, quarterly reconciliations, visits -------
+
+_LINE_COLUMNS = ("assignment_id", "year", "commitment", "target_value", "target_unit", "status", "locked_at",
+                 "locked_by_id", "closed_at", "closed_by_id", "closing_note", "carried_from_id", "accountability",
+                 "version")
+_RECONCILIATION_COLUMNS = ("line_id", "quarter", "progress_value", "on_track", "narrative", "submitted_by_id",
+                           "submitted_at", "state", "reviewed_by_id", "reviewed_at", "review_note", "version")
+_COMMITMENTS: dict[str, tuple[str, int, str]] = {
+    ListKind.TEAM: ("帮助村里解决实际问题", 5, "件"),
+    ListKind.LEADER: ("结对帮扶贫困户增收", 2, "户"),
+    ListKind.STATIONED: ("发展特色产业", 50, "亩"),
+}
+
+
+def _moment(year: int, month: int, rng: random.Random) -> dt.datetime:
+    day = dt.date(year, month, 1) + dt.timedelta(days=rng.randint(0, 27))
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(9 + rng.randint(0, 8), rng.randint(0, 59))))
+
+
+def generate_ledger(ctx: SynthContext) -> None:
+    """One commitment per 帮村/联村/驻村 entry, locked in March; Q1 reconciled and reviewed; some of Q2; visits."""
+    from .models import LedgerLine, Reconciliation, Visit
+
+    entries = Assignment.objects_unscoped.filter(
+        year=ctx.year, village__code__within=ctx.prefix, kind__in=list(_COMMITMENTS)
+    ).exclude(ledger_lines__isnull=False).values_list("pk", "kind").order_by("pk")
+    rng = ctx.rng_for("ledger", ctx.prefix)
+    rows = []
+    for pk, kind in entries.iterator(chunk_size=20000):
+        text, target, unit = _COMMITMENTS[kind]
+        locked = rng.random() < 0.95
+        rows.append((pk, ctx.year, text, target, unit, "locked" if locked else "draft",
+                     _moment(ctx.year, 3, rng) if locked else None, None, None, None, "", None, False, 1))
+    if not rows:
+        return
+    ctx.insert(LedgerLine._meta.db_table, _LINE_COLUMNS, rows)
+    lines = LedgerLine.objects_unscoped.filter(year=ctx.year, status="locked",
+                                               assignment__village__code__within=ctx.prefix,
+                                               reconciliations__isnull=True).values_list("pk", "target_value")
+    reconciliations = []
+    for pk, line_target in lines.order_by("pk").iterator(chunk_size=20000):
+        for quarter, share in ((1, 1.0), (2, 0.6)):
+            if rng.random() >= share:
+                continue
+            draw = rng.random()
+            state, note = ("approved", "")
+            if draw < 0.05:
+                state, note = "pending", ""
+            elif draw < 0.08:
+                state, note = "returned", "佐证材料不全，请补充现场照片"
+            elif draw < 0.10:
+                state, note = "problem", "进度滞后，请说明原因并提出措施"
+            progress = round(float(line_target or 0) * quarter / 4 * rng.uniform(0.6, 1.2), 2)
+            submitted = _moment(ctx.year, 3 * quarter + 1 if quarter < 4 else 12, rng)
+            reviewed = submitted + dt.timedelta(days=rng.randint(1, 10)) if state != "pending" else None
+            reconciliations.append((pk, quarter, progress, state != "problem", "按计划推进，已完成阶段目标",
+                                    None, submitted, state, None, reviewed, note, 1))
+    ctx.insert(Reconciliation._meta.db_table, _RECONCILIATION_COLUMNS, reconciliations)
+    pairs = AssignmentHousehold.objects_unscoped.filter(
+        assignment__year=ctx.year, assignment__kind=ListKind.HELPER, assignment__village__code__within=ctx.prefix,
+    ).values_list("assignment__person_id", "household_id").order_by("pk")
+    visits = []
+    recorded = timezone.make_aware(dt.datetime.combine(dt.date(ctx.year, 4, 1), dt.time(9)))
+    for person, household in pairs.iterator(chunk_size=50000):
+        if rng.random() < 0.85:
+            day = dt.date(ctx.year, 1, 10) + dt.timedelta(days=rng.randint(0, 75))
+            visits.append((person, household, day, rng.choice(_VISITS), None, recorded))
+    ctx.insert(Visit._meta.db_table, ("person_id", "household_id", "visited_on", "activity", "recorded_by_id",
+                                      "recorded_at"), visits)
+
+
+_VISITS = ("宣传扶贫政策", "了解生产生活情况", "帮助申请产业补助", "协调就业岗位", "送医送药", "帮助子女入学")
+
+
+register_step("responsibility_ledger", 75, generate_ledger, label="责任台账、对账与走访")

@@ -161,9 +161,13 @@ def test_resident_ids_are_valid_unique_and_stored_as_the_app_stores_them() -> No
 
 
 def clear_synthetic_data() -> None:
-    from wuzaicun.responsibility.models import Assignment
+    from wuzaicun.responsibility.models import Assignment, LedgerLine, Reconciliation, Visit
 
-    Assignment.objects_unscoped.all().delete()  # later apps' synthetic data first (it points at people)
+    # Later apps' synthetic data first (it points at people and households).
+    Reconciliation.objects_unscoped.all().delete()
+    LedgerLine.objects_unscoped.all().delete()
+    Visit.objects_unscoped.all().delete()
+    Assignment.objects_unscoped.all().delete()
     LeadershipTeam.members.through.objects.all().delete()
     LeadershipTeam.objects_unscoped.all().delete()
     Person.objects_unscoped.all().delete()
