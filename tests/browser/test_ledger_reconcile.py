@@ -60,7 +60,9 @@ def test_reconcile_with_a_photo_and_the_reviewer_returns_it(live_world, live_ser
     item.get_by_label("审核结论").select_option("returned")
     item.get_by_label("审核意见").fill("照片看不清，请补充")
     item.get_by_role("button", name="提交").click()
-    expect(other.locator(f"#review-{entry.pk}")).to_contain_text("退回")
+    reviewed = other.locator(f"#review-{entry.pk}.table-light")  # the row htmx swapped in
+    expect(reviewed).to_contain_text("退回")
+    expect(reviewed).to_contain_text("照片看不清，请补充")
     assert Reconciliation.objects_unscoped.get(pk=entry.pk).state == "returned"
 
     page.goto(f"{live_server.url}/responsibility/ledger/village/{VILLAGE}/?year=2016&quarter=2")
