@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.board, name="board"),
     path("years/open/", views.year_open, name="year_open"),
     path("entries/", views.entries, name="entries"),
+    path("lists/export/", views.lists_export, name="lists_export"),
     path("entries/new/", views.entry_new, name="entry_new"),
     path("entries/<int:pk>/delete/", views.entry_delete, name="entry_delete"),
     path("coverage/", views.coverage, name="coverage"),

@@ -6,7 +6,7 @@ from collections import Counter
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -16,12 +16,15 @@ from wuzaicun.accounts.http import AuthedRequest
 from wuzaicun.accounts.roles import Perm
 from wuzaicun.core.errors import DomainError, NotFound
 from wuzaicun.core.paging import paginate
-from wuzaicun.core.params import year_param
+from wuzaicun.core.params import region_param, year_param
+from wuzaicun.tabular.services import temp_xlsx
+from wuzaicun.tabular.views import file_response
 from wuzaicun.regions.codes import PREFIX_LENGTHS
 from wuzaicun.regions.models import Level
 from wuzaicun.regions.selectors import breadcrumb, children_in_scope, get_region_for_user
 
 from .coverage import coverage_report
+from .exports import export_lists
 from .duties import STANDARD_DUTIES, WHO, ListKind
 from .forms import EntryForm, RuleForm
 from .rules import RULES_BY_CODE, effective_rules, split_duties
@@ -145,3 +148,13 @@ def year_open(request: AuthedRequest) -> HttpResponse:
     messages.success(request, f"已设立{text}年度责任清单")
     return redirect(f"/responsibility/?year={text}")
 
+
+
+@requires(Perm.EXPORT_DATA)
+@require_GET
+def lists_export(request: AuthedRequest) -> HttpResponseBase:
+    year = _year(request)
+    region = get_region_for_user(request.user, region_param(request.GET.get("region")) or request.user.scope_id or "")
+    target = temp_xlsx()
+    export_lists(actor=request.user, year=year, region=region.code, area_name=region.name, target=target)
+    return file_response(target, f"{region.name}{year}年度责任清单.xlsx")

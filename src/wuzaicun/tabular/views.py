@@ -110,7 +110,7 @@ def error_file(request: AuthedRequest, kind: str, token: str) -> HttpResponseBas
     target = temp_xlsx()
     write_error_file(report, path, target)
     name = f"{Path(data['name']).stem}-错误标注.xlsx"
-    return _file_response(target, name)
+    return file_response(target, name)
 
 
 @require_GET
@@ -118,7 +118,7 @@ def template_file(request: AuthedRequest, kind: str) -> HttpResponseBase:
     template = get_template(kind)
     target = temp_xlsx()
     template_workbook(template, target)
-    return _file_response(target, f"{template.title}导入模板.xlsx")
+    return file_response(target, f"{template.title}导入模板.xlsx")
 
 
 @requires(Perm.EXPORT_DATA)
@@ -131,7 +131,7 @@ def export(request: AuthedRequest, kind: str) -> HttpResponseBase:
                         region_code=region.ljust(12, "0") if region else None)
     target = temp_xlsx()
     export_to_xlsx(template, ctx, target)
-    return _file_response(target, f"{template.title}.xlsx")
+    return file_response(target, f"{template.title}.xlsx")
 
 
 class _DeletingFile:
@@ -149,7 +149,7 @@ class _DeletingFile:
         self.path.unlink(missing_ok=True)
 
 
-def _file_response(path: Path, filename: str) -> FileResponse:
+def file_response(path: Path, filename: str) -> FileResponse:
     response = FileResponse(_DeletingFile(path), as_attachment=True, filename=filename, content_type=XLSX)
     response["Content-Length"] = str(path.stat().st_size)
     return response

@@ -53,3 +53,25 @@ def test_the_entry_form_refuses_what_the_lists_refuse(world, year_open, client_f
     assert ok.status_code == 302
     listing = client.get(f"/responsibility/entries/?year={YEAR}&kind=helper").text
     assert "非能人" in listing and "走访、结对" in listing
+
+
+def test_the_lists_export_in_the_layout_of_a_responsibility_list(world, year_open, client_for, tmp_path):
+    import io
+
+    from openpyxl import load_workbook
+
+    from wuzaicun.audit.models import AuditEntry
+
+    cover_village(world, VILLAGE)
+    cover_village(world, "520303100201")
+    response = client_for("county_a").get(f"/responsibility/lists/export/?year={YEAR}")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert book.sheetnames == ["帮村清单", "联村清单", "驻村清单", "助村清单", "带村清单"]
+    sheet = book["助村清单"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert "红花岗区2016年度助村责任清单" in rows[0][0]
+    assert rows[1][:4] == ("序号", "责任人（责任主体）", "职务", "村")
+    assert len(rows) == 2 + 3 and all(r[3] == "甲村" for r in rows[2:])
+    assert AuditEntry.objects_unscoped.filter(action="export", object_type="assignment").exists()
+    assert client_for("county_a").get(f"/responsibility/lists/export/?year={YEAR}&region=520303").status_code == 404
