@@ -47,7 +47,7 @@ def export_lists(*, actor: Any, year: int, region: str | None, area_name: str, t
             who = entry.person.name if entry.person else (entry.team.name if entry.team else "")
             post = entry.stationed_post or (entry.person.post if entry.person else "")
             ws.append([safe_cell(v) for v in (
-                number, who, post, entry.village.name, entry.household_count, "、".join(entry.duties), entry.goal,
+                number, who, post, entry.village.name, getattr(entry, "household_count", 0), "、".join(entry.duties), entry.goal,
                 entry.created_at.strftime("%Y-%m-%d"),
             )])
             total += 1

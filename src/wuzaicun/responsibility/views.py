@@ -17,15 +17,15 @@ from wuzaicun.accounts.roles import Perm
 from wuzaicun.core.errors import DomainError, NotFound
 from wuzaicun.core.paging import paginate
 from wuzaicun.core.params import region_param, year_param
-from wuzaicun.tabular.services import temp_xlsx
-from wuzaicun.tabular.views import file_response
 from wuzaicun.regions.codes import PREFIX_LENGTHS
 from wuzaicun.regions.models import Level
 from wuzaicun.regions.selectors import breadcrumb, children_in_scope, get_region_for_user
+from wuzaicun.tabular.services import temp_xlsx
+from wuzaicun.tabular.views import file_response
 
 from .coverage import coverage_report
-from .exports import export_lists
 from .duties import STANDARD_DUTIES, WHO, ListKind
+from .exports import export_lists
 from .forms import EntryForm, RuleForm
 from .rules import RULES_BY_CODE, effective_rules, split_duties
 from .selectors import board_counts, due_date, entries_for, get_entry_for_user, rule_settings, years
