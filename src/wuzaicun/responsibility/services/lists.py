@@ -13,9 +13,9 @@ from wuzaicun.accounts.scope import get_for_user, scoped
 from wuzaicun.accounts.services import require_perm
 from wuzaicun.audit.models import Action
 from wuzaicun.audit.services import diff, record
-from wuzaicun.core.errors import Conflict, DomainError
+from wuzaicun.core.errors import Conflict, DomainError, PermissionDenied
 from wuzaicun.regions.codes import level_of
-from wuzaicun.regions.models import Region
+from wuzaicun.regions.models import Region, VillageYear
 from wuzaicun.registry.models import Household, LeadershipTeam, Person
 
 from ..duties import GoalKind, ListKind, StationedPost
@@ -23,9 +23,18 @@ from ..models import Assignment, AssignmentHousehold, ResponsibilityYear, RuleSe
 from ..rules import RULES, RULES_BY_CODE, entry_problems
 
 
+def _require_whole_year(actor: Any, year: int) -> None:
+    """A year's due date and rules apply to all of that year's villages: only an administrator whose scope
+    holds every one of them may set them (a city administrator of a one-city system; else the province)."""
+    outside = VillageYear.objects_unscoped.filter(year=year).exclude(village__code__within=actor.scope_prefix or "")
+    if actor.scope_prefix != "" and outside.exists():
+        raise PermissionDenied("本年度的清单规则适用于您管辖范围以外的地区，须由上级管理员设置")
+
+
 def open_year(*, actor: Any, year: int, due: dt.date | None = None) -> ResponsibilityYear:
     """Set up a year of lists with the seed's default rules (idempotent; changes the due date if given)."""
     require_perm(actor, Perm.CONFIGURE_RULES)
+    _require_whole_year(actor, year)
     with transaction.atomic():
         entry, created = ResponsibilityYear.objects_unscoped.get_or_create(
             year=year, defaults={"due_date": due or ResponsibilityYear.default_due_date(year)}
@@ -50,6 +59,7 @@ def update_rule(
 ) -> RuleSetting:
     """Switch a rule on or off, or change its threshold; audited, refused when stale."""
     require_perm(actor, Perm.CONFIGURE_RULES)
+    _require_whole_year(actor, year)
     spec = RULES_BY_CODE.get(code)
     if spec is None:
         raise DomainError(f"未知的规则代码“{code}”", field="规则代码")

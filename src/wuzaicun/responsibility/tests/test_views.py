@@ -75,3 +75,20 @@ def test_the_lists_export_in_the_layout_of_a_responsibility_list(world, year_ope
     assert len(rows) == 2 + 3 and all(r[3] == "甲村" for r in rows[2:])
     assert AuditEntry.objects_unscoped.filter(action="export", object_type="assignment").exists()
     assert client_for("county_a").get(f"/responsibility/lists/export/?year={YEAR}&region=520303").status_code == 404
+
+
+def test_a_city_admin_cannot_set_rules_that_reach_beyond_the_city(world, year_open, client_for):
+    from wuzaicun.regions.models import Region, VillageYear
+
+    setting = RuleSetting.objects_unscoped.get(year__year=YEAR, code="household_helpers_min3")
+    other_city = Region.objects_unscoped.create(code="520100000000", name="贵阳市", level=2,
+                                                parent=world.regions["520000000000"])
+    village = Region.objects_unscoped.create(code="520102001001", name="外市村", level=5, parent=other_city)
+    VillageYear.objects_unscoped.create(village=village, year=YEAR, is_poor=True)
+    refused = client_for("city").post(f"/responsibility/rules/household_helpers_min3/?year={YEAR}",
+                                      {"enabled": "on", "threshold": 5, "version": setting.version})
+    assert refused.status_code == 403
+    assert RuleSetting.objects_unscoped.get(pk=setting.pk).threshold == 3
+    done = client_for("sysadmin").post(f"/responsibility/rules/household_helpers_min3/?year={YEAR}",
+                                       {"enabled": "on", "threshold": 5, "version": setting.version})
+    assert done.status_code == 302
