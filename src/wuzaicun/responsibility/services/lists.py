@@ -26,8 +26,11 @@ from ..rules import RULES, RULES_BY_CODE, entry_problems
 def _require_whole_year(actor: Any, year: int) -> None:
     """A year's due date and rules apply to all of that year's villages: only an administrator whose scope
     holds every one of them may set them (a city administrator of a one-city system; else the province)."""
-    outside = VillageYear.objects_unscoped.filter(year=year).exclude(village__code__within=actor.scope_prefix or "")
-    if actor.scope_prefix != "" and outside.exists():
+    prefix = getattr(actor, "scope_prefix", None)
+    if prefix is None:
+        raise PermissionDenied()
+    outside = VillageYear.objects_unscoped.filter(year=year).exclude(village__code__within=prefix)
+    if prefix != "" and outside.exists():
         raise PermissionDenied("本年度的清单规则适用于您管辖范围以外的地区，须由上级管理员设置")
 
 
