@@ -13,7 +13,7 @@ from django.views.decorators.vary import vary_on_headers
 from wuzaicun.accounts.decorators import requires
 from wuzaicun.accounts.http import AuthedRequest
 from wuzaicun.accounts.roles import Perm
-from wuzaicun.core.errors import DomainError
+from wuzaicun.core.errors import Conflict, DomainError
 from wuzaicun.core.paging import paginate
 from wuzaicun.regions.models import Level
 from wuzaicun.regions.selectors import breadcrumb, get_region_for_user, latest_year
@@ -101,6 +101,8 @@ def household_edit(request: AuthedRequest, pk: int | None = None) -> HttpRespons
         data["resident_id"] = data["resident_id"] or None
         try:
             saved = save_household(actor=request.user, household_id=pk, expected_version=version, **data)
+        except Conflict:
+            raise  # a stale save answers 409, it is not a form error
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
@@ -135,6 +137,8 @@ def person_create(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             person = create_person(actor=request.user, **form.cleaned_data)
+        except Conflict:
+            raise  # a stale save answers 409, it is not a form error
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:

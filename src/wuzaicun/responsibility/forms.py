@@ -29,6 +29,17 @@ class EntryForm(StyledForm):
         return [int(p) for p in parts]
 
 
+class EntryEditForm(StyledForm):
+    household_ids = forms.CharField(label="帮扶户（农户编号，用逗号分隔）", required=False)
+    duties = forms.CharField(label="职责（用“、”分隔）", required=False)
+    goal = forms.CharField(label="目标", max_length=300, required=False)
+    goal_kind = forms.ChoiceField(label="目标类型", choices=GoalKind.choices, required=False)
+    stationed_post = forms.ChoiceField(label="驻村身份", choices=[("", "—"), *StationedPost.choices], required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    clean_household_ids = EntryForm.clean_household_ids
+
+
 class RuleForm(StyledForm):
     enabled = forms.BooleanField(label="启用", required=False)
     threshold = forms.IntegerField(label="阈值", min_value=1, max_value=100, required=False)

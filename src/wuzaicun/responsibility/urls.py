@@ -11,6 +11,7 @@ urlpatterns = [
     path("entries/", views.entries, name="entries"),
     path("lists/export/", views.lists_export, name="lists_export"),
     path("entries/new/", views.entry_new, name="entry_new"),
+    path("entries/<int:pk>/edit/", views.entry_edit, name="entry_edit"),
     path("entries/<int:pk>/delete/", views.entry_delete, name="entry_delete"),
     path("coverage/", views.coverage, name="coverage"),
     path("coverage/<str:code>/", views.coverage, name="coverage_region"),

@@ -14,7 +14,7 @@ from django.views.decorators.vary import vary_on_headers
 from wuzaicun.accounts.decorators import requires
 from wuzaicun.accounts.http import AuthedRequest
 from wuzaicun.accounts.roles import Perm
-from wuzaicun.core.errors import DomainError, NotFound
+from wuzaicun.core.errors import Conflict, DomainError, NotFound
 from wuzaicun.core.paging import paginate
 from wuzaicun.core.params import region_param, year_param
 from wuzaicun.regions.codes import PREFIX_LENGTHS
@@ -26,10 +26,10 @@ from wuzaicun.tabular.views import file_response
 from .coverage import coverage_report
 from .duties import STANDARD_DUTIES, WHO, ListKind
 from .exports import export_lists
-from .forms import EntryForm, RuleForm
+from .forms import EntryEditForm, EntryForm, RuleForm
 from .rules import RULES_BY_CODE, effective_rules, split_duties
 from .selectors import board_counts, due_date, entries_for, get_entry_for_user, rule_settings, years
-from .services import create_entry, delete_entry, open_year, update_rule
+from .services import create_entry, delete_entry, open_year, update_entry, update_rule
 
 
 def _year(request: AuthedRequest) -> int:
@@ -75,12 +75,40 @@ def entry_new(request: AuthedRequest) -> HttpResponse:
         data = dict(form.cleaned_data)
         try:
             create_entry(actor=request.user, year=year, duties=split_duties(data.pop("duties") or ""), **data)
+        except Conflict:
+            raise  # a stale save answers 409, it is not a form error
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, "已新增清单条目")
             return redirect(f"/responsibility/entries/?year={year}&kind={data['kind']}")
     return render(request, "responsibility/entry_form.html", {"form": form, "year": year,
+                                                              "standard": STANDARD_DUTIES})
+
+
+@requires(Perm.EDIT_LISTS)
+@require_http_methods(["GET", "POST"])
+def entry_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    entry = get_entry_for_user(request.user, pk)
+    initial = {"household_ids": ",".join(str(link.household_id) for link in entry.household_links.all()),
+               "duties": "、".join(entry.duties), "goal": entry.goal, "goal_kind": entry.goal_kind,
+               "stationed_post": entry.stationed_post, "version": entry.version}
+    form = EntryEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            update_entry(actor=request.user, entry_id=pk, expected_version=data["version"],
+                         household_ids=data["household_ids"], duties=split_duties(data["duties"] or ""),
+                         goal=data["goal"] or "", goal_kind=data["goal_kind"] or "",
+                         stationed_post=data["stationed_post"] or "")
+        except Conflict:
+            raise  # a stale save answers 409, it is not a form error
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "已保存清单条目")
+            return redirect(f"/responsibility/entries/?year={entry.year}&kind={entry.kind}")
+    return render(request, "responsibility/entry_form.html", {"form": form, "year": entry.year, "entry": entry,
                                                               "standard": STANDARD_DUTIES})
 
 

@@ -11,7 +11,7 @@ from .ledger import (
     submit_reconciliation,
     update_line,
 )
-from .lists import create_entry, delete_entry, open_year, update_rule
+from .lists import create_entry, delete_entry, open_year, update_entry, update_rule
 
 __all__ = [
     "add_line",
@@ -25,6 +25,7 @@ __all__ = [
     "request_reopen",
     "review_reconciliation",
     "submit_reconciliation",
+    "update_entry",
     "update_line",
     "update_rule",
 ]

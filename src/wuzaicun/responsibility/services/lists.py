@@ -164,3 +164,51 @@ def delete_entry(*, actor: Any, entry_id: int) -> None:
                 entry.delete()
         except ProtectedError:
             raise DomainError("该清单条目已有责任台账，不能删除", code="in_use") from None
+
+
+def update_entry(
+    *,
+    actor: Any,
+    entry_id: int,
+    expected_version: int,
+    household_ids: list[int],
+    duties: list[str],
+    goal: str,
+    goal_kind: str,
+    stationed_post: str,
+) -> Assignment:
+    """Change an entry's households, duties and goal (who and where stay: that is another entry)."""
+    require_perm(actor, Perm.EDIT_LISTS)
+    if goal_kind not in GoalKind.values:
+        raise DomainError(f"目标类型“{goal_kind}”无效", field="目标类型")
+    if stationed_post and stationed_post not in StationedPost.values:
+        raise DomainError(f"驻村身份“{stationed_post}”无效，应为第一书记或驻村干部", field="驻村身份")
+    with transaction.atomic(durable=True):
+        get_for_user(Assignment, actor, pk=entry_id)
+        entry = Assignment.objects_unscoped.select_for_update(of=("self",)).select_related("person").get(pk=entry_id)
+        if entry.version != expected_version:
+            raise Conflict()
+        households = _resolve_households(actor, household_ids)
+        person = entry.person
+        for field, reason in entry_problems(
+            kind=entry.kind, has_person=person is not None, has_team=entry.team_id is not None,
+            person_rank=person.rank if person else "", person_is_party_member=bool(person and person.is_party_member),
+            village_level=5, household_statuses=[h.status for h in households],
+            households_in_village=all(h.region_id == entry.village_id for h in households), duties=duties,
+        ):
+            raise DomainError(f"{field}：{reason}", field=field)
+        old = {"duties": "、".join(entry.duties), "goal": entry.goal, "goal_kind": entry.goal_kind,
+               "stationed_post": entry.stationed_post,
+               "households": len(AssignmentHousehold.objects_unscoped.filter(assignment=entry))}
+        entry.duties, entry.goal, entry.goal_kind, entry.stationed_post = duties, goal.strip(), goal_kind, stationed_post
+        entry.version += 1
+        entry.save(update_fields=["duties", "goal", "goal_kind", "stationed_post", "version"])
+        AssignmentHousehold.objects_unscoped.filter(assignment=entry).exclude(household__in=households).delete()
+        kept = set(AssignmentHousehold.objects_unscoped.filter(assignment=entry).values_list("household_id", flat=True))
+        AssignmentHousehold.objects_unscoped.bulk_create(
+            [AssignmentHousehold(assignment=entry, household=h) for h in households if h.pk not in kept])
+        new = {"duties": "、".join(duties), "goal": entry.goal, "goal_kind": goal_kind,
+               "stationed_post": stationed_post, "households": len(households)}
+        record(actor=actor, action=Action.UPDATE, object_type="assignment", object_id=entry.pk,
+               region_code=entry.village_id, summary=f"修改{entry.get_kind_display()}清单条目", changes=diff(old, new))
+    return entry

@@ -92,3 +92,21 @@ def test_a_city_admin_cannot_set_rules_that_reach_beyond_the_city(world, year_op
     done = client_for("sysadmin").post(f"/responsibility/rules/household_helpers_min3/?year={YEAR}",
                                        {"enabled": "on", "threshold": 5, "version": setting.version})
     assert done.status_code == 302
+
+
+def test_an_entry_is_edited_with_its_households_and_a_stale_edit_is_refused(world, year_open, client_for):
+    from wuzaicun.responsibility.models import Assignment, AssignmentHousehold
+
+    made = cover_village(world, VILLAGE)
+    helper = made["helper0"]
+    keep = world.households[VILLAGE][0].pk
+    client = client_for("township_a")
+    page = client.post(f"/responsibility/entries/{helper.pk}/edit/", {
+        "household_ids": str(keep), "duties": "走访", "goal": "每季度走访一次", "version": helper.version})
+    assert page.status_code == 302
+    entry = Assignment.objects_unscoped.get(pk=helper.pk)
+    assert entry.duties == ["走访"] and entry.version == helper.version + 1
+    assert list(AssignmentHousehold.objects_unscoped.filter(assignment=entry).values_list("household_id", flat=True)) == [keep]
+    stale = client.post(f"/responsibility/entries/{helper.pk}/edit/", {
+        "household_ids": "", "duties": "结对", "version": helper.version})
+    assert stale.status_code == 409 and Assignment.objects_unscoped.get(pk=helper.pk).duties == ["走访"]
