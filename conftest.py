@@ -38,3 +38,11 @@ def client_for(world: World) -> Callable[[str], Client]:
         return client
 
     return make
+
+
+@pytest.fixture
+def year_open(world: World) -> int:
+    """The 2016 lists opened, due in 2100 so that entries made today are on time."""
+    from wuzaicun.testing.lists import open_test_year
+
+    return open_test_year()

@@ -18,7 +18,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def _locked_line(world):
-    from wuzaicun.responsibility.tests.conftest import cover_village
+    from wuzaicun.testing.lists import cover_village
 
     open_year(actor=OPERATOR, year=2016, due=dt.date(2100, 3, 1))
     made = cover_village(world, VILLAGE)

@@ -32,6 +32,7 @@ class Perm(StrEnum):
     CONFIGURE_RULES = "configure_rules"  # 设置责任年度与规则
     RECONCILE = "reconcile"  # 季度对账、走访记录
     REVIEW_LEDGER = "review_ledger"  # 审核对账、审批重审
+    RUN_SPOT_CHECKS = "run_spot_checks"  # 抽取、结束季度抽查计划
 
 
 _READ = {Perm.VIEW_REGISTRY}
@@ -48,9 +49,9 @@ _ADMIN = _READ | {
 }
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
-    Role.SYSTEM_ADMIN: frozenset(_ADMIN | {Perm.VIEW_AUDIT, Perm.CONFIGURE_RULES}),
-    Role.CITY_ADMIN: frozenset(_ADMIN | {Perm.VIEW_AUDIT, Perm.CONFIGURE_RULES}),
-    Role.COUNTY_ADMIN: frozenset(_ADMIN | {Perm.VIEW_AUDIT}),
+    Role.SYSTEM_ADMIN: frozenset(_ADMIN | {Perm.VIEW_AUDIT, Perm.CONFIGURE_RULES, Perm.RUN_SPOT_CHECKS}),
+    Role.CITY_ADMIN: frozenset(_ADMIN | {Perm.VIEW_AUDIT, Perm.CONFIGURE_RULES, Perm.RUN_SPOT_CHECKS}),
+    Role.COUNTY_ADMIN: frozenset(_ADMIN | {Perm.VIEW_AUDIT, Perm.RUN_SPOT_CHECKS}),
     Role.TOWNSHIP_ADMIN: frozenset(_ADMIN - {Perm.EDIT_REGIONS}),
     Role.VILLAGE_REPORTER: frozenset(_READ | {Perm.EDIT_REGISTRY, Perm.RECONCILE}),
     Role.INSPECTOR: frozenset(_READ),

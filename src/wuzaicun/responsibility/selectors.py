@@ -70,3 +70,9 @@ def board_counts(user: Any, *, year: int) -> dict[str, dict[str, int]]:
         kind: {k: found.get(kind, {}).get(k, 0) for k in ("entries", "villages", "people", "late")}
         for kind in ListKind.values
     }
+
+
+def draw_population(user: Any, *, year: int, region: str | None) -> list[tuple[int, str, str]]:
+    """(entry id, list kind, village code) of the year's entries in scope, for a spot-check draw."""
+    rows = narrowed(scoped(Assignment, user), region).filter(year=year).values_list("pk", "kind", "village_id")
+    return list(rows.order_by("pk").iterator(chunk_size=20000))

@@ -26,6 +26,7 @@ ALLOWED = {
     "responsibility/services/ledger.py": "locks rows (select_for_update) after a scoped get_for_user",
     "responsibility/imports.py": "the assignments import sink (writes)",
     "responsibility/synth.py": "synthetic lists (writes)",
+    "verification/services.py": "draws and verifies plans: the frozen population and picks are the plan's own",
     "regions/synth.py": "synthetic data (writes)",
     "registry/synth.py": "synthetic data (writes)",
     "core/synth.py": "synthetic data (writes)",

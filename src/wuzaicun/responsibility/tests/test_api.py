@@ -5,9 +5,8 @@ import json
 from django.test import Client
 
 from wuzaicun.testing import factories
+from wuzaicun.testing.lists import VILLAGE, YEAR, cover_village
 from wuzaicun.testing.world import PASSWORD
-
-from .conftest import VILLAGE, YEAR, cover_village
 
 
 def _api(username):

@@ -14,8 +14,7 @@ from wuzaicun.responsibility.coverage import coverage_report
 from wuzaicun.responsibility.models import Assignment, AssignmentHousehold
 from wuzaicun.responsibility.services import create_entry, update_rule
 from wuzaicun.testing import factories
-
-from .conftest import OTHER_POOR_VILLAGE, VILLAGE, YEAR, cover_village
+from wuzaicun.testing.lists import OTHER_POOR_VILLAGE, VILLAGE, YEAR, cover_village
 
 
 def gaps(rule: str, user=OPERATOR, region: str | None = "520302000000"):

@@ -10,8 +10,7 @@ from wuzaicun.registry.models import LeadershipTeam
 from wuzaicun.responsibility.models import Assignment, AssignmentHousehold
 from wuzaicun.tabular.services import import_file
 from wuzaicun.testing import factories
-
-from .conftest import VILLAGE, YEAR
+from wuzaicun.testing.lists import VILLAGE, YEAR
 
 HEADER = ["年度", "清单类型", "责任人身份证号", "责任主体", "区划代码", "帮扶户身份证号", "职责", "目标"]
 
@@ -77,7 +76,7 @@ def test_a_helped_household_must_be_poor(world, year_open, tmp_path):
 def test_export_writes_the_list_back_in_the_same_columns(world, year_open, tmp_path):
     from openpyxl import load_workbook
 
-    from .conftest import cover_village
+    from wuzaicun.testing.lists import cover_village
 
     cover_village(world, VILLAGE)
     target = tmp_path / "list.xlsx"

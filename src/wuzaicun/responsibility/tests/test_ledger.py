@@ -22,8 +22,7 @@ from wuzaicun.responsibility.services import (
     update_line,
 )
 from wuzaicun.responsibility.services.ledger import OutOfOrder
-
-from .conftest import VILLAGE, YEAR, cover_village
+from wuzaicun.testing.lists import VILLAGE, YEAR, cover_village
 
 JUNE = dt.date(YEAR, 6, 1)
 NEXT_JANUARY = dt.date(YEAR + 1, 1, 15)

@@ -6,8 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from wuzaicun.responsibility.models import Reconciliation
 from wuzaicun.responsibility.services import add_line, lock_line
-
-from .conftest import VILLAGE, cover_village
+from wuzaicun.testing.lists import VILLAGE, cover_village
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 

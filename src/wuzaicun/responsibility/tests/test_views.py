@@ -2,8 +2,7 @@
 
 from wuzaicun.audit.models import AuditEntry
 from wuzaicun.responsibility.models import RuleSetting
-
-from .conftest import VILLAGE, YEAR, cover_village
+from wuzaicun.testing.lists import VILLAGE, YEAR, cover_village
 
 
 def test_board_shows_the_five_lists_with_counts(world, year_open, client_for):

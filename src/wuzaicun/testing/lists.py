@@ -1,11 +1,9 @@
-"""Fixtures for the lists: an open year and a fully covered 甲村 in the two-county world."""
+"""Test support for the lists: an open year and a fully covered poor village in the two-county world."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-
-import pytest
 
 from wuzaicun.core.operator import OPERATOR
 from wuzaicun.registry.models import LeadershipTeam
@@ -17,8 +15,7 @@ VILLAGE = "520302001001"  # 甲村, poor
 OTHER_POOR_VILLAGE = "520303100201"  # 丙村, poor, in county B
 
 
-@pytest.fixture
-def year_open(world: Any) -> int:
+def open_test_year() -> int:
     open_year(actor=OPERATOR, year=YEAR, due=dt.date(2100, 3, 1))  # entries made today are on time
     return YEAR
 

@@ -1,0 +1,9 @@
+"""The verification app (成效在村检验)."""
+
+from django.apps import AppConfig
+
+
+class VerificationConfig(AppConfig):
+    name = "wuzaicun.verification"
+    label = "verification"
+    verbose_name = "成效在村检验"

@@ -1,0 +1,90 @@
+"""Quarterly spot-check plans (季度暗访抽查): the frozen population, the secret picks, the commitment."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Now
+
+
+class PlanStatus(models.TextChoices):
+    DRAWN = "drawn", "已抽取（保密）"
+    CLOSED = "closed", "已结束（公开）"
+
+
+class SpotCheckPlan(models.Model):
+    year = models.PositiveSmallIntegerField("年度")
+    quarter = models.PositiveSmallIntegerField("季度")
+    region = models.ForeignKey("regions.Region", verbose_name="抽查范围", on_delete=models.PROTECT, related_name="+")
+    rate = models.DecimalField("抽查比例", max_digits=4, decimal_places=3)
+    exclude_checked = models.BooleanField("排除本年已抽中的条目", default=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="负责人", null=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    inspectors: models.ManyToManyField[Any, Any] = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name="督查员", blank=True, related_name="spot_check_plans")
+    status = models.CharField("状态", max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAWN)
+    seed_sealed = models.BinaryField("随机种子（密文）")
+    seed_commitment = models.CharField("种子承诺值 SHA-256", max_length=64)
+    revealed_seed = models.CharField("公开的种子", max_length=64, blank=True, default="")
+    population_hash = models.CharField("总体哈希 SHA-256", max_length=64)
+    population_size = models.PositiveIntegerField("总体条目数")
+    pick_count = models.PositiveIntegerField("抽中条目数")
+    drawn_at = models.DateTimeField("抽取时间", db_default=Now())
+    closed_at = models.DateTimeField("结束时间", null=True, blank=True)
+
+    scope_path: ClassVar[str] = "region__code"
+    objects_unscoped = models.Manager()
+
+    class Meta:
+        verbose_name = "季度抽查计划"
+        verbose_name_plural = "季度抽查计划"
+        ordering = ["-year", "-quarter", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(quarter__gte=1, quarter__lte=4), name="plan_quarter_1_4"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}年第{self.quarter}季度抽查 #{self.pk}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}Q{self.quarter}"
+
+
+class PopulationMember(models.Model):
+    """One entry of the frozen population, as hashed at the draw."""
+
+    plan = models.ForeignKey(SpotCheckPlan, on_delete=models.CASCADE, related_name="population")
+    entry_id = models.PositiveBigIntegerField()
+    kind = models.CharField(max_length=12)
+    county = models.CharField(max_length=6)
+
+    scope_path: ClassVar[str] = "plan__region__code"
+    objects_unscoped = models.Manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["plan", "entry_id"], name="population_unique_entry")]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id}:{self.entry_id}"
+
+
+class SpotCheckPick(models.Model):
+    """An entry picked for an unannounced visit (四不两直). Secret until the plan is closed."""
+
+    plan = models.ForeignKey(SpotCheckPlan, on_delete=models.CASCADE, related_name="picks")
+    assignment = models.ForeignKey("responsibility.Assignment", on_delete=models.PROTECT, related_name="+")
+    stratum = models.CharField("分层", max_length=30)
+
+    scope_path: ClassVar[str] = "assignment__village__code"
+    objects_unscoped = models.Manager()
+
+    class Meta:
+        verbose_name = "抽中条目"
+        verbose_name_plural = "抽中条目"
+        constraints = [models.UniqueConstraint(fields=["plan", "assignment"], name="pick_unique_entry")]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id}:{self.assignment_id}"
