@@ -88,3 +88,73 @@ class SpotCheckPick(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan_id}:{self.assignment_id}"
+
+
+class FindingResult(models.TextChoices):
+    IN_PLACE = "in_place", "到位"
+    MOSTLY = "mostly", "基本到位"
+    NOT_IN_PLACE = "not_in_place", "不到位"
+
+
+CHECKLIST = (
+    ("no_notice", "不发通知"),
+    ("no_greeting", "不打招呼"),
+    ("no_briefing", "不听汇报"),
+    ("no_escort", "不用陪同接待"),
+    ("straight_to_base", "直奔基层"),
+    ("straight_to_site", "直插现场"),
+)
+
+
+class Finding(models.Model):
+    """The unannounced visit to one pick (四不两直) and what it found."""
+
+    pick = models.OneToOneField(SpotCheckPick, on_delete=models.PROTECT, related_name="finding")
+    visited_on = models.DateField("检查日期")
+    inspectors: models.ManyToManyField[Any, Any] = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name="检查人员", related_name="+")
+    checklist = models.JSONField("四不两直", default=dict)
+    result = models.CharField("检查结果", max_length=14, choices=FindingResult.choices)
+    notes = models.TextField("情况说明")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField("录入时间", db_default=Now())
+
+    scope_path: ClassVar[str] = "pick__assignment__village__code"
+    objects_unscoped = models.Manager()
+
+    class Meta:
+        verbose_name = "抽查结果"
+        verbose_name_plural = "抽查结果"
+
+    def __str__(self) -> str:
+        return f"{self.pick_id} {self.get_result_display()}"
+
+
+class SanctionKind(models.TextChoices):
+    RECALL = "recall", "召回"
+    REASSIGN = "reassign", "组织调整"
+    TALK = "talk", "约谈"
+    ACCOUNTABILITY = "accountability", "问责"
+
+
+class Sanction(models.Model):
+    """What a 不到位 finding brings: the sanction with its decision record, and a rectification task."""
+
+    finding = models.ForeignKey(Finding, on_delete=models.PROTECT, related_name="sanctions")
+    kind = models.CharField("处理方式", max_length=16, choices=SanctionKind.choices)
+    decision = models.CharField("处理决定（文号或记录）", max_length=300)
+    decided_on = models.DateField("决定日期")
+    task = models.CharField("整改任务", max_length=500)
+    deadline = models.DateField("整改期限")
+    follow_up = models.CharField("整改情况", max_length=500, blank=True, default="")
+    completed_on = models.DateField("整改完成日期", null=True, blank=True)
+
+    scope_path: ClassVar[str] = "finding__pick__assignment__village__code"
+    objects_unscoped = models.Manager()
+
+    class Meta:
+        verbose_name = "处理与整改"
+        verbose_name_plural = "处理与整改"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.decision}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from dataclasses import dataclass, field
@@ -17,12 +18,22 @@ from wuzaicun.accounts.services import require_perm
 from wuzaicun.audit.models import Action
 from wuzaicun.audit.services import record
 from wuzaicun.core import crypto
-from wuzaicun.core.errors import DomainError, PermissionDenied
+from wuzaicun.core.errors import DomainError, NotFound, PermissionDenied
 from wuzaicun.regions.models import Region
 from wuzaicun.responsibility.selectors import draw_population
 from wuzaicun.tabular.bulk import insert_rows
 
-from .models import PlanStatus, PopulationMember, SpotCheckPick, SpotCheckPlan
+from .models import (
+    CHECKLIST,
+    Finding,
+    FindingResult,
+    PlanStatus,
+    PopulationMember,
+    Sanction,
+    SanctionKind,
+    SpotCheckPick,
+    SpotCheckPlan,
+)
 from .sampling import Member, commitment, draw, population_hash, rate_problem
 
 SEED_CONTEXT = b"spot_check_seed"
@@ -152,3 +163,57 @@ def verify_plan(*, plan_id: int) -> Verification:
     result.problems = [messages[name] for name, passed in result.checks.items() if not passed]
     result.ok = not result.problems
     return result
+
+
+def record_finding(
+    *, actor: Any, pick_id: int, visited_on: dt.date, inspector_ids: list[int], checklist: dict[str, bool],
+    result: str, notes: str, sanction: dict[str, Any] | None = None,
+) -> Finding:
+    """The visit to a pick (四不两直) with its finding; 不到位 requires a sanction and a rectification task.
+    Recorded by the plan's inspectors or owner, while the plan is open; marks the entry's ledger lines."""
+    from wuzaicun.responsibility.services import mark_spot_check
+
+    if result not in FindingResult.values:
+        raise DomainError(f"检查结果“{result}”无效，应为到位、基本到位或不到位", field="检查结果")
+    if not notes.strip():
+        raise DomainError("请填写情况说明", field="情况说明")
+    unknown = set(checklist) - {key for key, _ in CHECKLIST}
+    if unknown:
+        raise DomainError(f"“四不两直”清单项无效：{'、'.join(sorted(unknown))}", field="四不两直")
+    if result == FindingResult.NOT_IN_PLACE and not sanction:
+        raise DomainError("检查结果为“不到位”时须写明处理方式、处理决定和整改任务", field="处理方式")
+    with transaction.atomic(durable=True):
+        pick = SpotCheckPick.objects_unscoped.select_related("plan", "assignment").filter(pk=pick_id).first()
+        if pick is None or not _may_record(actor, pick.plan):
+            raise NotFound()
+        if pick.plan.status != PlanStatus.DRAWN:
+            raise OutOfOrder("抽查计划已结束，不能再录入检查结果")
+        if Finding.objects_unscoped.filter(pick=pick).exists():
+            raise OutOfOrder("该条目已录入检查结果")
+        finding = Finding.objects_unscoped.create(
+            pick=pick, visited_on=visited_on, checklist={key: bool(checklist.get(key)) for key, _ in CHECKLIST},
+            result=result, notes=notes.strip(), recorded_by=actor if getattr(actor, "pk", None) else None,
+        )
+        finding.inspectors.set(list(pick.plan.inspectors.filter(pk__in=inspector_ids)))
+        if result == FindingResult.NOT_IN_PLACE and sanction:
+            if sanction.get("kind") not in SanctionKind.values:
+                raise DomainError("处理方式应为召回、组织调整、约谈或问责", field="处理方式")
+            if not str(sanction.get("decision", "")).strip() or not str(sanction.get("task", "")).strip():
+                raise DomainError("请写明处理决定和整改任务", field="处理决定")
+            Sanction.objects_unscoped.create(finding=finding, kind=sanction["kind"], decision=sanction["decision"],
+                                             decided_on=sanction.get("decided_on") or visited_on,
+                                             task=sanction["task"], deadline=sanction["deadline"])
+        marked = mark_spot_check(entry_id=pick.assignment_id, result=result)
+        # Audited without naming the village: the plan is still secret.
+        record(actor=actor, action=Action.CREATE, object_type="spot_check_finding", object_id=finding.pk,
+               region_code=pick.plan.region_id,
+               summary=f"录入{pick.plan.label}抽查结果（{FindingResult(result).label}），标记台账 {marked} 条")
+    return finding
+
+
+def _may_record(actor: Any, plan: SpotCheckPlan) -> bool:
+    if getattr(actor, "role", "") == "system_admin" or getattr(actor, "scope_prefix", None) == "":
+        return True
+    if plan.owner_id is not None and plan.owner_id == getattr(actor, "pk", None):
+        return True
+    return plan.inspectors.filter(pk=getattr(actor, "pk", None)).exists()

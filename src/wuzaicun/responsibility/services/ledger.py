@@ -320,3 +320,10 @@ def record_visit(
                region_code=household.region_id,
                summary=f"走访记录：{person.name} → {household.head_name}户（照片 {attached} 张）")
     return visit
+
+
+def mark_spot_check(*, entry_id: int, result: str) -> int:
+    """A spot-check finding marks the open ledger lines of its entry (called by verification's services,
+    inside their transaction). Closed lines never change. Returns the number of lines marked."""
+    return LedgerLine.objects_unscoped.filter(assignment_id=entry_id).exclude(
+        status__in=[LineStatus.FULFILLED, LineStatus.UNFULFILLED]).update(spot_check_result=result)

@@ -109,3 +109,47 @@ def test_the_command_draws_closes_and_verifies(world, year_open):
     with pytest.raises(SystemExit) as exited:
         call_command("spotcheck", "verify", str(plan_id), stdout=io.StringIO(), stderr=io.StringIO())
     assert exited.value.code == 1
+
+
+def _pick_of(plan, kind):
+    return SpotCheckPick.objects_unscoped.filter(plan=plan, stratum__startswith=kind + ":520302").first()
+
+
+def test_an_inspector_records_a_finding_that_marks_the_ledger(world, year_open):
+    import datetime as dt
+
+    from wuzaicun.responsibility.models import LedgerLine
+    from wuzaicun.responsibility.services import add_line
+    from wuzaicun.verification.models import Finding, Sanction
+    from wuzaicun.verification.services import record_finding
+
+    made = cover_village(world, VILLAGE)
+    line = add_line(actor=world.users["township_a"], assignment_id=made["stationed"].pk, commitment="发展茶叶产业")
+    inspector = world.users["inspector_a"]
+    plan = draw_spot_check_plan(actor=world.users["county_a"], year=YEAR, quarter=3, region_code="520302000000",
+                                inspector_ids=[inspector.pk])
+    pick = _pick_of(plan, "stationed")
+    checklist = {"no_notice": True, "no_greeting": True, "straight_to_site": True}
+    with pytest.raises(DomainError, match="不到位"):
+        record_finding(actor=inspector, pick_id=pick.pk, visited_on=dt.date(2016, 8, 2), inspector_ids=[inspector.pk],
+                       checklist=checklist, result="not_in_place", notes="产业未落地")
+    with pytest.raises(NotFound):
+        record_finding(actor=world.users["leader_a"], pick_id=pick.pk, visited_on=dt.date(2016, 8, 2),
+                       inspector_ids=[], checklist=checklist, result="in_place", notes="x")
+    finding = record_finding(
+        actor=inspector, pick_id=pick.pk, visited_on=dt.date(2016, 8, 2), inspector_ids=[inspector.pk],
+        checklist=checklist, result="not_in_place", notes="产业未落地，群众不知情",
+        sanction={"kind": "talk", "decision": "红组通〔2016〕12号", "task": "一个月内落实茶叶基地",
+                  "deadline": dt.date(2016, 9, 2)},
+    )
+    assert finding.checklist["no_briefing"] is False and finding.inspectors.count() == 1
+    assert Sanction.objects_unscoped.get(finding=finding).get_kind_display() == "约谈"
+    assert LedgerLine.objects_unscoped.get(pk=line.pk).spot_check_result == "not_in_place"
+    with pytest.raises(OutOfOrder, match="已录入"):
+        record_finding(actor=inspector, pick_id=pick.pk, visited_on=dt.date(2016, 8, 3), inspector_ids=[],
+                       checklist={}, result="in_place", notes="再录")
+    close_plan(actor=world.users["county_a"], plan_id=plan.pk)
+    with pytest.raises(OutOfOrder, match="已结束"):
+        record_finding(actor=inspector, pick_id=_pick_of(plan, "team").pk, visited_on=dt.date(2016, 8, 3),
+                       inspector_ids=[], checklist={}, result="in_place", notes="结束后")
+    assert Finding.objects_unscoped.count() == 1
