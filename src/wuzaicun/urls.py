@@ -12,6 +12,7 @@ urlpatterns = [
     path("imports/", include("wuzaicun.tabular.urls")),
     path("audit/", include("wuzaicun.audit.urls")),
     path("responsibility/", include("wuzaicun.responsibility.urls")),
+    path("verification/", include("wuzaicun.verification.urls")),
     path("api/", api.urls),
 ]
 

@@ -42,7 +42,12 @@ MENU: tuple[Section, ...] = (
     Section("组织在村建强", "flag", building=True),
     Section("干部在村成长", "person-badge", building=True),
     Section("资源在村整合", "diagram-3", building=True),
-    Section("成效在村检验", "search", building=True),
+    Section(
+        "成效在村检验",
+        "search",
+        (Item("季度抽查", "verification:plans", Perm.VIEW_REGISTRY, "shuffle"),),
+        building=True,  # the annual assessment (1个100%) comes next
+    ),
     Section(
         "基础数据",
         "database",

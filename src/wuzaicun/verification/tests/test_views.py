@@ -1,0 +1,41 @@
+"""Spot-check pages: the picks stay secret from everybody but the owner and inspectors, and nothing of
+them leaks into any page a user of a picked village can open (byte for byte, tokens aside)."""
+
+import re
+
+from wuzaicun.testing.crawler import crawl
+from wuzaicun.testing.lists import VILLAGE, YEAR, cover_village
+from wuzaicun.verification.services import close_plan, draw_spot_check_plan
+
+_VOLATILE = re.compile(r'csrfmiddlewaretoken" value="[^"]+"|"X-CSRFToken": "[^"]+"|\d{4}-\d{2}-\d{2} \d{2}:\d{2}|请求编号：[0-9a-f]+')
+
+
+def _pages(client, world):
+    # Spreadsheet downloads carry their creation time; they are empty templates, the same for everybody.
+    return {v.url: (v.status, _VOLATILE.sub("", v.body)) for v in crawl(client, world) if not v.body.startswith("PK")}
+
+
+def test_users_of_a_picked_village_see_exactly_the_same_pages_before_and_after_the_draw(world, year_open, client_for):
+    cover_village(world, VILLAGE)
+    for username in ("reporter_a", "township_a", "leader_a"):
+        client = client_for(username)
+        before = _pages(client, world)
+        plan = draw_spot_check_plan(actor=world.users["city"], year=YEAR, quarter=3, region_code="520300000000")
+        after = _pages(client, world)
+        assert before == after, username
+        close_plan(actor=world.users["city"], plan_id=plan.pk)
+        from wuzaicun.verification.models import SpotCheckPlan
+
+        SpotCheckPlan.objects_unscoped.all().delete()
+
+
+def test_the_plan_page_shows_picks_to_the_owner_only_until_closed_then_verifies(world, year_open, client_for):
+    cover_village(world, VILLAGE)
+    plan = draw_spot_check_plan(actor=world.users["county_a"], year=YEAR, quarter=3, region_code="520302000000")
+    owner = client_for("county_a").get(f"/verification/plans/{plan.pk}/").text
+    assert "picks-table" in owner and "甲村" in owner
+    other = client_for("inspector_a").get(f"/verification/plans/{plan.pk}/").text
+    assert "picks-secret" in other and "picks-table" not in other
+    close_plan(actor=world.users["county_a"], plan_id=plan.pk)
+    public = client_for("inspector_a").get(f"/verification/plans/{plan.pk}/").text
+    assert "picks-table" in public and "核验通过" in public

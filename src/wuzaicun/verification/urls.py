@@ -1,0 +1,14 @@
+"""URLs of 成效在村检验."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "verification"
+urlpatterns = [
+    path("plans/", views.plans, name="plans"),
+    path("plans/draw/", views.draw, name="draw"),
+    path("plans/<int:pk>/", views.plan_detail, name="plan"),
+    path("plans/<int:pk>/close/", views.close, name="close"),
+    path("plans/<int:pk>/picks/<int:pick_id>/finding/", views.finding, name="finding"),
+]

@@ -1,0 +1,89 @@
+"""Pages of 成效在村检验: the quarter's plans, a plan (its picks only for those allowed), draw, close, verify."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from wuzaicun.accounts.decorators import requires
+from wuzaicun.accounts.http import AuthedRequest
+from wuzaicun.accounts.roles import Perm
+from wuzaicun.core.errors import DomainError
+from wuzaicun.core.paging import paginate
+from wuzaicun.core.params import region_param
+
+from .models import CHECKLIST, FindingResult, PlanStatus, SanctionKind
+from .selectors import get_plan_for_user, may_see_picks, picks_for, plans_for
+from .services import close_plan, draw_spot_check_plan, parse_quarter, record_finding, verify_plan
+
+
+@requires(Perm.VIEW_REGISTRY)
+@require_GET
+def plans(request: AuthedRequest) -> HttpResponse:
+    context = paginate(request, plans_for(request.user))
+    return render(request, "verification/plans.html", context)
+
+
+@requires(Perm.VIEW_REGISTRY)
+@require_GET
+def plan_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    plan = get_plan_for_user(request.user, pk)
+    picks = picks_for(request.user, plan)
+    verification = verify_plan(plan_id=plan.pk) if plan.status == PlanStatus.CLOSED else None
+    return render(request, "verification/plan_detail.html", {
+        "plan": plan, "picks": list(picks.select_related("finding")) if picks is not None else None,
+        "verification": verification, "may_record": may_see_picks(request.user, plan) and plan.status == "drawn",
+        "checklist": CHECKLIST, "results": FindingResult.choices, "sanctions": SanctionKind.choices,
+    })
+
+
+@requires(Perm.RUN_SPOT_CHECKS)
+@require_POST
+def draw(request: AuthedRequest) -> HttpResponse:
+    year, quarter = parse_quarter(request.POST.get("quarter", ""))
+    try:
+        rate = Decimal(request.POST.get("rate", "0.10") or "0.10")
+    except InvalidOperation:
+        raise DomainError("抽查比例须为数字，如 0.10", field="抽查比例") from None
+    region = region_param(request.POST.get("region")) or request.user.scope_id or ""
+    plan = draw_spot_check_plan(actor=request.user, year=year, quarter=quarter, rate=rate, region_code=region,
+                                exclude_checked=request.POST.get("exclude_checked") == "on")
+    messages.success(request, f"已抽取{plan.label}抽查计划：总体 {plan.population_size} 条，抽中 {plan.pick_count} 条（名单保密）")
+    return redirect("verification:plan", pk=plan.pk)
+
+
+@requires(Perm.RUN_SPOT_CHECKS)
+@require_POST
+def close(request: AuthedRequest, pk: int) -> HttpResponse:
+    plan = close_plan(actor=request.user, plan_id=pk)
+    messages.success(request, f"已结束{plan.label}抽查计划，种子已公开，任何人可据此核验")
+    return redirect("verification:plan", pk=pk)
+
+
+@requires(Perm.VIEW_REGISTRY)
+@require_http_methods(["POST"])
+def finding(request: AuthedRequest, pk: int, pick_id: int) -> HttpResponse:
+    plan = get_plan_for_user(request.user, pk)
+    data = request.POST
+    sanction = None
+    if data.get("result") == FindingResult.NOT_IN_PLACE:
+        try:
+            deadline = dt.date.fromisoformat(data.get("deadline", ""))
+        except ValueError:
+            raise DomainError("请填写整改期限", field="整改期限") from None
+        sanction = {"kind": data.get("kind", ""), "decision": data.get("decision", ""), "task": data.get("task", ""),
+                    "deadline": deadline}
+    try:
+        visited_on = dt.date.fromisoformat(data.get("visited_on", ""))
+    except ValueError:
+        raise DomainError("请填写检查日期", field="检查日期") from None
+    record_finding(actor=request.user, pick_id=pick_id, visited_on=visited_on, inspector_ids=[request.user.pk],
+                   checklist={key: data.get(key) == "on" for key, _ in CHECKLIST}, result=data.get("result", ""),
+                   notes=data.get("notes", ""), sanction=sanction)
+    messages.success(request, "已录入检查结果")
+    return redirect("verification:plan", pk=plan.pk)
