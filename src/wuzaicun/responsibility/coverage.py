@@ -12,10 +12,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from wuzaicun.accounts.scope import narrowed, scoped
-from wuzaicun.regions.selectors import village_years_for
+from wuzaicun.regions.codes import prefix_of
+from wuzaicun.regions.models import Level
+from wuzaicun.regions.selectors import regions_for, village_years_for
 from wuzaicun.registry.selectors import households_for, people_for
 
 from .duties import ListKind
@@ -176,6 +179,28 @@ def _after(due: dt.date) -> Q:
     return Q(created_at__gte=start)
 
 
+def _county_demonstrations(user: Any, year: int, region: str | None, rule: EffectiveRule, due: dt.date) -> tuple[int, Iterator[Gap]]:
+    minimum = rule.threshold or 2
+    counties = narrowed(regions_for(user), region).filter(level=Level.COUNTY)
+    if region and len(prefix_of(region)) > 6:  # a township or village: its county is not checked here
+        counties = counties.none()
+    sites = dict(
+        narrowed(village_years_for(user, year=year), region).exclude(demonstration="")
+        .annotate(county=Substr("village_id", 1, 6)).values("county").annotate(n=Count("id"))
+        .values_list("county", "n")
+    )
+    rows = list(counties.values_list("code", "name").order_by("code"))
+
+    def gaps() -> Iterator[Gap]:
+        for code, name in rows:
+            count = sites.get(code[:6], 0)
+            if count < minimum:
+                yield Gap("county_demonstration_min2", "county", code, code,
+                          f"{name}有 {count} 个“五在村”示范点，少于 {minimum} 个")
+
+    return len(rows), gaps()
+
+
 CHECKS: dict[str, Any] = {
     "village_bangcun": _village_rule("village_bangcun"),
     "village_liancun": _village_rule("village_liancun"),
@@ -198,4 +223,5 @@ CHECKS: dict[str, Any] = {
     "list_due_date": _entry_rule(
         "list_due_date", None, _after, "{village}的{kind}清单在截止日期 {due} 之后录入",
     ),
+    "county_demonstration_min2": _county_demonstrations,
 }

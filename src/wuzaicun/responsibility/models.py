@@ -168,7 +168,7 @@ class LedgerLine(models.Model):
     carried_from = models.ForeignKey("self", verbose_name="结转自", null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="carried_to")
     accountability = models.BooleanField("列入问责", default=False)
-    spot_check_result = models.CharField("抽查结果", max_length=14, blank=True, default="")
+    spot_check_result = models.CharField("抽查结果", max_length=14, blank=True, default="", db_default="")
     version = models.PositiveIntegerField("版本", default=1)
 
     scope_path: ClassVar[str] = "assignment__village__code"

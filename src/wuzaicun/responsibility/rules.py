@@ -35,6 +35,7 @@ RULES: tuple[RuleSpec, ...] = (
     RuleSpec("daicun_group_head", "带村的能人党员当好“十户一体”党群连心户户长", "assignment"),
     RuleSpec("assignment_duties", "每条清单都写明职责", "assignment"),
     RuleSpec("list_due_date", "清单在截止日期（每年3月前）之前制定", "assignment"),
+    RuleSpec("county_demonstration_min2", "每个县（市、区）至少打造N个“五在村”示范点", "county", 2, "最少示范点数"),
 )
 RULES_BY_CODE = {rule.code: rule for rule in RULES}
 

@@ -170,3 +170,11 @@ def test_the_number_of_queries_does_not_grow_with_the_data(world, year_open, dja
     with django_assert_max_num_queries(len(small.captured_queries)):
         report = coverage_report(OPERATOR, year=YEAR)
     assert report.summary["village_bangcun"]["checked"] == 4
+
+
+def test_a_county_with_fewer_than_two_demonstration_sites_is_a_gap(world, year_open):
+    found, summary = gaps("county_demonstration_min2", region="520300000000")
+    assert {g.subject_id for g in found} == {"520302000000", "520303000000"} and summary["checked"] == 2
+    VillageYear.objects_unscoped.filter(village_id__in=["520302001001", "520302001002"]).update(demonstration="county")
+    found, _ = gaps("county_demonstration_min2", region="520300000000")
+    assert [g.subject_id for g in found] == ["520303000000"] and "0 个" in found[0].message
