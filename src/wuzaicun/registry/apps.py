@@ -9,7 +9,5 @@ class RegistryConfig(AppConfig):
     verbose_name = "人员与农户"
 
     def ready(self) -> None:
-        from . import (
-            imports,  # noqa: F401  (declares the people and households templates)
-            synth,  # noqa: F401  (registers the households, units, people and teams synth steps)
-        )
+        # the people and households templates; the assessment indicators; the registry's synth steps
+        from . import imports, indicators, synth  # noqa: F401

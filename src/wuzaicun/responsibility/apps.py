@@ -9,7 +9,5 @@ class ResponsibilityConfig(AppConfig):
     verbose_name = "责任在村落实"
 
     def ready(self) -> None:
-        from . import (
-            imports,  # noqa: F401  (declares the assignments template)
-            synth,  # noqa: F401  (registers the five lists' synth step)
-        )
+        # the assignments template; the assessment indicators; the lists' synth steps
+        from . import imports, indicators, synth  # noqa: F401

@@ -7,3 +7,6 @@ class VerificationConfig(AppConfig):
     name = "wuzaicun.verification"
     label = "verification"
     verbose_name = "成效在村检验"
+
+    def ready(self) -> None:
+        from . import indicators  # noqa: F401  (registers the spot-check findings indicator)

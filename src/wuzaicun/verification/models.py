@@ -158,3 +158,117 @@ class Sanction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.decision}"
+
+
+class SubjectLevel(models.IntegerChoices):
+    TOWNSHIP = 4, "乡镇"
+    VILLAGE = 5, "村"
+
+
+class AssessmentScheme(models.Model):
+    """A year's indicator tree for villages or townships (考核指标体系); a county may have its own variant."""
+
+    year = models.PositiveSmallIntegerField("年度")
+    level = models.PositiveSmallIntegerField("考核对象", choices=SubjectLevel.choices)
+    county = models.ForeignKey("regions.Region", verbose_name="县级变体", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    name = models.CharField("名称", max_length=100)
+    excellent = models.DecimalField("优秀线", max_digits=5, decimal_places=2, default=90)
+    good = models.DecimalField("良好线", max_digits=5, decimal_places=2, default=80)
+    passing = models.DecimalField("合格线", max_digits=5, decimal_places=2, default=60)
+
+    objects_unscoped = models.Manager()
+
+    class Meta:
+        verbose_name = "考核指标体系"
+        verbose_name_plural = "考核指标体系"
+        constraints = [
+            models.UniqueConstraint(fields=["year", "level", "county"], name="scheme_unique_variant"),
+            models.UniqueConstraint(fields=["year", "level"], condition=models.Q(county__isnull=True),
+                                    name="scheme_unique_default"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Indicator(models.Model):
+    """A node of the tree: weights of siblings sum to 100; a leaf is computed (provider) or entered."""
+
+    scheme = models.ForeignKey(AssessmentScheme, on_delete=models.CASCADE, related_name="indicators")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    code = models.CharField("指标代码", max_length=40)
+    title = models.CharField("指标", max_length=100)
+    weight = models.DecimalField("权重", max_digits=5, decimal_places=2)
+    provider = models.CharField("计算来源", max_length=40, blank=True, default="")
+
+    objects_unscoped = models.Manager()
+
+    class Meta:
+        verbose_name = "考核指标"
+        verbose_name_plural = "考核指标"
+        ordering = ["scheme_id", "parent_id", "id"]
+        constraints = [models.UniqueConstraint(fields=["scheme", "code"], name="indicator_unique_code")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class EnteredScore(models.Model):
+    """A score entered for an indicator no data can compute (e.g. 实地考核)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="entered")
+    subject = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    score = models.DecimalField("得分", max_digits=5, decimal_places=2)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    entered_at = models.DateTimeField(db_default=Now())
+
+    scope_path: ClassVar[str] = "subject__code"
+    objects_unscoped = models.Manager()
+
+    class Meta:
+        verbose_name = "录入得分"
+        verbose_name_plural = "录入得分"
+        constraints = [models.UniqueConstraint(fields=["indicator", "subject"], name="entered_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id}:{self.subject_id}"
+
+
+class ResultStatus(models.TextChoices):
+    DRAFT = "draft", "待确认"
+    CONFIRMED = "confirmed", "已确认"
+    LOCKED = "locked", "已锁定"
+
+
+class Grade(models.TextChoices):
+    EXCELLENT = "优", "优"
+    GOOD = "良", "良"
+    FAIR = "中", "中"
+    POOR = "差", "差"
+
+
+class AssessmentResult(models.Model):
+    """One village's or township's result for the year: total, indicator scores, rank in its county, grade."""
+
+    year = models.PositiveSmallIntegerField("年度")
+    scheme = models.ForeignKey(AssessmentScheme, on_delete=models.PROTECT, related_name="results")
+    subject = models.ForeignKey("regions.Region", verbose_name="考核对象", on_delete=models.PROTECT, related_name="+")
+    total = models.DecimalField("总分", max_digits=6, decimal_places=2)
+    scores = models.JSONField("各项得分", default=dict)
+    rank = models.PositiveIntegerField("县内排名")
+    grade = models.CharField("等次", max_length=1, choices=Grade.choices)
+    status = models.CharField("状态", max_length=10, choices=ResultStatus.choices, default=ResultStatus.DRAFT)
+    computed_at = models.DateTimeField("计算时间", db_default=Now())
+
+    scope_path: ClassVar[str] = "subject__code"
+    objects_unscoped = models.Manager()
+
+    class Meta:
+        verbose_name = "考核结果"
+        verbose_name_plural = "考核结果"
+        ordering = ["year", "subject_id"]
+        constraints = [models.UniqueConstraint(fields=["year", "subject"], name="result_unique_subject_year")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.subject_id} {self.total}"

@@ -1,0 +1,61 @@
+"""The annual assessment: every village and township scored, weights checked, ranks, grades, confirm and lock."""
+
+import io
+import json
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from wuzaicun.core.errors import DomainError
+from wuzaicun.testing.lists import VILLAGE, YEAR, cover_village
+from wuzaicun.verification.assessment import ensure_scheme, run_assessment, set_status, weight_problems
+from wuzaicun.verification.models import AssessmentResult, EnteredScore, Indicator
+
+
+def test_sibling_weights_must_sum_to_100():
+    assert weight_problems([("a", Decimal(60)), ("b", Decimal(40))]) is None
+    assert "实为 90" in weight_problems([("a", Decimal(60)), ("b", Decimal(30))])
+
+
+def test_every_village_and_township_is_assessed_none_skipped(world, year_open):
+    cover_village(world, VILLAGE)
+    summary = run_assessment(actor=world.users["county_a"], year=YEAR, region_code="520302000000")
+    subjects = set(AssessmentResult.objects_unscoped.values_list("subject_id", flat=True))
+    assert subjects == {"520302001001", "520302001002", "520302001000"} and summary.assessed == 3
+    covered = AssessmentResult.objects_unscoped.get(subject_id=VILLAGE)
+    other = AssessmentResult.objects_unscoped.get(subject_id="520302001002")
+    # 甲村's households all have three helpers, 乙村's none: the coverage indicator tells them apart.
+    assert covered.scores["household_coverage"] == "100.00" and other.scores["household_coverage"] == "0.00"
+    assert covered.total > other.total and covered.rank == 1 and other.rank == 2
+    assert {r.grade for r in AssessmentResult.objects_unscoped.all()} <= {"优", "良", "中", "差"}
+
+
+def test_entered_scores_count_and_a_bad_tree_is_refused(world, year_open):
+    scheme = ensure_scheme(year=YEAR, level=5)
+    field = Indicator.objects_unscoped.get(scheme=scheme, code="field_review")
+    EnteredScore.objects_unscoped.create(indicator=field, subject=world.regions[VILLAGE], score=Decimal(95))
+    run_assessment(actor=world.users["county_a"], year=YEAR, region_code="520302000000")
+    assert AssessmentResult.objects_unscoped.get(subject_id=VILLAGE).scores["field_review"] == "95.00"
+    Indicator.objects_unscoped.filter(scheme=scheme, code="field_review").update(weight=25)
+    with pytest.raises(DomainError, match="权重之和应为 100"):
+        run_assessment(actor=world.users["county_a"], year=YEAR, region_code="520302000000")
+
+
+def test_confirmed_and_locked_results_are_kept(world, year_open):
+    county = world.users["county_a"]
+    run_assessment(actor=county, year=YEAR, region_code="520302000000")
+    assert set_status(actor=county, year=YEAR, region_code="520302000000", to="confirmed") == 3
+    assert set_status(actor=county, year=YEAR, region_code="520302000000", to="locked") == 3
+    before = list(AssessmentResult.objects_unscoped.values_list("pk", "total"))
+    summary = run_assessment(actor=county, year=YEAR, region_code="520302000000")
+    assert summary.kept == 3 and summary.assessed == 0
+    assert list(AssessmentResult.objects_unscoped.values_list("pk", "total")) == before
+
+
+def test_the_command_assesses_and_rolls_up_per_county(world, year_open):
+    out = io.StringIO()
+    call_command("assess", "--year", str(YEAR), "--region", "5203", "--json", stdout=out, stderr=io.StringIO())
+    document = json.loads(out.getvalue())
+    assert {c["county"] for c in document["counties"]} == {"520302", "520303"}
+    assert AssessmentResult.objects_unscoped.count() == 6
