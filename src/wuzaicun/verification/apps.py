@@ -9,4 +9,5 @@ class VerificationConfig(AppConfig):
     verbose_name = "成效在村检验"
 
     def ready(self) -> None:
-        from . import indicators  # noqa: F401  (registers the spot-check findings indicator)
+        # the spot-check findings indicator; the verification synth step
+        from . import indicators, synth  # noqa: F401

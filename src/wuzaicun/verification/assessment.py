@@ -125,13 +125,13 @@ class RunSummary:
     grades: dict[str, int]
 
 
-def run_assessment(*, actor: Any, year: int, region_code: str) -> RunSummary:
+def run_assessment(*, actor: Any, year: int, region_code: str, durable: bool = True) -> RunSummary:
     """Assess every village and township in the region (none skipped). Draft results are recomputed;
     confirmed and locked ones are kept."""
     require_perm(actor, Perm.RUN_SPOT_CHECKS)
     region = get_for_user(Region, actor, code=region_code)
     summary = RunSummary(year=year, assessed=0, kept=0, grades=defaultdict(int))
-    with transaction.atomic(durable=True):
+    with transaction.atomic(durable=durable):
         for level in (SubjectLevel.VILLAGE, SubjectLevel.TOWNSHIP):
             subjects = list(narrowed(scoped(Region, actor), region.code).filter(level=level).values_list("code", flat=True))
             if not subjects:

@@ -55,7 +55,7 @@ def parse_quarter(text: str) -> tuple[int, int]:
 
 def draw_spot_check_plan(
     *, actor: Any, year: int, quarter: int, rate: Decimal = Decimal("0.10"), region_code: str,
-    exclude_checked: bool = False, inspector_ids: list[int] | None = None,
+    exclude_checked: bool = False, inspector_ids: list[int] | None = None, durable: bool = True,
 ) -> SpotCheckPlan:
     """Freeze the population, draw the picks with a fresh secret seed, publish its commitment."""
     require_perm(actor, Perm.RUN_SPOT_CHECKS)
@@ -71,7 +71,8 @@ def draw_spot_check_plan(
     members = [Member(pk, kind, village[:6]) for pk, kind, village in rows]
     seed = os.urandom(32)
     picks = draw(seed, members, rate)
-    with transaction.atomic(durable=True):
+    # `durable=False` only for a caller that holds the transaction itself (the synthetic data run).
+    with transaction.atomic(durable=durable):
         plan = SpotCheckPlan.objects_unscoped.create(
             year=year, quarter=quarter, region=region, rate=rate, exclude_checked=exclude_checked,
             owner=actor if getattr(actor, "pk", None) else None,
@@ -105,10 +106,10 @@ def _inspectors(actor: Any, ids: list[int], region: Region) -> list[Any]:
     return found
 
 
-def close_plan(*, actor: Any, plan_id: int) -> SpotCheckPlan:
+def close_plan(*, actor: Any, plan_id: int, durable: bool = True) -> SpotCheckPlan:
     """End the quarter's checks: the picks become public and the seed is revealed for verification."""
     require_perm(actor, Perm.RUN_SPOT_CHECKS)
-    with transaction.atomic(durable=True):
+    with transaction.atomic(durable=durable):
         get_for_user(SpotCheckPlan, actor, pk=plan_id)
         plan = SpotCheckPlan.objects_unscoped.select_for_update(of=("self",)).get(pk=plan_id)
         if plan.status != PlanStatus.DRAWN:
