@@ -45,8 +45,10 @@ MENU: tuple[Section, ...] = (
     Section(
         "成效在村检验",
         "search",
-        (Item("季度抽查", "verification:plans", Perm.VIEW_REGISTRY, "shuffle"),),
-        building=True,  # the annual assessment (1个100%) comes next
+        (
+            Item("季度抽查", "verification:plans", Perm.VIEW_REGISTRY, "shuffle"),
+            Item("年度考核", "verification:results", Perm.VIEW_REGISTRY, "award"),
+        ),
     ),
     Section(
         "基础数据",

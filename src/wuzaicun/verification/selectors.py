@@ -12,7 +12,7 @@ from wuzaicun.accounts.scope import get_for_user, scoped
 from wuzaicun.audit.models import Action
 from wuzaicun.audit.services import record
 
-from .models import PlanStatus, SpotCheckPick, SpotCheckPlan
+from .models import AssessmentResult, PlanStatus, SpotCheckPick, SpotCheckPlan
 
 
 def plans_for(user: Any) -> QuerySet[SpotCheckPlan]:
@@ -42,3 +42,7 @@ def picks_for(user: Any, plan: SpotCheckPlan) -> QuerySet[SpotCheckPick] | None:
                    region_code=plan.region_id, summary=f"查看保密的{plan.label}抽查名单")
     # Inspectors are assigned only when their scope holds the plan's area, so scoping hides no pick from them.
     return scoped(SpotCheckPick, user).filter(plan=plan).select_related("assignment__village", "assignment__person", "assignment__team").order_by("stratum", "pk")
+
+
+def results_for(user: Any, *, year: int) -> QuerySet[AssessmentResult]:
+    return scoped(AssessmentResult, user).filter(year=year).select_related("subject", "scheme")

@@ -11,4 +11,6 @@ urlpatterns = [
     path("plans/<int:pk>/", views.plan_detail, name="plan"),
     path("plans/<int:pk>/close/", views.close, name="close"),
     path("plans/<int:pk>/picks/<int:pick_id>/finding/", views.finding, name="finding"),
+    path("results/", views.results, name="results"),
+    path("results/<str:action>/", views.results_action, name="results_action"),
 ]

@@ -8,17 +8,20 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from wuzaicun.accounts.decorators import requires
 from wuzaicun.accounts.http import AuthedRequest
 from wuzaicun.accounts.roles import Perm
+from wuzaicun.accounts.scope import narrowed
 from wuzaicun.core.errors import DomainError
 from wuzaicun.core.paging import paginate
-from wuzaicun.core.params import region_param
+from wuzaicun.core.params import region_param, year_param
 
-from .models import CHECKLIST, FindingResult, PlanStatus, SanctionKind
-from .selectors import get_plan_for_user, may_see_picks, picks_for, plans_for
+from .assessment import county_rollup, run_assessment, set_status
+from .models import CHECKLIST, FindingResult, Grade, PlanStatus, ResultStatus, SanctionKind
+from .selectors import get_plan_for_user, may_see_picks, picks_for, plans_for, results_for
 from .services import close_plan, draw_spot_check_plan, parse_quarter, record_finding, verify_plan
 
 
@@ -87,3 +90,34 @@ def finding(request: AuthedRequest, pk: int, pick_id: int) -> HttpResponse:
                    notes=data.get("notes", ""), sanction=sanction)
     messages.success(request, "已录入检查结果")
     return redirect("verification:plan", pk=plan.pk)
+
+
+@requires(Perm.VIEW_REGISTRY)
+@require_GET
+def results(request: AuthedRequest) -> HttpResponse:
+    year = year_param(request.GET.get("year"), default=timezone.localdate().year)
+    region = region_param(request.GET.get("region"))
+    level = request.GET.get("level", "5")
+    queryset = narrowed(results_for(request.user, year=year), region).filter(
+        subject__level=4 if level == "4" else 5).order_by("subject_id")
+    context = paginate(request, queryset) | {
+        "year": year, "level": level, "region": region or "", "rollup": county_rollup(request.user, year=year),
+        "grades": Grade.choices,
+    }
+    return render(request, "verification/results.html", context)
+
+
+@requires(Perm.RUN_SPOT_CHECKS)
+@require_POST
+def results_action(request: AuthedRequest, action: str) -> HttpResponse:
+    year = year_param(request.POST.get("year"), default=timezone.localdate().year)
+    region = region_param(request.POST.get("region")) or request.user.scope_id or ""
+    if action == "run":
+        summary = run_assessment(actor=request.user, year=year, region_code=region)
+        messages.success(request, f"已计算 {summary.assessed} 个村和乡镇的考核结果（保留已确认 {summary.kept} 个）")
+    elif action in ("confirmed", "locked"):
+        count = set_status(actor=request.user, year=year, region_code=region, to=action)
+        messages.success(request, f"已{ResultStatus(action).label} {count} 个考核结果")
+    else:
+        raise DomainError("未知的操作")
+    return redirect(f"/verification/results/?year={year}")

@@ -39,3 +39,15 @@ def test_the_plan_page_shows_picks_to_the_owner_only_until_closed_then_verifies(
     close_plan(actor=world.users["county_a"], plan_id=plan.pk)
     public = client_for("inspector_a").get(f"/verification/plans/{plan.pk}/").text
     assert "picks-table" in public and "核验通过" in public
+
+
+def test_the_results_page_lists_scoped_results_and_the_county_rollup(world, year_open, client_for):
+    from wuzaicun.verification.assessment import run_assessment
+
+    run_assessment(actor=world.users["city"], year=YEAR, region_code="520300000000")
+    page_a = client_for("county_a").get(f"/verification/results/?year={YEAR}").text
+    assert "甲村" in page_a and "丙村" not in page_a and "county-rollup" in page_a
+    city = client_for("city").get(f"/verification/results/?year={YEAR}&level=4").text
+    assert "老城街道" in city and "高坪镇" in city
+    refused = client_for("leader_a").post("/verification/results/locked/", {"year": YEAR})
+    assert refused.status_code == 403
