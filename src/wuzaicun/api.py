@@ -10,6 +10,7 @@ from wuzaicun.core.api import install_error_handlers
 from wuzaicun.regions.api import router as regions_router
 from wuzaicun.registry.api import router as registry_router
 from wuzaicun.responsibility.api import router as responsibility_router
+from wuzaicun.verification.api import router as verification_router
 
 api = NinjaAPI(
     title="党建扶贫“五在村”管理信息系统 API",
@@ -25,3 +26,4 @@ api.add_router("/auth", auth_router)
 api.add_router("/", regions_router)
 api.add_router("/", registry_router)
 api.add_router("/", responsibility_router)
+api.add_router("/", verification_router)
