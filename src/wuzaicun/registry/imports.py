@@ -93,7 +93,7 @@ class _RegisteredSink:
             if found is None:
                 inserts.append(values)
             elif not code_in_scope(self.ctx.actor, found[1]):
-                issues.append(RowIssue(line, "身份证号", f"该身份证号已在其他地区登记为{self.noun}，不能在此导入"))
+                issues.append(RowIssue(line, "身份证号", "该身份证号无法在此登记，请联系上级管理员核对"))
             else:
                 updates.append([values[i] for i in update_at] + [found[0]])
         if write and not issues:

@@ -9,9 +9,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
 from wuzaicun.accounts.roles import Perm
-from wuzaicun.accounts.scope import get_for_user
+from wuzaicun.accounts.scope import get_for_user, scoped
 from wuzaicun.accounts.services import require_perm
-from wuzaicun.audit.models import Action
+from wuzaicun.audit.models import Action, Result
 from wuzaicun.audit.services import diff, record
 from wuzaicun.core.errors import Conflict, DomainError
 from wuzaicun.core.identifiers import sex_from_resident_id
@@ -32,6 +32,18 @@ def _checked_resident_id(value: str) -> str:
     if error := resident_id_error(resident_id):
         raise DomainError(error, field="身份证号")
     return resident_id
+
+
+def _refuse_registered(actor: Any, model: type[Household] | type[Person], digest: str, *, noun: str) -> None:
+    """A number registered in scope is named as such; one registered elsewhere gets a message that does not
+    confirm where (or that) it is, and the attempt is audited for the administrators above."""
+    if scoped(model, actor).filter(resident_id_hash=digest).exists():
+        raise DomainError(f"该身份证号已登记为{noun}，请在列表中查找并修改", field="身份证号", code="duplicate")
+    if model.objects_unscoped.filter(resident_id_hash=digest).exists():
+        with transaction.atomic():
+            record(actor=actor, action=Action.DENIED, object_type=model.__name__.lower(), result=Result.REFUSED,
+                   region_code=getattr(actor, "scope_id", "") or "", summary=f"登记的身份证号已在管辖范围外登记为{noun}")
+        raise DomainError("该身份证号无法在此登记，请联系上级管理员核对", field="身份证号", code="duplicate")
 
 
 def save_household(
@@ -65,14 +77,15 @@ def save_household(
         "identified_year": identified_year, "exit_year": exit_year, "cause": cause,
         "income_per_head": income_per_head,
     }
+    if household_id is None:
+        if resident_id is None:
+            raise DomainError("身份证号为必填项", field="身份证号")
+        # Checked before the write's transaction, so that the refusal's audit row is kept.
+        number = _checked_resident_id(resident_id)
+        sealed, digest = seal_resident_id(number)
+        _refuse_registered(actor, Household, digest, noun="户主")
     with transaction.atomic(durable=True):
         if household_id is None:
-            if resident_id is None:
-                raise DomainError("身份证号为必填项", field="身份证号")
-            number = _checked_resident_id(resident_id)
-            sealed, digest = seal_resident_id(number)
-            if Household.objects_unscoped.filter(resident_id_hash=digest).exists():
-                raise DomainError("该身份证号已登记为户主", field="身份证号", code="duplicate")
             household = Household(**values, resident_id_sealed=sealed, resident_id_hash=digest,
                                   resident_id_masked=mask_resident_id(number))
             household.save()
@@ -168,9 +181,8 @@ def create_person(
     if error := phone_error(phone):
         raise DomainError(error, field="联系电话")
     sealed, digest = seal_resident_id(number)
+    _refuse_registered(actor, Person, digest, noun="人员")  # before the write, so the refusal is audited
     with transaction.atomic(durable=True):
-        if Person.objects_unscoped.filter(resident_id_hash=digest).exists():
-            raise DomainError("该身份证号的人员已登记", field="身份证号", code="duplicate")
         person = Person.objects_unscoped.create(
             region_id=region_code, name=name.strip(), resident_id_sealed=sealed, resident_id_hash=digest,
             resident_id_masked=mask_resident_id(number), sex=sex or sex_from_resident_id(number),

@@ -126,7 +126,7 @@ def test_a_number_registered_in_another_county_is_refused_and_left_untouched(wor
 
     report = import_households(world, tmp_path, [row], user="county_a")
 
-    assert issues(report) == [(2, "身份证号", "该身份证号已在其他地区登记为户主，不能在此导入")]
+    assert issues(report) == [(2, "身份证号", "该身份证号无法在此登记，请联系上级管理员核对")]
     theirs.refresh_from_db()
     assert theirs.head_name != "冒名" and theirs.region_id == VILLAGE_B1
 

@@ -87,3 +87,24 @@ def test_home_shows_counts_of_the_users_scope(world, client_for):
     page = client_for("county_a").get("/").text
     assert "未脱贫户" in page and "建设中" in page
     assert "责任在村落实" in page and "成效在村检验" in page
+
+
+def test_a_number_registered_in_another_county_is_refused_without_saying_where(world):
+    import pytest
+
+    from wuzaicun.audit.models import AuditEntry
+    from wuzaicun.core.errors import DomainError
+    from wuzaicun.registry.services import save_household
+
+    other = county_b_household(world)
+    with pytest.raises(DomainError) as refused:
+        save_household(actor=world.users["county_a"], region_code="520302001001", head_name="重复",
+                       resident_id=other.reveal_resident_id(), members=2, status="未脱贫", identified_year=2015,
+                       exit_year=None, cause="因病", income_per_head=None)
+    assert refused.value.message == "该身份证号无法在此登记，请联系上级管理员核对"
+    assert AuditEntry.objects_unscoped.filter(action="denied", actor=world.users["county_a"]).exists()
+    own = county_a_household(world)
+    with pytest.raises(DomainError, match="已登记为户主"):
+        save_household(actor=world.users["county_a"], region_code="520302001001", head_name="重复",
+                       resident_id=own.reveal_resident_id(), members=2, status="未脱贫", identified_year=2015,
+                       exit_year=None, cause="因病", income_per_head=None)
