@@ -16,7 +16,6 @@ from wuzaicun.accounts.roles import Perm
 from wuzaicun.core.errors import DomainError
 from wuzaicun.core.params import quarter_param, year_param
 from wuzaicun.regions.selectors import breadcrumb, get_region_for_user
-from wuzaicun.registry.selectors import get_person_for_user
 
 from .forms import LineForm, ReconcileForm, ReviewForm, VisitForm
 from .ledger_selectors import (
@@ -28,7 +27,7 @@ from .ledger_selectors import (
     unvisited,
     visits_in_quarter,
 )
-from .selectors import get_entry_for_user
+from .selectors import get_entry_for_user, get_helper_for_user
 from .services import (
     add_line,
     close_line,
@@ -73,7 +72,7 @@ def village_board(request: AuthedRequest, code: str) -> HttpResponse:
 @require_GET
 def person_board(request: AuthedRequest, pk: int) -> HttpResponse:
     year, quarter = _year_quarter(request)
-    person = get_person_for_user(request.user, pk)
+    person = get_helper_for_user(request.user, pk)
     lines = lines_for(request.user, year=year, person_id=person.pk)
     return render(request, "responsibility/ledger_board.html", {
         "title": f"{person.name} 责任台账", "trail": [], "year": year, "quarter": quarter,

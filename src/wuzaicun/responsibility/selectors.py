@@ -76,3 +76,18 @@ def draw_population(user: Any, *, year: int, region: str | None) -> list[tuple[i
     """(entry id, list kind, village code) of the year's entries in scope, for a spot-check draw."""
     rows = narrowed(scoped(Assignment, user), region).filter(year=year).values_list("pk", "kind", "village_id")
     return list(rows.order_by("pk").iterator(chunk_size=20000))
+
+
+def get_helper_for_user(user: Any, pk: int) -> Any:
+    """A person in scope, or one registered elsewhere (a county cadre, say) who holds an entry in scope:
+    a village's board must reach everyone responsible for it."""
+    from wuzaicun.core.errors import NotFound
+    from wuzaicun.registry.models import Person
+
+    person = scoped(Person, user).filter(pk=pk).first()
+    if person is None:
+        entry = scoped(Assignment, user).filter(person_id=pk).select_related("person").first()
+        if entry is None or entry.person is None:
+            raise NotFound()
+        person = entry.person
+    return person

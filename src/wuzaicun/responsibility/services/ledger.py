@@ -22,7 +22,7 @@ from wuzaicun.audit.services import diff, record
 from wuzaicun.core.errors import Conflict, DomainError, PermissionDenied
 from wuzaicun.core.evidence import store_evidence_file
 from wuzaicun.core.review import ReviewState, one_level_up, resubmit_problem, review_problem
-from wuzaicun.registry.models import Household, Person
+from wuzaicun.registry.models import Household
 
 from ..models import (
     Assignment,
@@ -34,6 +34,7 @@ from ..models import (
     ReopenRequest,
     Visit,
 )
+from ..selectors import get_helper_for_user
 
 Upload = tuple[Iterable[bytes], str]  # (chunks, original file name)
 
@@ -307,7 +308,7 @@ def record_visit(
     if visited_on > (today or _today()):
         raise DomainError("走访日期不能晚于今天", field="走访日期")
     with transaction.atomic(durable=True):
-        person = get_for_user(Person, actor, pk=person_id)
+        person = get_helper_for_user(actor, person_id)
         household = get_for_user(Household, actor, pk=household_id)
         helps = scoped(AssignmentHousehold, actor).filter(
             household=household, assignment__person=person, assignment__year=visited_on.year).exists()

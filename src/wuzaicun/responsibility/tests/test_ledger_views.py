@@ -51,3 +51,14 @@ def test_missed_visits_are_flagged_on_the_board(world, year_open, client_for):
     cover_village(world, VILLAGE)
     page = client_for("township_a").get(f"/responsibility/ledger/village/{VILLAGE}/?year=2016&quarter=1").text
     assert "甲村户主0户" in page and "记录走访" in page
+
+
+def test_a_helper_registered_in_the_county_is_reachable_from_the_village(world, year_open, client_for):
+    from wuzaicun.responsibility.services import create_entry
+    from wuzaicun.testing import factories
+
+    cadre = factories.person(world.regions["520302000000"], name="县派干部", rank="县处级")
+    create_entry(actor=world.users["county_a"], year=2016, kind="leader", village_code=VILLAGE, person_id=cadre.pk,
+                 household_ids=[world.households[VILLAGE][0].pk], duties=["结对帮扶"])
+    assert client_for("reporter_a").get(f"/responsibility/ledger/person/{cadre.pk}/?year=2016").status_code == 200
+    assert client_for("county_b").get(f"/responsibility/ledger/person/{cadre.pk}/?year=2016").status_code == 404
