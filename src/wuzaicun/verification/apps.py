@@ -9,5 +9,5 @@ class VerificationConfig(AppConfig):
     verbose_name = "成效在村检验"
 
     def ready(self) -> None:
-        # the spot-check findings indicator; the verification synth step
-        from . import indicators, synth  # noqa: F401
+        # the spot-check findings indicator; the assessment's spreadsheets; the verification synth step
+        from . import imports, indicators, synth  # noqa: F401

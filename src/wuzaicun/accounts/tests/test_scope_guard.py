@@ -28,6 +28,7 @@ ALLOWED = {
     "responsibility/synth.py": "synthetic lists (writes)",
     "verification/services.py": "draws and verifies plans: the frozen population and picks are the plan's own",
     "verification/synth.py": "synthetic findings (writes)",
+    "verification/imports.py": "the entered-scores import sink (writes) for subjects it took from scoped()",
     "verification/assessment.py": "writes and ranks results for subjects it took from scoped()",
     "verification/indicators.py": "an assessment indicator: computed for subject codes the caller scoped",
     "responsibility/indicators.py": "assessment indicators: computed for subject codes the caller scoped",

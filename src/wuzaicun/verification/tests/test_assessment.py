@@ -59,3 +59,31 @@ def test_the_command_assesses_and_rolls_up_per_county(world, year_open):
     document = json.loads(out.getvalue())
     assert {c["county"] for c in document["counties"]} == {"520302", "520303"}
     assert AssessmentResult.objects_unscoped.count() == 6
+
+
+def test_entered_scores_import_through_the_one_engine_and_results_export(world, year_open, tmp_path):
+    from openpyxl import load_workbook
+
+    from wuzaicun.tabular.engine import export_to_xlsx
+    from wuzaicun.tabular.registry import get_template
+    from wuzaicun.tabular.services import import_file
+    from wuzaicun.tabular.spec import ExportContext
+
+    county = world.users["county_a"]
+    ensure_scheme(year=YEAR, level=5)
+    path = tmp_path / "scores.csv"
+    path.write_text("年度,区划代码,指标代码,得分\n"
+                    f"{YEAR},{VILLAGE},field_review,88\n"
+                    f"{YEAR},520303100201,field_review,90\n"
+                    f"{YEAR},520302001002,household_exits,70\n", encoding="utf-8")
+    report = import_file(actor=county, kind="assessment_scores", path=path, year=YEAR)
+    assert {(i.line, i.column) for i in report.issues} == {(3, "区划代码"), (4, "指标代码")}
+    assert not EnteredScore.objects_unscoped.exists()
+    path.write_text(f"年度,区划代码,指标代码,得分\n{YEAR},{VILLAGE},field_review,88\n", encoding="utf-8")
+    assert import_file(actor=county, kind="assessment_scores", path=path, year=YEAR).ok
+    run_assessment(actor=county, year=YEAR, region_code="520302000000")
+    assert AssessmentResult.objects_unscoped.get(subject_id=VILLAGE).scores["field_review"] == "88.00"
+    target = tmp_path / "results.xlsx"
+    count = export_to_xlsx(get_template("assessment_results"), ExportContext(actor=county, year=YEAR), target)
+    rows = list(load_workbook(target).active.iter_rows(values_only=True))
+    assert count == 3 and rows[0][:3] == ("年度", "区划代码", "名称")

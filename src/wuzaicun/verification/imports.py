@@ -1,0 +1,143 @@
+"""Spreadsheets of the annual assessment: entered scores (import and export) and the results (export)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from wuzaicun.accounts.scope import narrowed, scoped
+from wuzaicun.core.text import ParseError
+from wuzaicun.regions.codes import is_code, level_of
+from wuzaicun.regions.models import Region
+from wuzaicun.tabular.registry import register
+from wuzaicun.tabular.spec import (
+    Column,
+    ExportContext,
+    ImportContext,
+    RowError,
+    RowIssue,
+    Template,
+    text,
+    year,
+)
+
+from .models import AssessmentResult, AssessmentScheme, EnteredScore, Indicator
+
+
+def _code(raw: Any) -> str:
+    value = text(raw)
+    if not is_code(value):
+        raise ParseError(f"“{value}”不是12位统计用区划代码")
+    return value
+
+
+def _score(raw: Any) -> Decimal:
+    try:
+        value = Decimal(text(raw))
+    except InvalidOperation:
+        raise ParseError(f"“{raw}”不是分数") from None
+    if not 0 <= value <= 100:
+        raise ParseError(f"得分 {value} 应在 0–100 之间")
+    return value.quantize(Decimal("0.01"))
+
+
+class ScoreSink:
+    """Entered scores (录入型指标) for villages and townships in scope; a re-import replaces the score."""
+
+    def __init__(self, ctx: ImportContext) -> None:
+        self.ctx = ctx
+        self.subjects = frozenset(scoped(Region, ctx.actor).filter(level__in=(4, 5)).values_list("code", flat=True))
+        self.leaves: dict[tuple[int, int, str], int] = {}  # (year, level, code) → indicator of the default scheme
+        self.seen: dict[tuple[int, str], int] = {}
+        self.written = 0
+
+    def _leaf(self, year_: int, level: int, code: str) -> int | None:
+        key = (year_, level, code)
+        if key not in self.leaves:
+            scheme = AssessmentScheme.objects_unscoped.filter(year=year_, level=level, county__isnull=True).first()
+            found = None
+            if scheme is not None:
+                node = Indicator.objects_unscoped.filter(scheme=scheme, code=code, provider="").first()
+                if node is not None and not node.children.exists():
+                    found = node.pk
+            self.leaves[key] = found or 0
+        return self.leaves[key] or None
+
+    def check(self, row: dict[str, Any], line: int) -> tuple[int, str, Decimal]:
+        subject = row["subject"]
+        if subject not in self.subjects:
+            raise RowError("区划代码", f"“{subject}”不是村或乡镇，或不在您的管辖范围内")
+        leaf = self._leaf(row["year"], level_of(subject), row["indicator"])
+        if leaf is None:
+            raise RowError("指标代码", f"{row['year']}年度没有名为“{row['indicator']}”的录入型指标（须先计算一次考核以建立指标体系）")
+        if (first := self.seen.get((leaf, subject))) is not None:
+            raise RowError("区划代码", f"与第{first}行重复（同一对象同一指标）")
+        self.seen[(leaf, subject)] = line
+        return leaf, subject, row["score"]
+
+    def flush(self, batch: list[tuple[int, Any]], *, write: bool) -> list[RowIssue]:
+        if write:
+            actor = self.ctx.actor if getattr(self.ctx.actor, "pk", None) else None
+            EnteredScore.objects_unscoped.bulk_create(
+                [EnteredScore(indicator_id=leaf, subject_id=subject, score=score, entered_by=actor)
+                 for _, (leaf, subject, score) in batch],
+                update_conflicts=True, unique_fields=["indicator", "subject"], update_fields=["score", "entered_by"],
+            )
+            self.written += len(batch)
+        return []
+
+    def summary(self) -> str:
+        return f"（写入得分 {self.written}）"
+
+
+def _export_scores(ctx: ExportContext) -> Iterator[Sequence[Any]]:
+    rows = narrowed(scoped(EnteredScore, ctx.actor), ctx.region_code).select_related("indicator__scheme")
+    if ctx.year is not None:
+        rows = rows.filter(indicator__scheme__year=ctx.year)
+    for row in rows.order_by("subject_id", "indicator__code").iterator(chunk_size=5000):
+        yield row.indicator.scheme.year, row.subject_id, row.indicator.code, row.score
+
+
+register(Template(
+    kind="assessment_scores", title="考核录入得分", object_type="entered_score",
+    columns=(
+        Column("年度", "year", year),
+        Column("区划代码", "subject", _code, note="村或乡镇的12位区划代码", width=16),
+        Column("指标代码", "indicator", note="如 field_review（实地考核）"),
+        Column("得分", "score", _score, note="0–100"),
+    ),
+    sink=ScoreSink, export_rows=_export_scores, needs_year=True, import_perm="run_spot_checks",
+))
+
+
+class _ComputedOnly:
+    def __init__(self, ctx: ImportContext) -> None:
+        self.ctx = ctx
+
+    def check(self, row: dict[str, Any], line: int) -> None:
+        raise RowError("总分", "考核结果由系统计算，不能导入；请导入录入型指标的得分后重新计算")
+
+    def flush(self, batch: list[tuple[int, Any]], *, write: bool) -> list[RowIssue]:
+        return []
+
+    def summary(self) -> str:
+        return ""
+
+
+def _export_results(ctx: ExportContext) -> Iterator[Sequence[Any]]:
+    rows = narrowed(scoped(AssessmentResult, ctx.actor), ctx.region_code).select_related("subject")
+    if ctx.year is not None:
+        rows = rows.filter(year=ctx.year)
+    for r in rows.order_by("subject_id").iterator(chunk_size=5000):
+        yield r.year, r.subject_id, r.subject.name, r.total, r.rank, r.grade, r.get_status_display()
+
+
+register(Template(
+    kind="assessment_results", title="年度考核结果", object_type="assessment",
+    columns=(
+        Column("年度", "year", year), Column("区划代码", "subject", _code), Column("名称", "name"),
+        Column("总分", "total"), Column("县内排名", "rank"), Column("等次", "grade"), Column("状态", "status"),
+    ),
+    sink=_ComputedOnly, export_rows=_export_results, needs_year=True, import_perm="run_spot_checks",
+))
