@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -19,6 +20,7 @@ from wuzaicun.audit.models import Action
 from wuzaicun.audit.services import record
 from wuzaicun.core import crypto
 from wuzaicun.core.errors import DomainError, NotFound, PermissionDenied
+from wuzaicun.core.evidence import store_evidence_file
 from wuzaicun.regions.models import Region
 from wuzaicun.responsibility.selectors import draw_population
 from wuzaicun.tabular.bulk import insert_rows
@@ -26,6 +28,7 @@ from wuzaicun.tabular.bulk import insert_rows
 from .models import (
     CHECKLIST,
     Finding,
+    FindingEvidence,
     FindingResult,
     PlanStatus,
     PopulationMember,
@@ -169,6 +172,7 @@ def verify_plan(*, plan_id: int) -> Verification:
 def record_finding(
     *, actor: Any, pick_id: int, visited_on: dt.date, inspector_ids: list[int], checklist: dict[str, bool],
     result: str, notes: str, sanction: dict[str, Any] | None = None,
+    files: Iterable[tuple[Iterable[bytes], str]] = (),
 ) -> Finding:
     """The visit to a pick (四不两直) with its finding; 不到位 requires a sanction and a rectification task.
     Recorded by the plan's inspectors or owner, while the plan is open; marks the entry's ledger lines."""
@@ -204,6 +208,11 @@ def record_finding(
             Sanction.objects_unscoped.create(finding=finding, kind=sanction["kind"], decision=sanction["decision"],
                                              decided_on=sanction.get("decided_on") or visited_on,
                                              task=sanction["task"], deadline=sanction["deadline"])
+        for chunks, name in files:
+            stored = store_evidence_file(chunks, original_name=name)
+            FindingEvidence.objects_unscoped.create(
+                finding=finding, path=stored.relative_path, original_name=stored.original_name,
+                content_type=stored.content_type, size=stored.size, sha256=stored.sha256)
         marked = mark_spot_check(entry_id=pick.assignment_id, result=result)
         # Audited without naming the village: the plan is still secret.
         record(actor=actor, action=Action.CREATE, object_type="spot_check_finding", object_id=finding.pk,
@@ -218,3 +227,24 @@ def _may_record(actor: Any, plan: SpotCheckPlan) -> bool:
     if plan.owner_id is not None and plan.owner_id == getattr(actor, "pk", None):
         return True
     return plan.inspectors.filter(pk=getattr(actor, "pk", None)).exists()
+
+
+def record_follow_up(*, actor: Any, sanction_id: int, follow_up: str, completed_on: dt.date | None) -> Sanction:
+    """The rectification's follow-up (整改情况), by whoever runs spot checks in scope, open or closed plan."""
+    require_perm(actor, Perm.RUN_SPOT_CHECKS)
+    if not follow_up.strip():
+        raise DomainError("请填写整改情况", field="整改情况")
+    with transaction.atomic(durable=True):
+        get_for_user(Sanction, actor, pk=sanction_id)
+        sanction = Sanction.objects_unscoped.select_for_update(of=("self",)).select_related(
+            "finding__pick__plan").get(pk=sanction_id)
+        if sanction.completed_on is not None:
+            raise OutOfOrder("该整改任务已完成")
+        if completed_on is not None and completed_on < sanction.decided_on:
+            raise DomainError("整改完成日期不能早于处理决定日期", field="整改完成日期")
+        sanction.follow_up, sanction.completed_on = follow_up.strip(), completed_on
+        sanction.save(update_fields=["follow_up", "completed_on"])
+        record(actor=actor, action=Action.UPDATE, object_type="sanction", object_id=sanction.pk,
+               region_code=sanction.finding.pick.plan.region_id,
+               summary=f"整改跟踪：{'已完成' if completed_on else '进行中'}")
+    return sanction

@@ -22,7 +22,14 @@ from wuzaicun.core.params import region_param, year_param
 from .assessment import county_rollup, run_assessment, set_status
 from .models import CHECKLIST, FindingResult, Grade, PlanStatus, ResultStatus, SanctionKind
 from .selectors import get_plan_for_user, may_see_picks, picks_for, plans_for, results_for
-from .services import close_plan, draw_spot_check_plan, parse_quarter, record_finding, verify_plan
+from .services import (
+    close_plan,
+    draw_spot_check_plan,
+    parse_quarter,
+    record_finding,
+    record_follow_up,
+    verify_plan,
+)
 
 
 @requires(Perm.VIEW_REGISTRY)
@@ -39,7 +46,9 @@ def plan_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     picks = picks_for(request.user, plan)
     verification = verify_plan(plan_id=plan.pk) if plan.status == PlanStatus.CLOSED else None
     return render(request, "verification/plan_detail.html", {
-        "plan": plan, "picks": list(picks.select_related("finding")) if picks is not None else None,
+        "plan": plan,
+        "picks": list(picks.select_related("finding").prefetch_related("finding__sanctions")) if picks is not None
+        else None,
         "verification": verification, "may_record": may_see_picks(request.user, plan) and plan.status == "drawn",
         "checklist": CHECKLIST, "results": FindingResult.choices, "sanctions": SanctionKind.choices,
     })
@@ -87,7 +96,8 @@ def finding(request: AuthedRequest, pk: int, pick_id: int) -> HttpResponse:
         raise DomainError("请填写检查日期", field="检查日期") from None
     record_finding(actor=request.user, pick_id=pick_id, visited_on=visited_on, inspector_ids=[request.user.pk],
                    checklist={key: data.get(key) == "on" for key, _ in CHECKLIST}, result=data.get("result", ""),
-                   notes=data.get("notes", ""), sanction=sanction)
+                   notes=data.get("notes", ""), sanction=sanction,
+                   files=[(f.chunks(), f.name or "") for f in request.FILES.getlist("attachments")])
     messages.success(request, "已录入检查结果")
     return redirect("verification:plan", pk=plan.pk)
 
@@ -121,3 +131,17 @@ def results_action(request: AuthedRequest, action: str) -> HttpResponse:
     else:
         raise DomainError("未知的操作")
     return redirect(f"/verification/results/?year={year}")
+
+
+@requires(Perm.RUN_SPOT_CHECKS)
+@require_POST
+def follow_up(request: AuthedRequest, pk: int, sanction_id: int) -> HttpResponse:
+    text = request.POST.get("completed_on", "").strip()
+    try:
+        completed = dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        raise DomainError("整改完成日期无效", field="整改完成日期") from None
+    record_follow_up(actor=request.user, sanction_id=sanction_id, follow_up=request.POST.get("follow_up", ""),
+                     completed_on=completed)
+    messages.success(request, "已记录整改情况")
+    return redirect("verification:plan", pk=pk)

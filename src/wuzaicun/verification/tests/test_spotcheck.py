@@ -153,3 +153,27 @@ def test_an_inspector_records_a_finding_that_marks_the_ledger(world, year_open):
         record_finding(actor=inspector, pick_id=_pick_of(plan, "team").pk, visited_on=dt.date(2016, 8, 3),
                        inspector_ids=[], checklist={}, result="in_place", notes="结束后")
     assert Finding.objects_unscoped.count() == 1
+
+
+def test_evidence_and_the_rectification_follow_up(world, year_open):
+    import datetime as dt
+
+    from wuzaicun.verification.models import FindingEvidence, Sanction
+    from wuzaicun.verification.services import record_finding, record_follow_up
+
+    cover_village(world, VILLAGE)
+    plan = draw_spot_check_plan(actor=world.users["county_a"], year=YEAR, quarter=3, region_code="520302000000")
+    pick = _pick_of(plan, "team")
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+    finding = record_finding(
+        actor=world.users["county_a"], pick_id=pick.pk, visited_on=dt.date(2016, 8, 2), inspector_ids=[],
+        checklist={}, result="not_in_place", notes="未落实",
+        sanction={"kind": "recall", "decision": "召回决定", "task": "更换帮扶干部", "deadline": dt.date(2016, 9, 1)},
+        files=[([png], "现场.png")])
+    assert FindingEvidence.objects_unscoped.filter(finding=finding).count() == 1
+    sanction = Sanction.objects_unscoped.get(finding=finding)
+    with pytest.raises(NotFound):
+        record_follow_up(actor=world.users["county_b"], sanction_id=sanction.pk, follow_up="x", completed_on=None)
+    record_follow_up(actor=world.users["county_a"], sanction_id=sanction.pk, follow_up="已更换", completed_on=dt.date(2016, 8, 20))
+    with pytest.raises(OutOfOrder, match="已完成"):
+        record_follow_up(actor=world.users["county_a"], sanction_id=sanction.pk, follow_up="再次", completed_on=None)
