@@ -48,6 +48,7 @@ MENU: tuple[Section, ...] = (
         (
             Item("季度抽查", "verification:plans", Perm.VIEW_REGISTRY, "shuffle"),
             Item("年度考核", "verification:results", Perm.VIEW_REGISTRY, "award"),
+            Item("考核指标体系", "verification:schemes", Perm.VIEW_REGISTRY, "diagram-3"),
         ),
     ),
     Section(

@@ -232,3 +232,52 @@ def county_rollup(user: Any, *, year: int) -> list[dict[str, Any]]:
     return [{"county": r["county"], "name": names.get(r["county"].ljust(12, "0"), r["county"]),
              "mean": Decimal(r["mean"]).quantize(Decimal("0.01")), "subjects": r["subjects"], "rank": i}
             for i, r in enumerate(rows, start=1)]
+
+
+def update_weights(*, actor: Any, scheme_id: int, weights: dict[int, Decimal]) -> AssessmentScheme:
+    """Change a scheme's weights (siblings must still sum to 100); results not yet confirmed follow on the
+    next run. The city's default scheme needs CONFIGURE_RULES; a county's variant, a county administrator."""
+    scheme = AssessmentScheme.objects_unscoped.filter(pk=scheme_id).select_related("county").first()
+    if scheme is None:
+        raise DomainError("指标体系不存在", code="not_found")
+    if scheme.county_id is None:
+        require_perm(actor, Perm.CONFIGURE_RULES)
+    else:
+        require_perm(actor, Perm.RUN_SPOT_CHECKS)
+        get_for_user(Region, actor, code=scheme.county_id)
+    with transaction.atomic(durable=True):
+        nodes = {n.pk: n for n in Indicator.objects_unscoped.select_for_update().filter(scheme=scheme)}
+        changes = {}
+        for pk, weight in weights.items():
+            if pk not in nodes:
+                raise DomainError("指标不属于该指标体系", field="权重")
+            if not 0 <= weight <= 100:
+                raise DomainError(f"“{nodes[pk].title}”的权重应在 0–100 之间", field="权重")
+            if nodes[pk].weight != weight:
+                changes[nodes[pk].code] = [str(nodes[pk].weight), str(weight)]
+                nodes[pk].weight = weight
+        groups: dict[int | None, list[tuple[str, Decimal]]] = defaultdict(list)
+        for node in nodes.values():
+            groups[node.parent_id].append((node.title, node.weight))
+        for siblings in groups.values():
+            if problem := weight_problems(siblings):
+                raise DomainError(problem, field="权重")
+        Indicator.objects_unscoped.bulk_update(list(nodes.values()), ["weight"])
+        record(actor=actor, action=Action.UPDATE, object_type="assessment_scheme", object_id=scheme.pk,
+               region_code=scheme.county_id or "", summary=f"修改{scheme.name}的权重", changes=changes)
+    return scheme
+
+
+def create_county_variant(*, actor: Any, year: int, level: int, county_code: str) -> AssessmentScheme:
+    """A county's own variant of the year's scheme (各县分别制定), starting from the default tree."""
+    require_perm(actor, Perm.RUN_SPOT_CHECKS)
+    county = get_for_user(Region, actor, code=county_code)
+    if county.level != 3:
+        raise DomainError("县级变体须建立在县（市、区）", field="区划代码")
+    with transaction.atomic(durable=True):
+        scheme = ensure_scheme(year=year, level=level, county=county)
+        scheme.name = f"{county.name}{year}年度{dict(SubjectLevel.choices)[level]}“五在村”考核指标体系"
+        scheme.save(update_fields=["name"])
+        record(actor=actor, action=Action.CREATE, object_type="assessment_scheme", object_id=scheme.pk,
+               region_code=county.code, summary=f"建立{scheme.name}")
+    return scheme

@@ -12,6 +12,7 @@ urlpatterns = [
     path("plans/<int:pk>/close/", views.close, name="close"),
     path("plans/<int:pk>/picks/<int:pick_id>/finding/", views.finding, name="finding"),
     path("plans/<int:pk>/sanctions/<int:sanction_id>/follow-up/", views.follow_up, name="follow_up"),
+    path("schemes/", views.schemes, name="schemes"),
     path("results/", views.results, name="results"),
     path("results/<str:action>/", views.results_action, name="results_action"),
 ]

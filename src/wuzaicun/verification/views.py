@@ -15,12 +15,22 @@ from wuzaicun.accounts.decorators import requires
 from wuzaicun.accounts.http import AuthedRequest
 from wuzaicun.accounts.roles import Perm
 from wuzaicun.accounts.scope import narrowed
+from wuzaicun.accounts.services import require_perm
 from wuzaicun.core.errors import DomainError
+from wuzaicun.core.indicators import indicators
 from wuzaicun.core.paging import paginate
 from wuzaicun.core.params import region_param, year_param
+from wuzaicun.regions.codes import prefix_of
 
-from .assessment import county_rollup, run_assessment, set_status
-from .models import CHECKLIST, FindingResult, Grade, PlanStatus, ResultStatus, SanctionKind
+from .assessment import (
+    county_rollup,
+    create_county_variant,
+    ensure_scheme,
+    run_assessment,
+    set_status,
+    update_weights,
+)
+from .models import CHECKLIST, AssessmentScheme, FindingResult, Grade, PlanStatus, ResultStatus, SanctionKind
 from .selectors import get_plan_for_user, may_see_picks, picks_for, plans_for, results_for
 from .services import (
     close_plan,
@@ -145,3 +155,39 @@ def follow_up(request: AuthedRequest, pk: int, sanction_id: int) -> HttpResponse
                      completed_on=completed)
     messages.success(request, "已记录整改情况")
     return redirect("verification:plan", pk=pk)
+
+
+@requires(Perm.VIEW_REGISTRY)
+@require_http_methods(["GET", "POST"])
+def schemes(request: AuthedRequest) -> HttpResponse:
+    year = year_param(request.GET.get("year"), default=timezone.localdate().year)
+    level = 4 if request.GET.get("level") == "4" else 5
+    county = request.user.scope_id if request.user.scope_id and len(prefix_of(request.user.scope_id)) == 6 else None
+    if request.method == "POST":
+        if request.POST.get("action") == "variant" and county:
+            create_county_variant(actor=request.user, year=year, level=level, county_code=county)
+            messages.success(request, "已建立本县变体")
+        elif request.POST.get("action") == "create":
+            require_perm(request.user, Perm.CONFIGURE_RULES)
+            ensure_scheme(year=year, level=level)
+            messages.success(request, "已按默认指标建立指标体系")
+        else:
+            weights = {}
+            for key in request.POST:
+                if key.startswith("w-"):
+                    try:
+                        weights[int(key[2:])] = Decimal(request.POST.get(key, ""))
+                    except (ValueError, InvalidOperation):
+                        raise DomainError("权重须为数字", field="权重") from None
+            update_weights(actor=request.user, scheme_id=int(request.POST.get("scheme", "0") or 0), weights=weights)
+            messages.success(request, "已保存权重")
+        return redirect(f"/verification/schemes/?year={year}&level={level}")
+    default = AssessmentScheme.objects_unscoped.filter(year=year, level=level, county__isnull=True).first()
+    variant = AssessmentScheme.objects_unscoped.filter(year=year, level=level, county_id=county).first() if county else None
+    shown = variant or default
+    if shown is None:
+        return render(request, "verification/schemes.html", {"year": year, "level": level, "scheme": None})
+    return render(request, "verification/schemes.html", {
+        "year": year, "level": level, "scheme": shown, "is_variant": variant is not None, "county": county,
+        "nodes": list(shown.indicators.order_by("parent_id", "id")), "providers": {p.code: p for p in indicators()},
+    })

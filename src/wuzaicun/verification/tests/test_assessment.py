@@ -87,3 +87,22 @@ def test_entered_scores_import_through_the_one_engine_and_results_export(world, 
     count = export_to_xlsx(get_template("assessment_results"), ExportContext(actor=county, year=YEAR), target)
     rows = list(load_workbook(target).active.iter_rows(values_only=True))
     assert count == 3 and rows[0][:3] == ("年度", "区划代码", "名称")
+
+
+def test_weights_are_edited_with_sums_checked_and_a_county_has_its_variant(world, year_open, client_for):
+    scheme = ensure_scheme(year=YEAR, level=5)
+    nodes = {n.code: n for n in scheme.indicators.all()}
+    bad = {f"w-{nodes['responsibility'].pk}": "50"}
+    page = client_for("city").post(f"/verification/schemes/?year={YEAR}", {"scheme": scheme.pk, **bad})
+    assert page.status_code == 400 and "权重之和应为 100" in page.text
+    good = {f"w-{nodes['responsibility'].pk}": "50", f"w-{nodes['field_review'].pk}": "10"}
+    assert client_for("city").post(f"/verification/schemes/?year={YEAR}", {"scheme": scheme.pk, **good}).status_code == 302
+    assert Indicator.objects_unscoped.get(pk=nodes["responsibility"].pk).weight == 50
+    assert client_for("county_a").post(f"/verification/schemes/?year={YEAR}", {"scheme": scheme.pk, **good}).status_code == 403
+    client_for("county_a").post(f"/verification/schemes/?year={YEAR}", {"action": "variant"})
+    from wuzaicun.verification.models import AssessmentScheme
+
+    variant = AssessmentScheme.objects_unscoped.get(year=YEAR, level=5, county_id="520302000000")
+    run_assessment(actor=world.users["city"], year=YEAR, region_code="520300000000")
+    assert AssessmentResult.objects_unscoped.get(subject_id=VILLAGE).scheme_id == variant.pk
+    assert AssessmentResult.objects_unscoped.get(subject_id="520303100201").scheme_id == scheme.pk
