@@ -29,6 +29,11 @@ class StoredFile:
     size: int
     sha256: str
 
+    def fields(self) -> dict[str, object]:
+        """The values of core.models.EvidenceFile's fields."""
+        return {"path": self.relative_path, "original_name": self.original_name,
+                "content_type": self.content_type, "size": self.size, "sha256": self.sha256}
+
 
 def store_evidence_file(chunks: Iterable[bytes], *, original_name: str) -> StoredFile:
     """Check and keep an uploaded photo or PDF under MEDIA_ROOT/evidence; refuse anything else."""

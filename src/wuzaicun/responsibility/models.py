@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Now
 
+from wuzaicun.core.models import EvidenceFile
 from wuzaicun.core.review import ReviewState
 
 from .duties import GoalKind, ListKind, StationedPost
@@ -277,20 +278,14 @@ class Visit(models.Model):
         return f"{self.visited_on} 走访"
 
 
-class Evidence(models.Model):
-    """A photo or PDF attached to a reconciliation or a visit; the file lives outside the database."""
+class Evidence(EvidenceFile):
+    """A photo or PDF attached to a reconciliation or a visit."""
 
     reconciliation = models.ForeignKey(Reconciliation, null=True, blank=True, on_delete=models.CASCADE,
                                        related_name="evidence")
     visit = models.ForeignKey(Visit, null=True, blank=True, on_delete=models.CASCADE, related_name="evidence")
     region_code = models.CharField("所属区划", max_length=12)
-    path = models.CharField("存储位置", max_length=200)
-    original_name = models.CharField("文件名", max_length=200)
-    content_type = models.CharField("类型", max_length=50)
-    size = models.PositiveIntegerField("大小")
-    sha256 = models.CharField("SHA-256", max_length=64)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    uploaded_at = models.DateTimeField("上传时间", db_default=Now())
 
     scope_path: ClassVar[str] = "region_code"
     objects_unscoped = models.Manager()
@@ -304,6 +299,3 @@ class Evidence(models.Model):
                 name="evidence_has_owner",
             ),
         ]
-
-    def __str__(self) -> str:
-        return self.original_name

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Now
 
+from wuzaicun.core.models import EvidenceFile
+
 
 class PlanStatus(models.TextChoices):
     DRAWN = "drawn", "已抽取（保密）"
@@ -274,16 +276,10 @@ class AssessmentResult(models.Model):
         return f"{self.year} {self.subject_id} {self.total}"
 
 
-class FindingEvidence(models.Model):
-    """A photo or PDF from an unannounced visit; the file lives outside the database."""
+class FindingEvidence(EvidenceFile):
+    """A photo or PDF from an unannounced visit."""
 
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="evidence")
-    path = models.CharField("存储位置", max_length=200)
-    original_name = models.CharField("文件名", max_length=200)
-    content_type = models.CharField("类型", max_length=50)
-    size = models.PositiveIntegerField("大小")
-    sha256 = models.CharField("SHA-256", max_length=64)
-    uploaded_at = models.DateTimeField("上传时间", db_default=Now())
 
     scope_path: ClassVar[str] = "finding__pick__assignment__village__code"
     objects_unscoped = models.Manager()
@@ -291,6 +287,3 @@ class FindingEvidence(models.Model):
     class Meta:
         verbose_name = "抽查佐证材料"
         verbose_name_plural = "抽查佐证材料"
-
-    def __str__(self) -> str:
-        return self.original_name

@@ -210,9 +210,7 @@ def record_finding(
                                              task=sanction["task"], deadline=sanction["deadline"])
         for chunks, name in files:
             stored = store_evidence_file(chunks, original_name=name)
-            FindingEvidence.objects_unscoped.create(
-                finding=finding, path=stored.relative_path, original_name=stored.original_name,
-                content_type=stored.content_type, size=stored.size, sha256=stored.sha256)
+            FindingEvidence.objects_unscoped.create(finding=finding, **stored.fields())
         marked = mark_spot_check(entry_id=pick.assignment_id, result=result)
         # Audited without naming the village: the plan is still secret.
         record(actor=actor, action=Action.CREATE, object_type="spot_check_finding", object_id=finding.pk,

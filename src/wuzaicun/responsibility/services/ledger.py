@@ -135,9 +135,7 @@ def _attach(actor: Any, files: Iterable[Upload], region: str, **owner: Any) -> i
     count = 0
     for chunks, name in files:
         stored = store_evidence_file(chunks, original_name=name)
-        Evidence.objects_unscoped.create(region_code=region, path=stored.relative_path,
-                                         original_name=stored.original_name, content_type=stored.content_type,
-                                         size=stored.size, sha256=stored.sha256, uploaded_by=actor, **owner)
+        Evidence.objects_unscoped.create(region_code=region, uploaded_by=actor, **stored.fields(), **owner)
         count += 1
     return count
 

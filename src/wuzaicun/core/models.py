@@ -1,0 +1,23 @@
+"""Model pieces every app shares."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models.functions import Now
+
+
+class EvidenceFile(models.Model):
+    """A photo or PDF kept outside the database (core/evidence.py checks and stores it)."""
+
+    path = models.CharField("存储位置", max_length=200)
+    original_name = models.CharField("文件名", max_length=200)
+    content_type = models.CharField("类型", max_length=50)
+    size = models.PositiveIntegerField("大小")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_at = models.DateTimeField("上传时间", db_default=Now())
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.original_name
