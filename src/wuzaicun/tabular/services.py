@@ -69,6 +69,8 @@ def import_file(
     dry_run: bool = False, source_name: str = "",
 ) -> ImportReport:
     template = get_template(kind)
+    if not template.importable:
+        raise DomainError(f"“{template.title}”由系统生成，只能导出，不能导入", code="export_only")
     if actor is not None:
         require_perm(actor, Perm(template.import_perm))
     ctx = ImportContext(actor=actor, year=year, region_code=region_code, dry_run=dry_run)

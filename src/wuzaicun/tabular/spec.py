@@ -148,6 +148,7 @@ class Template:
     export_rows: Callable[[ExportContext], Iterable[Sequence[Any]]] | None = None
     needs_year: bool = False
     import_perm: str = "import_data"
+    importable: bool = True  # False: an export-only sheet (results the system computes)
     extra_headers: tuple[str, ...] = field(default=())
 
     @property

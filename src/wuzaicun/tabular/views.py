@@ -58,6 +58,8 @@ def _recall(request: AuthedRequest, token: str, kind: str) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def upload(request: AuthedRequest, kind: str) -> HttpResponse:
     template = get_template(kind)
+    if not template.importable:
+        raise DomainError(f"“{template.title}”由系统生成，只能导出，不能导入", code="export_only")
     require_perm(request.user, Perm(template.import_perm))
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

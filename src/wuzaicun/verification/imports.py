@@ -116,7 +116,7 @@ class _ComputedOnly:
         self.ctx = ctx
 
     def check(self, row: dict[str, Any], line: int) -> None:
-        raise RowError("总分", "考核结果由系统计算，不能导入；请导入录入型指标的得分后重新计算")
+        raise RowError("年度", "该表由系统生成，只能导出，不能导入")
 
     def flush(self, batch: list[tuple[int, Any]], *, write: bool) -> list[RowIssue]:
         return []
@@ -139,5 +139,34 @@ register(Template(
         Column("年度", "year", year), Column("区划代码", "subject", _code), Column("名称", "name"),
         Column("总分", "total"), Column("县内排名", "rank"), Column("等次", "grade"), Column("状态", "status"),
     ),
-    sink=_ComputedOnly, export_rows=_export_results, needs_year=True, import_perm="run_spot_checks",
+    sink=_ComputedOnly, export_rows=_export_results, needs_year=True, import_perm="run_spot_checks", importable=False,
+))
+
+
+def _export_findings(ctx: ExportContext) -> Iterator[Sequence[Any]]:
+    """Picks and findings of closed plans only: an open plan's list is secret, even from its own exporter."""
+    from .models import PlanStatus, SpotCheckPick
+
+    picks = narrowed(scoped(SpotCheckPick, ctx.actor), ctx.region_code).filter(plan__status=PlanStatus.CLOSED)
+    if ctx.year is not None:
+        picks = picks.filter(plan__year=ctx.year)
+    picks = picks.select_related("plan", "assignment__village", "assignment__person", "assignment__team",
+                                 "finding").prefetch_related("finding__sanctions")
+    for pick in picks.order_by("plan__year", "plan__quarter", "assignment__village_id", "pk").iterator(chunk_size=2000):
+        entry = pick.assignment
+        who = entry.person.name if entry.person else (entry.team.name if entry.team else "")
+        finding = getattr(pick, "finding", None)
+        sanctions = "、".join(s.get_kind_display() for s in finding.sanctions.all()) if finding else ""
+        yield (pick.plan.year, pick.plan.quarter, entry.village_id, entry.village.name, entry.get_kind_display(), who,
+               finding.get_result_display() if finding else "未检查", finding.notes if finding else "", sanctions)
+
+
+register(Template(
+    kind="spot_check_findings", title="季度抽查结果", object_type="spot_check_finding",
+    columns=(
+        Column("年度", "year", year), Column("季度", "quarter"), Column("区划代码", "village", _code),
+        Column("村", "village_name"), Column("清单类型", "kind"), Column("责任人（责任主体）", "who"),
+        Column("检查结果", "result"), Column("情况说明", "notes"), Column("处理方式", "sanctions"),
+    ),
+    sink=_ComputedOnly, export_rows=_export_findings, needs_year=True, import_perm="run_spot_checks", importable=False,
 ))

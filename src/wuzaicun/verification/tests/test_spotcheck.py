@@ -177,3 +177,21 @@ def test_evidence_and_the_rectification_follow_up(world, year_open):
     record_follow_up(actor=world.users["county_a"], sanction_id=sanction.pk, follow_up="已更换", completed_on=dt.date(2016, 8, 20))
     with pytest.raises(OutOfOrder, match="已完成"):
         record_follow_up(actor=world.users["county_a"], sanction_id=sanction.pk, follow_up="再次", completed_on=None)
+
+
+def test_the_findings_export_holds_closed_plans_only(world, year_open, tmp_path):
+    from openpyxl import load_workbook
+
+    from wuzaicun.tabular.engine import export_to_xlsx
+    from wuzaicun.tabular.registry import get_template
+    from wuzaicun.tabular.spec import ExportContext
+
+    cover_village(world, VILLAGE)
+    owner = world.users["county_a"]
+    plan = draw_spot_check_plan(actor=owner, year=YEAR, quarter=3, region_code="520302000000")
+    target = tmp_path / "findings.xlsx"
+    assert export_to_xlsx(get_template("spot_check_findings"), ExportContext(actor=owner, year=YEAR), target) == 0
+    close_plan(actor=owner, plan_id=plan.pk)
+    count = export_to_xlsx(get_template("spot_check_findings"), ExportContext(actor=owner, year=YEAR), target)
+    rows = list(load_workbook(target).active.iter_rows(values_only=True))
+    assert count == plan.pick_count and rows[1][6] == "未检查"
