@@ -119,7 +119,7 @@ def results(request: AuthedRequest) -> HttpResponse:
     region = region_param(request.GET.get("region"))
     level = request.GET.get("level", "5")
     queryset = narrowed(results_for(request.user, year=year), region).filter(
-        subject__level=4 if level == "4" else 5).order_by("subject_id")
+        subject__level=4 if level == "4" else 5).order_by("-total", "subject_id")
     context = paginate(request, queryset) | {
         "year": year, "level": level, "region": region or "", "rollup": county_rollup(request.user, year=year),
         "grades": Grade.choices,
