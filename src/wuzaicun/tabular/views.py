@@ -15,6 +15,7 @@ from wuzaicun.accounts.http import AuthedRequest
 from wuzaicun.accounts.roles import Perm
 from wuzaicun.accounts.services import require_perm
 from wuzaicun.core.errors import DomainError
+from wuzaicun.core.params import region_param
 
 from .engine import export_to_xlsx
 from .forms import UploadForm
@@ -128,9 +129,9 @@ def template_file(request: AuthedRequest, kind: str) -> HttpResponseBase:
 def export(request: AuthedRequest, kind: str) -> HttpResponseBase:
     template = get_template(kind)
     year_text = request.GET.get("year", "").strip()
-    region = request.GET.get("region", "").strip() or None
+    region = region_param(request.GET.get("region"))
     ctx = ExportContext(actor=request.user, year=int(year_text) if year_text.isdigit() else None,
-                        region_code=region.ljust(12, "0") if region else None)
+                        region_code=region)
     target = temp_xlsx()
     export_to_xlsx(template, ctx, target)
     return file_response(target, f"{template.title}.xlsx")
