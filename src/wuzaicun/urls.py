@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from .api import api
+from .verification import views as verification_views
 
 urlpatterns = [
     path("", include("wuzaicun.portal.urls")),
@@ -13,6 +14,7 @@ urlpatterns = [
     path("audit/", include("wuzaicun.audit.urls")),
     path("responsibility/", include("wuzaicun.responsibility.urls")),
     path("verification/", include("wuzaicun.verification.urls")),
+    path("public/spotcheck/<int:pk>/", verification_views.public_plan, name="public_spotcheck"),
     path("api/", api.urls),
 ]
 

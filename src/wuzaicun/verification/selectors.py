@@ -46,3 +46,29 @@ def picks_for(user: Any, plan: SpotCheckPlan) -> QuerySet[SpotCheckPick] | None:
 
 def results_for(user: Any, *, year: int) -> QuerySet[AssessmentResult]:
     return scoped(AssessmentResult, user).filter(year=year).select_related("subject", "scheme")
+
+
+# --- the public verification page: closed plans only, entry numbers only ---------------------------------
+
+def closed_plan(pk: int) -> SpotCheckPlan:
+    """A closed plan for anybody (verification is public once the seed is revealed); else not found."""
+    from wuzaicun.core.errors import NotFound
+
+    plan = SpotCheckPlan.objects_unscoped.select_related("region").filter(pk=pk, status=PlanStatus.CLOSED).first()
+    if plan is None:
+        raise NotFound()
+    return plan
+
+
+def plan_population(plan: SpotCheckPlan) -> list[tuple[int, str, str]]:
+    from .models import PopulationMember
+
+    assert plan.status == PlanStatus.CLOSED
+    return list(PopulationMember.objects_unscoped.filter(plan=plan).order_by("entry_id").values_list(
+        "entry_id", "kind", "county"))
+
+
+def plan_pick_ids(plan: SpotCheckPlan) -> list[int]:
+    assert plan.status == PlanStatus.CLOSED
+    return list(SpotCheckPick.objects_unscoped.filter(plan=plan).order_by("assignment_id").values_list(
+        "assignment_id", flat=True))

@@ -6,7 +6,8 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -31,7 +32,16 @@ from .assessment import (
     update_weights,
 )
 from .models import CHECKLIST, AssessmentScheme, FindingResult, Grade, PlanStatus, ResultStatus, SanctionKind
-from .selectors import get_plan_for_user, may_see_picks, picks_for, plans_for, results_for
+from .selectors import (
+    closed_plan,
+    get_plan_for_user,
+    may_see_picks,
+    picks_for,
+    plan_pick_ids,
+    plan_population,
+    plans_for,
+    results_for,
+)
 from .services import (
     close_plan,
     draw_spot_check_plan,
@@ -190,4 +200,23 @@ def schemes(request: AuthedRequest) -> HttpResponse:
     return render(request, "verification/schemes.html", {
         "year": year, "level": level, "scheme": shown, "is_variant": variant is not None, "county": county,
         "nodes": list(shown.indicators.order_by("parent_id", "id")), "providers": {p.code: p for p in indicators()},
+    })
+
+
+@login_not_required
+@require_GET
+def public_plan(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """A closed plan, open to anybody: parameters, seed, hashes, the frozen population and the picks as
+    entry numbers (no names), and the result of redoing the draw. `?download=population` gives the
+    population as CSV (entry id, kind, county) so that the draw can be redone elsewhere."""
+    plan = closed_plan(pk)
+    if request.GET.get("download") == "population":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="plan-{plan.pk}-population.csv"'
+        response.write("entry_id,kind,county\n")
+        for entry_id, kind, county in plan_population(plan):
+            response.write(f"{entry_id},{kind},{county}\n")
+        return response
+    return render(request, "verification/public_plan.html", {
+        "plan": plan, "verification": verify_plan(plan_id=plan.pk), "picks": plan_pick_ids(plan),
     })

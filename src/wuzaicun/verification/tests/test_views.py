@@ -51,3 +51,22 @@ def test_the_results_page_lists_scoped_results_and_the_county_rollup(world, year
     assert "老城街道" in city and "高坪镇" in city
     refused = client_for("leader_a").post("/verification/results/locked/", {"year": YEAR})
     assert refused.status_code == 403
+
+
+def test_a_closed_plan_is_verifiable_by_anybody_and_an_open_one_is_not_found(world, year_open, client_for):
+    from django.test import Client
+
+    from wuzaicun.verification.models import SpotCheckPick
+
+    cover_village(world, VILLAGE)
+    plan = draw_spot_check_plan(actor=world.users["county_a"], year=YEAR, quarter=3, region_code="520302000000")
+    anonymous = Client()
+    assert anonymous.get(f"/public/spotcheck/{plan.pk}/").status_code == 404
+    close_plan(actor=world.users["county_a"], plan_id=plan.pk)
+    page = anonymous.get(f"/public/spotcheck/{plan.pk}/")
+    assert page.status_code == 200 and "核验通过" in page.text and plan.seed_commitment in page.text
+    assert "甲村" not in page.text  # entry numbers, not names
+    csv = anonymous.get(f"/public/spotcheck/{plan.pk}/?download=population").content.decode()
+    assert csv.splitlines()[0] == "entry_id,kind,county" and len(csv.splitlines()) == plan.population_size + 1
+    SpotCheckPick.objects_unscoped.filter(plan=plan).first().delete()
+    assert "核验失败" in anonymous.get(f"/public/spotcheck/{plan.pk}/").text
