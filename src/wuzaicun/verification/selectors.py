@@ -72,3 +72,10 @@ def plan_pick_ids(plan: SpotCheckPlan) -> list[int]:
     assert plan.status == PlanStatus.CLOSED
     return list(SpotCheckPick.objects_unscoped.filter(plan=plan).order_by("assignment_id").values_list(
         "assignment_id", flat=True))
+
+
+def inspectors_for(user: Any) -> Any:
+    """The active inspectors in the user's scope, to assign to a plan at the draw."""
+    from wuzaicun.accounts.models import User
+
+    return scoped(User, user).filter(role="inspector", is_active=True).order_by("username")

@@ -35,6 +35,7 @@ from .models import CHECKLIST, AssessmentScheme, FindingResult, Grade, PlanStatu
 from .selectors import (
     closed_plan,
     get_plan_for_user,
+    inspectors_for,
     may_see_picks,
     picks_for,
     plan_pick_ids,
@@ -55,7 +56,7 @@ from .services import (
 @requires(Perm.VIEW_REGISTRY)
 @require_GET
 def plans(request: AuthedRequest) -> HttpResponse:
-    context = paginate(request, plans_for(request.user))
+    context = paginate(request, plans_for(request.user)) | {"inspectors": inspectors_for(request.user)}
     return render(request, "verification/plans.html", context)
 
 
@@ -83,8 +84,10 @@ def draw(request: AuthedRequest) -> HttpResponse:
     except InvalidOperation:
         raise DomainError("抽查比例须为数字，如 0.10", field="抽查比例") from None
     region = region_param(request.POST.get("region")) or request.user.scope_id or ""
+    inspector_ids = [int(i) for i in request.POST.getlist("inspectors") if i.isdigit()]
     plan = draw_spot_check_plan(actor=request.user, year=year, quarter=quarter, rate=rate, region_code=region,
-                                exclude_checked=request.POST.get("exclude_checked") == "on")
+                                exclude_checked=request.POST.get("exclude_checked") == "on",
+                                inspector_ids=inspector_ids)
     messages.success(request, f"已抽取{plan.label}抽查计划：总体 {plan.population_size} 条，抽中 {plan.pick_count} 条（名单保密）")
     return redirect("verification:plan", pk=plan.pk)
 

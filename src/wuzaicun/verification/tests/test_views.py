@@ -70,3 +70,18 @@ def test_a_closed_plan_is_verifiable_by_anybody_and_an_open_one_is_not_found(wor
     assert csv.splitlines()[0] == "entry_id,kind,county" and len(csv.splitlines()) == plan.population_size + 1
     SpotCheckPick.objects_unscoped.filter(plan=plan).first().delete()
     assert "核验失败" in anonymous.get(f"/public/spotcheck/{plan.pk}/").text
+
+
+def test_the_draw_form_assigns_inspectors(world, year_open, client_for):
+    from wuzaicun.verification.models import SpotCheckPlan
+
+    cover_village(world, VILLAGE)
+    inspector = world.users["inspector_a"]
+    page = client_for("county_a").get("/verification/plans/")
+    assert inspector.display_name in page.text
+    response = client_for("county_a").post("/verification/plans/draw/", {
+        "quarter": "2016Q3", "rate": "0.10", "region": "520302", "inspectors": [inspector.pk]})
+    assert response.status_code == 302
+    plan = SpotCheckPlan.objects_unscoped.get()
+    assert list(plan.inspectors.all()) == [inspector]
+    assert "picks-table" in client_for("inspector_a").get(f"/verification/plans/{plan.pk}/").text
