@@ -11,11 +11,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
 
 from wuzaicun.accounts.scope import narrowed, scoped
+from wuzaicun.core.db import roomy_queries
 from wuzaicun.regions.codes import prefix_of
 from wuzaicun.regions.models import Level
 from wuzaicun.regions.selectors import regions_for, village_years_for
@@ -50,13 +52,14 @@ def coverage_report(user: Any, *, year: int, region: str | None = None) -> Cover
     """Every enabled rule checked over the user's scope (narrowed to `region`)."""
     report = CoverageReport(year=year, region=region)
     due = due_date(year)
-    for rule in effective_rules(rule_settings(year)):
-        if not rule.enabled:
-            continue
-        checked, gaps = CHECKS[rule.spec.code](user, year, region, rule, due)
-        found = list(gaps)
-        report.summary[rule.spec.code] = {"checked": checked, "gaps": len(found)}
-        report.gaps.extend(found)
+    with roomy_queries():
+        for rule in effective_rules(rule_settings(year)):
+            if not rule.enabled:
+                continue
+            checked, gaps = CHECKS[rule.spec.code](user, year, region, rule, due)
+            found = list(gaps)
+            report.summary[rule.spec.code] = {"checked": checked, "gaps": len(found)}
+            report.gaps.extend(found)
     return report
 
 
@@ -88,19 +91,27 @@ def _village_rule(code: str) -> Any:
 def _household_helpers(user: Any, year: int, region: str | None, rule: EffectiveRule, due: dt.date) -> tuple[int, Iterator[Gap]]:
     minimum = rule.threshold or 3
     poor = narrowed(households_for(user), region).filter(status="未脱贫")
-    # Households with enough helpers, aggregated once over the links; the rest are counted again (few rows).
-    party_links = scoped(AssignmentHousehold, user).filter(
-        assignment__year=year, assignment__kind=ListKind.HELPER, assignment__person__political_status__in=PARTY)
-    enough = party_links.values("household").annotate(n=Count("assignment__person", distinct=True)).filter(
-        n__gte=minimum).values("household")
     link = "assignment_links__assignment"
     helpers = Count(
         f"{link}__person", distinct=True,
         filter=Q(**{f"{link}__year": year, f"{link}__kind": ListKind.HELPER,
                     f"{link}__person__political_status__in": PARTY}),
     )
+    # The best shape differs per database (../shared/PERFORMANCE.md): PostgreSQL counts every poor household's
+    # helpers in one grouped pass; SQLite first sets aside the households with enough helpers (one grouped
+    # pass over the links) and counts again only for the rest.
+    candidates = poor.order_by()
+    if connection.vendor == "sqlite":
+        enough = (
+            scoped(AssignmentHousehold, user)
+            .filter(assignment__year=year, assignment__kind=ListKind.HELPER,
+                    assignment__person__political_status__in=PARTY)
+            .values("household").annotate(n=Count("assignment__person", distinct=True)).filter(n__gte=minimum)
+            .values("household")
+        )
+        candidates = candidates.exclude(pk__in=enough)
     short = (
-        poor.exclude(pk__in=enough).order_by().annotate(helpers=helpers)
+        candidates.annotate(helpers=helpers).filter(helpers__lt=minimum)
         .values_list("pk", "region_id", "head_name", "resident_id_masked", "helpers").order_by("region_id", "pk")
     )
 

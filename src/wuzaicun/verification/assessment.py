@@ -17,6 +17,7 @@ from wuzaicun.accounts.scope import get_for_user, narrowed, scoped
 from wuzaicun.accounts.services import require_perm
 from wuzaicun.audit.models import Action
 from wuzaicun.audit.services import record
+from wuzaicun.core.db import roomy_queries
 from wuzaicun.core.errors import DomainError
 from wuzaicun.core.indicators import indicator
 from wuzaicun.regions.codes import level_of, prefix_of
@@ -131,7 +132,7 @@ def run_assessment(*, actor: Any, year: int, region_code: str, durable: bool = T
     require_perm(actor, Perm.RUN_SPOT_CHECKS)
     region = get_for_user(Region, actor, code=region_code)
     summary = RunSummary(year=year, assessed=0, kept=0, grades=defaultdict(int))
-    with transaction.atomic(durable=durable):
+    with transaction.atomic(durable=durable), roomy_queries():
         for level in (SubjectLevel.VILLAGE, SubjectLevel.TOWNSHIP):
             subjects = list(narrowed(scoped(Region, actor), region.code).filter(level=level).values_list("code", flat=True))
             if not subjects:

@@ -1,0 +1,24 @@
+"""Database helpers that differ by vendor."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.db import connection, transaction
+
+
+@contextmanager
+def roomy_queries(megabytes: int = 256) -> Iterator[None]:
+    """Give report-sized aggregate queries room on PostgreSQL (work_mem, this transaction only).
+
+    With the default 4 MB, an `IN (subquery)` over hundreds of thousands of rows is not hashed and
+    runs as a nested loop, and DISTINCT counts spill to disk; the reports' single queries need more.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL work_mem = '{int(megabytes)}MB'")
+        yield
