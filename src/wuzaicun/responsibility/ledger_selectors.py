@@ -92,3 +92,9 @@ def visits_for(user: Any, *, person_id: int | None = None, household_id: int | N
     if household_id is not None:
         queryset = queryset.filter(household_id=household_id)
     return queryset.order_by("-visited_on", "-pk")
+
+
+def reconciliations_due(user: Any, *, year: int, quarter: int) -> int:
+    """Locked lines in scope with no reconciliation for the quarter yet (待对账)."""
+    return scoped(LedgerLine, user).filter(year=year, status="locked").exclude(
+        reconciliations__quarter=quarter).count()

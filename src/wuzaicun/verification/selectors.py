@@ -79,3 +79,8 @@ def inspectors_for(user: Any) -> Any:
     from wuzaicun.accounts.models import User
 
     return scoped(User, user).filter(role="inspector", is_active=True).order_by("username")
+
+
+def open_plans_assigned(user: Any) -> int:
+    """Open plans this user inspects (their picks are on the plan's page)."""
+    return plans_for(user).filter(status=PlanStatus.DRAWN, inspectors=getattr(user, "pk", None)).count()

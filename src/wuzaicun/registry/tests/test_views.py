@@ -108,3 +108,12 @@ def test_a_number_registered_in_another_county_is_refused_without_saying_where(w
         save_household(actor=world.users["county_a"], region_code="520302001001", head_name="重复",
                        resident_id=own.reveal_resident_id(), members=2, status="未脱贫", identified_year=2015,
                        exit_year=None, cause="因病", income_per_head=None)
+
+
+def test_home_lists_what_waits_for_the_user(world, client_for):
+    township = client_for("township_a").get("/").text
+    assert "待审核的季度对账" in township and "待对账的台账条目" in township
+    leader = client_for("leader_a").get("/").text
+    assert "id=\"todos\"" not in leader
+    inspector = client_for("inspector_a").get("/").text
+    assert "指派给我的进行中的抽查计划" in inspector
