@@ -28,7 +28,8 @@ from .rules import region_code_problem, village_year_problems
 _DEMONSTRATION_BY_LABEL = {label: value for value, label in Demonstration.choices if value}
 
 
-def _code(raw: Any) -> str:
+def region_code(raw: Any) -> str:
+    """A 区划代码 cell: 12 digits (any template with such a column uses this parser)."""
     value = text(raw)
     if not is_code(value):
         raise ParseError(f"“{value}”不是12位统计用区划代码")
@@ -99,7 +100,7 @@ REGIONS = register(
         title="行政区划",
         object_type="region",
         columns=(
-            Column("区划代码", "code", _code, width=16),
+            Column("区划代码", "code", region_code, width=16),
             Column("名称", "name", bounded_text(100), width=24),
             Column("城乡分类代码", "urban_rural_code", _urban_rural, required=False),
         ),
@@ -174,7 +175,7 @@ VILLAGES = register(
         object_type="village_year",
         columns=(
             Column("年度", "year", year_cell),
-            Column("区划代码", "code", _code, width=16),
+            Column("区划代码", "code", region_code, width=16),
             Column("贫困村", "is_poor", lambda raw: parse_yes_no(text(raw)), choices=("是", "否")),
             Column("出列年度", "exit_year", year_cell, required=False),
             Column("软弱涣散", "is_weak_organisation", lambda raw: parse_yes_no(text(raw)), required=False,

@@ -8,7 +8,8 @@ from typing import Any
 
 from wuzaicun.accounts.scope import narrowed, scoped
 from wuzaicun.core.text import ParseError
-from wuzaicun.regions.codes import is_code, level_of
+from wuzaicun.regions.codes import level_of
+from wuzaicun.regions.imports import region_code
 from wuzaicun.regions.models import Region
 from wuzaicun.tabular.registry import register
 from wuzaicun.tabular.spec import (
@@ -23,13 +24,6 @@ from wuzaicun.tabular.spec import (
 )
 
 from .models import AssessmentResult, AssessmentScheme, EnteredScore, Indicator
-
-
-def _code(raw: Any) -> str:
-    value = text(raw)
-    if not is_code(value):
-        raise ParseError(f"“{value}”不是12位统计用区划代码")
-    return value
 
 
 def _score(raw: Any) -> Decimal:
@@ -103,7 +97,7 @@ register(Template(
     kind="assessment_scores", title="考核录入得分", object_type="entered_score",
     columns=(
         Column("年度", "year", year),
-        Column("区划代码", "subject", _code, note="村或乡镇的12位区划代码", width=16),
+        Column("区划代码", "subject", region_code, note="村或乡镇的12位区划代码", width=16),
         Column("指标代码", "indicator", note="如 field_review（实地考核）"),
         Column("得分", "score", _score, note="0–100"),
     ),
@@ -136,7 +130,7 @@ def _export_results(ctx: ExportContext) -> Iterator[Sequence[Any]]:
 register(Template(
     kind="assessment_results", title="年度考核结果", object_type="assessment",
     columns=(
-        Column("年度", "year", year), Column("区划代码", "subject", _code), Column("名称", "name"),
+        Column("年度", "year", year), Column("区划代码", "subject", region_code), Column("名称", "name"),
         Column("总分", "total"), Column("县内排名", "rank"), Column("等次", "grade"), Column("状态", "status"),
     ),
     sink=_ComputedOnly, export_rows=_export_results, needs_year=True, import_perm="run_spot_checks", importable=False,
@@ -164,7 +158,7 @@ def _export_findings(ctx: ExportContext) -> Iterator[Sequence[Any]]:
 register(Template(
     kind="spot_check_findings", title="季度抽查结果", object_type="spot_check_finding",
     columns=(
-        Column("年度", "year", year), Column("季度", "quarter"), Column("区划代码", "village", _code),
+        Column("年度", "year", year), Column("季度", "quarter"), Column("区划代码", "village", region_code),
         Column("村", "village_name"), Column("清单类型", "kind"), Column("责任人（责任主体）", "who"),
         Column("检查结果", "result"), Column("情况说明", "notes"), Column("处理方式", "sanctions"),
     ),

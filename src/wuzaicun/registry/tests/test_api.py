@@ -6,19 +6,8 @@ import pytest
 from django.test import Client
 
 from wuzaicun.registry.models import Household
+from wuzaicun.testing.api import api_client
 from wuzaicun.testing.factories import next_resident_id
-from wuzaicun.testing.world import PASSWORD
-
-
-def _token(username: str) -> str:
-    response = Client().post("/api/auth/token", data=json.dumps({"username": username, "password": PASSWORD}),
-                             content_type="application/json")
-    assert response.status_code == 200, response.content
-    return response.json()["token"]
-
-
-def _api(username: str) -> Client:
-    return Client(headers={"Authorization": f"Bearer {_token(username)}"})
 
 
 def test_a_token_is_issued_for_good_credentials_only(world):
@@ -26,7 +15,7 @@ def test_a_token_is_issued_for_good_credentials_only(world):
                         content_type="application/json")
     assert bad.status_code == 400
     assert bad.json() == {"code": "invalid_credentials", "message": "用户名或密码错误"}
-    assert _api("county_a").get("/api/auth/me").json()["username"] == "county_a"
+    assert api_client("county_a").get("/api/auth/me").json()["username"] == "county_a"
 
 
 def test_without_a_token_the_api_answers_401_in_json(world):
@@ -36,17 +25,17 @@ def test_without_a_token_the_api_answers_401_in_json(world):
 
 
 def test_lists_are_paged_and_scoped_both_ways(world):
-    a = _api("county_a").get("/api/households?page_size=2").json()
-    b = _api("county_b").get("/api/households?page_size=50").json()
+    a = api_client("county_a").get("/api/households?page_size=2").json()
+    b = api_client("county_b").get("/api/households?page_size=50").json()
     assert a["count"] == 6 and a["page_size"] == 2 and len(a["results"]) == 2
     assert {h["region_code"][:6] for h in b["results"]} == {"520303"} and b["count"] == 6
-    second = _api("county_a").get("/api/households?page_size=2&page=3").json()
+    second = api_client("county_a").get("/api/households?page_size=2&page=3").json()
     assert len(second["results"]) == 2
     assert {h["id"] for h in second["results"]}.isdisjoint({h["id"] for h in a["results"]})
 
 
 def test_region_filter_narrows_and_cannot_widen(world):
-    api = _api("county_a")
+    api = api_client("county_a")
     assert api.get("/api/households?region=520302001001").json()["count"] == 3
     assert api.get("/api/households?region=520303000000").json()["count"] == 0
     assert api.get("/api/regions?region=5203&page_size=100").json()["count"] == 4  # the county, its township, 2 villages
@@ -54,7 +43,7 @@ def test_region_filter_narrows_and_cannot_widen(world):
 
 def test_ids_are_masked_in_the_api(world):
     household = world.households["520302001001"][0]
-    body = _api("county_a").get(f"/api/households/{household.pk}").json()
+    body = api_client("county_a").get(f"/api/households/{household.pk}").json()
     number = household.reveal_resident_id()
     assert body["resident_id"] == f"{number[:6]}********{number[-4:]}"
     assert number not in json.dumps(body)
@@ -62,7 +51,7 @@ def test_ids_are_masked_in_the_api(world):
 
 def test_out_of_scope_is_404_and_writes_are_refused(world):
     other = world.households["520303100201"][0]
-    api = _api("county_a")
+    api = api_client("county_a")
     response = api.get(f"/api/households/{other.pk}")
     assert response.status_code == 404 and response.json()["code"] == "not_found"
     assert api.delete(f"/api/households/{other.pk}").status_code == 404
@@ -75,7 +64,7 @@ def test_out_of_scope_is_404_and_writes_are_refused(world):
 
 
 def test_create_validates_in_chinese_naming_the_field(world):
-    api = _api("county_a")
+    api = api_client("county_a")
     bad_id = api.post("/api/households", data=json.dumps({
         "region_code": "520302001001", "head_name": "李四", "resident_id": "520302195001010000",
         "members": 3, "identified_year": 2015, "cause": "因病"}), content_type="application/json")
@@ -91,7 +80,7 @@ def test_create_validates_in_chinese_naming_the_field(world):
 
 def test_a_stale_update_answers_409_and_changes_nothing(world):
     household = world.households["520302001001"][0]
-    api = _api("county_a")
+    api = api_client("county_a")
     first = api.patch(f"/api/households/{household.pk}", data=json.dumps({"version": 1, "members": 5}),
                       content_type="application/json")
     assert first.status_code == 200 and first.json()["members"] == 5 and first.json()["version"] == 2
@@ -104,7 +93,7 @@ def test_a_stale_update_answers_409_and_changes_nothing(world):
 @pytest.mark.parametrize("user", ["leader_a", "inspector_a"])
 def test_read_only_roles_cannot_write(world, user):
     household = world.households["520302001001"][0]
-    response = _api(user).delete(f"/api/households/{household.pk}")
+    response = api_client(user).delete(f"/api/households/{household.pk}")
     assert response.status_code == 403 and response.json()["code"] == "permission_denied"
     assert Household.objects_unscoped.filter(pk=household.pk).exists()
 
