@@ -14,7 +14,8 @@ urlpatterns = [
     path("audit/", include("wuzaicun.audit.urls")),
     path("responsibility/", include("wuzaicun.responsibility.urls")),
     path("verification/", include("wuzaicun.verification.urls")),
-    path("public/spotcheck/<int:pk>/", verification_views.public_plan, name="public_spotcheck"),
+    path("public/spotcheck/", verification_views.public_register_page, name="public_spotcheck_register"),
+    path("public/spotcheck/<int:pk>/", verification_views.public_plan_page, name="public_spotcheck"),
     path("api/", api.urls),
 ]
 

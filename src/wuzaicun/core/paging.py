@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 PAGE_SIZES = (10, 20, 50, 100)
 DEFAULT_PAGE_SIZE = 20
@@ -36,3 +36,11 @@ def paginate(request: HttpRequest, queryset: QuerySet[Any], *, count: int | None
         "keep_query": {k: v for k, v in keep.items() if k != "page_size"},
         "offset": page.start_index() - 1 if paginator.count else 0,
     }
+
+
+def render_list(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    """The whole list page, or only its `list` partial (the #list element) for an htmx request.
+    Views using it carry `@vary_on_headers("HX-Request")` so a cached fragment never stands for a page."""
+    from django.shortcuts import render
+
+    return render(request, f"{template}#list" if getattr(request, "htmx", False) else template, context)

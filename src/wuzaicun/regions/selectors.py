@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -77,3 +78,12 @@ def region_counts(user: Any) -> dict[str, int]:
 
 def poor_village_count(user: Any, year: int | None) -> int:
     return scoped(VillageYear, user).filter(year=year, is_poor=True).count() if year else 0
+
+
+def region_names(codes: Iterable[str]) -> dict[str, str]:
+    """{code: name} for the given 12-digit codes: division names are public (统计用区划代码)."""
+    wanted = sorted(set(codes))
+    names: dict[str, str] = {}
+    for start in range(0, len(wanted), 500):
+        names.update(Region.objects_unscoped.filter(code__in=wanted[start:start + 500]).values_list("code", "name"))
+    return names

@@ -31,7 +31,13 @@ class PlanOut(Schema):
     seed_commitment: str
     population_hash: str
     population_size: int
+    pick_count: int
+    exclude_checked: bool
+    drawn_at: dt.datetime
+    closed_at: dt.datetime | None
     revealed_seed: str
+    witness_contribution: str
+    void_reason: str
 
 
 class PickOut(Schema):

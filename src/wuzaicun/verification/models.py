@@ -12,8 +12,16 @@ from wuzaicun.core.models import EvidenceFile
 
 
 class PlanStatus(models.TextChoices):
+    AWAITING_WITNESS = "witness", "待见证"
     DRAWN = "drawn", "已抽取（保密）"
     CLOSED = "closed", "已结束（公开）"
+    VOIDED = "voided", "已作废（公开）"
+
+
+# A plan whose seed is revealed: its picks and population are public (the public page, verification).
+REVEALED_STATUSES = (PlanStatus.CLOSED, PlanStatus.VOIDED)
+# A plan that counts for its quarter and area: a second draw overlapping it is refused.
+STANDING_STATUSES = (PlanStatus.AWAITING_WITNESS, PlanStatus.DRAWN, PlanStatus.CLOSED)
 
 
 class SpotCheckPlan(models.Model):
@@ -27,6 +35,11 @@ class SpotCheckPlan(models.Model):
     inspectors: models.ManyToManyField[Any, Any] = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name="督查员", blank=True, related_name="spot_check_plans")
     status = models.CharField("状态", max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAWN)
+    witness = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="见证人", null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+")
+    witness_contribution = models.CharField("见证人随机数", max_length=200, blank=True, default="")
+    witnessed_at = models.DateTimeField("见证时间", null=True, blank=True)
+    void_reason = models.CharField("作废原因", max_length=500, blank=True, default="")
     seed_sealed = models.BinaryField("随机种子（密文）")
     seed_commitment = models.CharField("种子承诺值 SHA-256", max_length=64)
     revealed_seed = models.CharField("公开的种子", max_length=64, blank=True, default="")
@@ -54,12 +67,22 @@ class SpotCheckPlan(models.Model):
     def label(self) -> str:
         return f"{self.year}Q{self.quarter}"
 
+    @property
+    def number(self) -> str:
+        """How users and the command line name a plan (`wuzaicun spotcheck close 12`)."""
+        return f"计划编号 {self.pk}"
+
+    @property
+    def is_revealed(self) -> bool:
+        return self.status in REVEALED_STATUSES
+
 
 class PopulationMember(models.Model):
     """One entry of the frozen population, as hashed at the draw."""
 
     plan = models.ForeignKey(SpotCheckPlan, on_delete=models.CASCADE, related_name="population")
-    entry_id = models.PositiveBigIntegerField()
+    # PROTECT: an entry of a frozen population cannot be deleted, picked or not, so the refusal tells nothing.
+    entry = models.ForeignKey("responsibility.Assignment", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=12)
     county = models.CharField(max_length=6)
 
@@ -67,7 +90,7 @@ class PopulationMember(models.Model):
     objects_unscoped = models.Manager()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["plan", "entry_id"], name="population_unique_entry")]
+        constraints = [models.UniqueConstraint(fields=["plan", "entry"], name="population_unique_entry")]
 
     def __str__(self) -> str:
         return f"{self.plan_id}:{self.entry_id}"

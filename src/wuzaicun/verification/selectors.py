@@ -6,25 +6,42 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from wuzaicun.accounts.scope import get_for_user, scoped
+from wuzaicun.accounts.scope import prefix_for, scoped
 from wuzaicun.audit.models import Action
 from wuzaicun.audit.services import record
+from wuzaicun.core.errors import NotFound
+from wuzaicun.regions.codes import PREFIX_LENGTHS, code_from_prefix
 
-from .models import AssessmentResult, PlanStatus, SpotCheckPick, SpotCheckPlan
+from .models import REVEALED_STATUSES, AssessmentResult, PlanStatus, SpotCheckPick, SpotCheckPlan
 
 
 def plans_for(user: Any) -> QuerySet[SpotCheckPlan]:
-    return scoped(SpotCheckPlan, user).select_related("region", "owner")
+    """Plans of the user's area; plans the user is named on (owner, inspector, witness); and revealed plans
+    whose area holds the user's (a county's inspector reads the closed city-wide plan, for the county)."""
+    prefix = prefix_for(user)
+    if prefix is None:
+        return SpotCheckPlan.objects_unscoped.none()
+    mine = scoped(SpotCheckPlan, user)
+    if prefix:
+        pk = getattr(user, "pk", None)
+        covering = [code_from_prefix(prefix[:width]) for width in PREFIX_LENGTHS.values() if width <= len(prefix)]
+        mine = SpotCheckPlan.objects_unscoped.filter(
+            Q(pk__in=mine.values("pk")) | Q(owner=pk) | Q(witness=pk) | Q(inspectors=pk)
+            | Q(status__in=REVEALED_STATUSES, region__in=covering)).distinct()
+    return mine.select_related("region", "owner")
 
 
 def get_plan_for_user(user: Any, pk: int) -> SpotCheckPlan:
-    return get_for_user(plans_for(user), user, pk=pk)
+    plan = plans_for(user).filter(pk=pk).first()
+    if plan is None:
+        raise NotFound()
+    return plan
 
 
 def may_see_picks(user: Any, plan: SpotCheckPlan) -> bool:
-    if plan.status == PlanStatus.CLOSED or getattr(user, "role", "") == "system_admin":
+    if plan.is_revealed or getattr(user, "role", "") == "system_admin":
         return True
     if plan.owner_id is not None and plan.owner_id == getattr(user, "pk", None):
         return True
@@ -40,7 +57,7 @@ def picks_for(user: Any, plan: SpotCheckPlan) -> QuerySet[SpotCheckPick] | None:
         with transaction.atomic():
             record(actor=user, action=Action.VIEW_SENSITIVE, object_type="spot_check_plan", object_id=plan.pk,
                    region_code=plan.region_id, summary=f"查看保密的{plan.label}抽查名单")
-    # Inspectors are assigned only when their scope holds the plan's area, so scoping hides no pick from them.
+    # An inspector whose scope lies within the plan's area (a county's, on a city-wide plan) sees its picks there.
     return scoped(SpotCheckPick, user).filter(plan=plan).select_related("assignment__village", "assignment__person", "assignment__team").order_by("stratum", "pk")
 
 
@@ -48,28 +65,56 @@ def results_for(user: Any, *, year: int) -> QuerySet[AssessmentResult]:
     return scoped(AssessmentResult, user).filter(year=year).select_related("subject", "scheme")
 
 
-# --- the public verification page: closed plans only, entry numbers only ---------------------------------
+# --- the public register and verification pages: every plan; picks and seed only once revealed ---------
 
-def closed_plan(pk: int) -> SpotCheckPlan:
-    """A closed plan for anybody (verification is public once the seed is revealed); else not found."""
-    from wuzaicun.core.errors import NotFound
+def public_register() -> QuerySet[SpotCheckPlan]:
+    """Every plan ever drawn, open, closed or voided: what was drawn, when, and its commitment."""
+    return SpotCheckPlan.objects_unscoped.select_related("region", "witness").order_by("-drawn_at", "-id")
 
-    plan = SpotCheckPlan.objects_unscoped.select_related("region").filter(pk=pk, status=PlanStatus.CLOSED).first()
+
+def public_plan(pk: int) -> SpotCheckPlan:
+    """One plan of the public register; not found when there is none."""
+    plan = public_register().filter(pk=pk).first()
     if plan is None:
         raise NotFound()
     return plan
 
 
+def plan_strata(plan: SpotCheckPlan) -> list[dict[str, Any]]:
+    """Each stratum's size and number of picks: what the rule gives for the frozen population, public at the
+    draw (the picks themselves stay secret until the seed is revealed)."""
+    from django.db.models import Count
+
+    from wuzaicun.regions.selectors import region_names
+
+    from .models import PopulationMember
+    from .sampling import picks_per_stratum
+
+    rows = list(PopulationMember.objects_unscoped.filter(plan=plan).values("kind", "county")
+                .annotate(n=Count("id")).order_by("kind", "county").values_list("kind", "county", "n"))
+    names = region_names({county.ljust(12, "0") for _, county, _ in rows})
+    return [{"code": f"{kind}:{county}", "label": stratum_label(kind, county, names), "size": n,
+             "picks": picks_per_stratum(n, plan.rate)} for kind, county, n in rows]
+
+
+def stratum_label(kind: str, county: str, names: dict[str, str]) -> str:
+    """助村·红花岗区 for the stratum `helper:520302`."""
+    from wuzaicun.responsibility.duties import ListKind
+
+    kind_label = ListKind(kind).label if kind in ListKind.values else kind
+    return f"{kind_label}·{names.get(county.ljust(12, '0'), county)}"
+
+
 def plan_population(plan: SpotCheckPlan) -> list[tuple[int, str, str]]:
     from .models import PopulationMember
 
-    assert plan.status == PlanStatus.CLOSED
+    assert plan.is_revealed
     return list(PopulationMember.objects_unscoped.filter(plan=plan).order_by("entry_id").values_list(
         "entry_id", "kind", "county"))
 
 
 def plan_pick_ids(plan: SpotCheckPlan) -> list[int]:
-    assert plan.status == PlanStatus.CLOSED
+    assert plan.is_revealed
     return list(SpotCheckPick.objects_unscoped.filter(plan=plan).order_by("assignment_id").values_list(
         "assignment_id", flat=True))
 
@@ -79,6 +124,13 @@ def inspectors_for(user: Any) -> Any:
     from wuzaicun.accounts.models import User
 
     return scoped(User, user).filter(role="inspector", is_active=True).order_by("username")
+
+
+def witnesses_for(user: Any) -> Any:
+    """Who may witness a draw (e.g. the 纪委 observer): any other active account in the user's scope."""
+    from wuzaicun.accounts.models import User
+
+    return scoped(User, user).filter(is_active=True).exclude(pk=user.pk).order_by("username")
 
 
 def open_plans_assigned(user: Any) -> int:

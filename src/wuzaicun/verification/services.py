@@ -21,12 +21,15 @@ from wuzaicun.audit.services import record
 from wuzaicun.core import crypto
 from wuzaicun.core.errors import DomainError, NotFound, PermissionDenied
 from wuzaicun.core.evidence import store_evidence_file
+from wuzaicun.regions.codes import code_from_prefix, prefix_of
 from wuzaicun.regions.models import Region
 from wuzaicun.responsibility.selectors import draw_population
+from wuzaicun.responsibility.services import mark_spot_checks
 from wuzaicun.tabular.bulk import insert_rows
 
 from .models import (
     CHECKLIST,
+    STANDING_STATUSES,
     Finding,
     FindingEvidence,
     FindingResult,
@@ -37,7 +40,7 @@ from .models import (
     SpotCheckPick,
     SpotCheckPlan,
 )
-from .sampling import Member, commitment, draw, population_hash, rate_problem
+from .sampling import Member, commitment, draw, draw_key, population_hash, rate_problem, strata_sizes
 
 SEED_CONTEXT = b"spot_check_seed"
 _QUARTER = re.compile(r"^(\d{4})\s*[Qq季]?\s*([1-4])$")
@@ -58,42 +61,117 @@ def parse_quarter(text: str) -> tuple[int, int]:
 
 def draw_spot_check_plan(
     *, actor: Any, year: int, quarter: int, rate: Decimal = Decimal("0.10"), region_code: str,
-    exclude_checked: bool = False, inspector_ids: list[int] | None = None, durable: bool = True,
+    exclude_checked: bool = False, inspector_ids: list[int] | None = None, witness_id: int | None = None,
+    durable: bool = True,
 ) -> SpotCheckPlan:
-    """Freeze the population, draw the picks with a fresh secret seed, publish its commitment."""
+    """Freeze the population, seal a fresh secret seed and publish its commitment; draw the picks now,
+    or, with a witness, once the witness has added a contribution (`witness_plan`)."""
     require_perm(actor, Perm.RUN_SPOT_CHECKS)
     if problem := rate_problem(rate):
         raise DomainError(problem, field="抽查比例")
     region = get_for_user(Region, actor, code=region_code)
-    rows = draw_population(actor, year=year, region=region.code)
-    if exclude_checked:
-        checked = set(SpotCheckPick.objects_unscoped.filter(plan__year=year).values_list("assignment_id", flat=True))
-        rows = [row for row in rows if row[0] not in checked]
-    if not rows:
-        raise DomainError(f"{region.name}{year}年度没有可抽查的清单条目", code="empty_population")
-    members = [Member(pk, kind, village[:6]) for pk, kind, village in rows]
-    seed = os.urandom(32)
-    picks = draw(seed, members, rate)
+    witness = _witness(actor, witness_id) if witness_id else None
     # `durable=False` only for a caller that holds the transaction itself (the synthetic data run).
     with transaction.atomic(durable=durable):
+        _lock_quarter_draws(region.code)
+        _refuse_overlap(year=year, quarter=quarter, region=region)
+        rows = draw_population(actor, year=year, region=region.code)
+        if exclude_checked:
+            # Only picks already public may be left out: leaving out an open plan's picks would let
+            # anybody find them by subtracting this plan's published population from the year's entries.
+            checked = set(SpotCheckPick.objects_unscoped.filter(
+                plan__year=year, plan__status=PlanStatus.CLOSED).values_list("assignment_id", flat=True))
+            rows = [row for row in rows if row[0] not in checked]
+        if not rows:
+            raise DomainError(f"{region.name}{year}年度没有可抽查的清单条目", code="empty_population")
+        members = [Member(pk, kind, village[:6]) for pk, kind, village in rows]
+        seed = os.urandom(32)
         plan = SpotCheckPlan.objects_unscoped.create(
             year=year, quarter=quarter, region=region, rate=rate, exclude_checked=exclude_checked,
-            owner=actor if getattr(actor, "pk", None) else None,
+            owner=actor if getattr(actor, "pk", None) else None, witness=witness,
+            status=PlanStatus.AWAITING_WITNESS if witness else PlanStatus.DRAWN,
             seed_sealed=crypto.encrypt(seed.hex(), context=SEED_CONTEXT), seed_commitment=commitment(seed),
-            population_hash=population_hash(members), population_size=len(members), pick_count=len(picks),
+            population_hash=population_hash(members), population_size=len(members),
+            pick_count=sum(k for *_, k in strata_sizes(members, rate)),
         )
         if inspector_ids:
             plan.inspectors.set(_inspectors(actor, inspector_ids, region))
         insert_rows(PopulationMember._meta.db_table, ("plan_id", "entry_id", "kind", "county"),
                     ((plan.pk, m.entry_id, m.kind, m.county) for m in members))
-        insert_rows(SpotCheckPick._meta.db_table, ("plan_id", "assignment_id", "stratum"),
-                    ((plan.pk, m.entry_id, f"{m.kind}:{m.county}") for m in picks))
+        if witness is None:
+            _insert_picks(plan, draw(draw_key(seed), members, rate))
         # The audit row says that a plan was drawn and how big it is, never which entries were picked.
         record(actor=actor, action=Action.CREATE, object_type="spot_check_plan", object_id=plan.pk,
                region_code=region.code,
                summary=f"抽取{year}年第{quarter}季度抽查计划：总体 {len(members)} 条，比例 {rate}，"
-                       f"承诺值 {plan.seed_commitment[:16]}…")
+                       f"承诺值 {plan.seed_commitment[:16]}…" + (f"，待见证人{witness.display_name}提交随机数"
+                                                               if witness else ""))
     return plan
+
+
+def _insert_picks(plan: SpotCheckPlan, picks: list[Member]) -> None:
+    insert_rows(SpotCheckPick._meta.db_table, ("plan_id", "assignment_id", "stratum"),
+                ((plan.pk, m.entry_id, f"{m.kind}:{m.county}") for m in picks))
+
+
+def _lock_quarter_draws(region_code: str) -> None:
+    """Serialise draws within a province so that two overlapping draws cannot both pass the check."""
+    list(Region.objects_unscoped.select_for_update().filter(code=code_from_prefix(region_code[:2])))
+
+
+def _refuse_overlap(*, year: int, quarter: int, region: Region) -> None:
+    """One plan per quarter and area: a plan whose area holds, or lies in, this one stands unless voided."""
+    mine = prefix_of(region.code)
+    for other in SpotCheckPlan.objects_unscoped.filter(
+            year=year, quarter=quarter, status__in=STANDING_STATUSES).select_related("region"):
+        theirs = prefix_of(other.region_id)
+        if mine.startswith(theirs) or theirs.startswith(mine):
+            raise DomainError(
+                f"{year}年第{quarter}季度已有覆盖{other.region.name}的抽查计划（{other.number}），每季度每个地区只能抽取一次；"
+                "确需重抽，须先由该计划负责人写明原因将其作废", code="plan_exists", field="季度")
+
+
+def _witness(actor: Any, witness_id: int) -> Any:
+    from wuzaicun.accounts.models import User
+    from wuzaicun.accounts.scope import scoped
+
+    witness = scoped(User, actor).filter(pk=witness_id, is_active=True).first()
+    if witness is None:
+        raise DomainError("见证人不存在或不在您的管辖范围内", field="见证人")
+    if witness.pk == getattr(actor, "pk", None):
+        raise DomainError("见证人须是抽取人以外的另一人", field="见证人")
+    return witness
+
+
+def witness_plan(*, actor: Any, plan_id: int, contribution: str) -> SpotCheckPlan:
+    """The witness adds a random contribution after the commitment is public; only then are the picks
+    drawn, from a key neither the drawer nor the witness could know or choose alone."""
+    contribution = contribution.strip()
+    if not contribution:
+        raise DomainError("请填写见证随机数（如掷骰子的结果或任意随机字符）", field="见证随机数")
+    if len(contribution) > 200:
+        raise DomainError("见证随机数不能超过 200 个字符", field="见证随机数")
+    with transaction.atomic(durable=True):
+        plan = SpotCheckPlan.objects_unscoped.select_for_update().filter(pk=plan_id).first()
+        if plan is None or plan.witness_id is None or plan.witness_id != getattr(actor, "pk", None):
+            raise NotFound()
+        if plan.status != PlanStatus.AWAITING_WITNESS:
+            raise OutOfOrder("该抽查计划已见证或已结束")
+        seed = bytes.fromhex(crypto.decrypt(plan.seed_sealed, context=SEED_CONTEXT))
+        members = _frozen_members(plan)
+        picks = draw(draw_key(seed, contribution), members, plan.rate)
+        _insert_picks(plan, picks)
+        plan.witness_contribution, plan.witnessed_at = contribution, timezone.now()
+        plan.status = PlanStatus.DRAWN
+        plan.save(update_fields=["witness_contribution", "witnessed_at", "status"])
+        record(actor=actor, action=Action.UPDATE, object_type="spot_check_plan", object_id=plan.pk,
+               region_code=plan.region_id, summary=f"见证{plan.label}抽查计划，提交随机数“{contribution}”")
+    return plan
+
+
+def _frozen_members(plan: SpotCheckPlan) -> list[Member]:
+    return [Member(e, k, c) for e, k, c in
+            PopulationMember.objects_unscoped.filter(plan=plan).values_list("entry_id", "kind", "county")]
 
 
 def _inspectors(actor: Any, ids: list[int], region: Region) -> list[Any]:
@@ -103,9 +181,12 @@ def _inspectors(actor: Any, ids: list[int], region: Region) -> list[Any]:
     found = list(scoped(User, actor).filter(pk__in=ids, role="inspector", is_active=True))
     if len(found) != len(set(ids)):
         raise DomainError("督查员不存在或不在您的管辖范围内", field="督查员")
+    area = prefix_of(region.code)
     for inspector in found:
-        if not region.code.startswith(inspector.scope_prefix or "\x00"):
-            raise DomainError(f"督查员{inspector.display_name}的管辖范围不含{region.name}", field="督查员")
+        theirs = inspector.scope_prefix
+        # An inspector checks the picks in their own scope: it must hold the area or lie within it.
+        if theirs is None or not (area.startswith(theirs) or theirs.startswith(area)):
+            raise DomainError(f"督查员{inspector.display_name}的管辖范围与{region.name}不相交", field="督查员")
     return found
 
 
@@ -115,17 +196,53 @@ def close_plan(*, actor: Any, plan_id: int, durable: bool = True) -> SpotCheckPl
     with transaction.atomic(durable=durable):
         get_for_user(SpotCheckPlan, actor, pk=plan_id)
         plan = SpotCheckPlan.objects_unscoped.select_for_update(of=("self",)).get(pk=plan_id)
+        if plan.status == PlanStatus.AWAITING_WITNESS:
+            raise OutOfOrder("见证人尚未提交随机数，还没有抽中名单，不能结束；如需放弃请作废")
         if plan.status != PlanStatus.DRAWN:
             raise OutOfOrder("该抽查计划已结束")
-        is_owner = plan.owner_id is not None and plan.owner_id == getattr(actor, "pk", None)
-        if not is_owner and getattr(actor, "role", "") != "system_admin":
-            raise PermissionDenied("只有抽查计划的负责人或系统管理员可以结束计划")
+        _require_owner(actor, plan, "结束")
         plan.revealed_seed = crypto.decrypt(plan.seed_sealed, context=SEED_CONTEXT)
         plan.status, plan.closed_at = PlanStatus.CLOSED, timezone.now()
         plan.save(update_fields=["revealed_seed", "status", "closed_at"])
+        # Findings reach the ledger only now: while the plan is open a marked line would show its picks.
+        marked = mark_spot_checks(Finding.objects_unscoped.filter(pick__plan=plan).values_list(
+            "pick__assignment_id", "result"))
         record(actor=actor, action=Action.UPDATE, object_type="spot_check_plan", object_id=plan.pk,
-               region_code=plan.region_id, summary=f"结束{plan.label}抽查计划，公开种子 {plan.revealed_seed}")
+               region_code=plan.region_id,
+               summary=f"结束{plan.label}抽查计划，公开种子 {plan.revealed_seed}，标记台账 {marked} 条")
     return plan
+
+
+def void_plan(*, actor: Any, plan_id: int, reason: str) -> SpotCheckPlan:
+    """Void a plan drawn in error (wrong area, rate or quarter): it ends at once, its seed is revealed
+    and it stays on the public register with the reason, so a redraw is never done in the dark."""
+    require_perm(actor, Perm.RUN_SPOT_CHECKS)
+    reason = reason.strip()
+    if not reason:
+        raise DomainError("请写明作废原因", field="作废原因")
+    if len(reason) > 500:
+        raise DomainError("作废原因不能超过 500 个字", field="作废原因")
+    with transaction.atomic(durable=True):
+        get_for_user(SpotCheckPlan, actor, pk=plan_id)
+        plan = SpotCheckPlan.objects_unscoped.select_for_update(of=("self",)).get(pk=plan_id)
+        if plan.status not in (PlanStatus.AWAITING_WITNESS, PlanStatus.DRAWN):
+            raise OutOfOrder("该抽查计划已结束，不能作废")
+        _require_owner(actor, plan, "作废")
+        if Finding.objects_unscoped.filter(pick__plan=plan).exists():
+            raise OutOfOrder("该抽查计划已录入检查结果，不能作废，请按期结束")
+        plan.revealed_seed = crypto.decrypt(plan.seed_sealed, context=SEED_CONTEXT)
+        plan.status, plan.closed_at, plan.void_reason = PlanStatus.VOIDED, timezone.now(), reason
+        plan.save(update_fields=["revealed_seed", "status", "closed_at", "void_reason"])
+        record(actor=actor, action=Action.UPDATE, object_type="spot_check_plan", object_id=plan.pk,
+               region_code=plan.region_id,
+               summary=f"作废{plan.label}抽查计划（{reason}），公开种子 {plan.revealed_seed}")
+    return plan
+
+
+def _require_owner(actor: Any, plan: SpotCheckPlan, doing: str) -> None:
+    is_owner = plan.owner_id is not None and plan.owner_id == getattr(actor, "pk", None)
+    if not is_owner and getattr(actor, "role", "") != "system_admin":
+        raise PermissionDenied(f"只有抽查计划的负责人或系统管理员可以{doing}计划")
 
 
 @dataclass
@@ -144,20 +261,23 @@ def verify_plan(*, plan_id: int) -> Verification:
     plan = SpotCheckPlan.objects_unscoped.filter(pk=plan_id).first()
     if plan is None:
         raise DomainError(f"抽查计划 {plan_id} 不存在", code="not_found")
-    if plan.status != PlanStatus.CLOSED or not plan.revealed_seed:
+    if not plan.is_revealed or not plan.revealed_seed:
         raise OutOfOrder("抽查计划尚未结束，种子未公开，不能验证")
     result = Verification(plan_id=plan.pk, ok=True)
     seed = bytes.fromhex(plan.revealed_seed)
-    members = [Member(e, k, c) for e, k, c in
-               PopulationMember.objects_unscoped.filter(plan=plan).values_list("entry_id", "kind", "county")]
+    members = _frozen_members(plan)
     stored = set(SpotCheckPick.objects_unscoped.filter(plan=plan).values_list("assignment_id", flat=True))
-    redrawn = {m.entry_id for m in draw(seed, members, plan.rate)}
     result.checks = {
         "commitment": commitment(seed) == plan.seed_commitment,
         "population_hash": population_hash(members) == plan.population_hash,
         "population_size": len(members) == plan.population_size,
-        "picks": redrawn == stored,
     }
+    # A plan voided while it waited for its witness never had picks: there is nothing to redraw.
+    drawn = plan.witness_id is None or bool(plan.witness_contribution)
+    redrawn = {m.entry_id for m in draw(draw_key(seed, plan.witness_contribution), members, plan.rate)} \
+        if drawn else set()
+    if drawn:
+        result.checks["picks"] = redrawn == stored
     messages = {
         "commitment": "公开的种子与抽取时公布的承诺值不符",
         "population_hash": "冻结的总体与抽取时公布的总体哈希不符",
@@ -176,8 +296,6 @@ def record_finding(
 ) -> Finding:
     """The visit to a pick (四不两直) with its finding; 不到位 requires a sanction and a rectification task.
     Recorded by the plan's inspectors or owner, while the plan is open; marks the entry's ledger lines."""
-    from wuzaicun.responsibility.services import mark_spot_check
-
     if result not in FindingResult.values:
         raise DomainError(f"检查结果“{result}”无效，应为到位、基本到位或不到位", field="检查结果")
     if not notes.strip():
@@ -211,11 +329,10 @@ def record_finding(
         for chunks, name in files:
             stored = store_evidence_file(chunks, original_name=name)
             FindingEvidence.objects_unscoped.create(finding=finding, **stored.fields())
-        marked = mark_spot_check(entry_id=pick.assignment_id, result=result)
-        # Audited without naming the village: the plan is still secret.
+        # Audited without naming the village: the plan is still secret. The ledger is marked at the close.
         record(actor=actor, action=Action.CREATE, object_type="spot_check_finding", object_id=finding.pk,
                region_code=pick.plan.region_id,
-               summary=f"录入{pick.plan.label}抽查结果（{FindingResult(result).label}），标记台账 {marked} 条")
+               summary=f"录入{pick.plan.label}抽查结果（{FindingResult(result).label}）")
     return finding
 
 

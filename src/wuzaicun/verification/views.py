@@ -11,15 +11,16 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from wuzaicun.accounts.decorators import requires
 from wuzaicun.accounts.http import AuthedRequest
 from wuzaicun.accounts.roles import Perm
 from wuzaicun.accounts.scope import narrowed
 from wuzaicun.accounts.services import require_perm
-from wuzaicun.core.errors import DomainError
+from wuzaicun.core.errors import DomainError, NotFound
 from wuzaicun.core.indicators import indicators
-from wuzaicun.core.paging import paginate
+from wuzaicun.core.paging import paginate, render_list
 from wuzaicun.core.params import region_param, year_param
 from wuzaicun.regions.codes import prefix_of
 
@@ -33,15 +34,18 @@ from .assessment import (
 )
 from .models import CHECKLIST, AssessmentScheme, FindingResult, Grade, PlanStatus, ResultStatus, SanctionKind
 from .selectors import (
-    closed_plan,
     get_plan_for_user,
     inspectors_for,
     may_see_picks,
     picks_for,
     plan_pick_ids,
     plan_population,
+    plan_strata,
     plans_for,
+    public_plan,
+    public_register,
     results_for,
+    witnesses_for,
 )
 from .services import (
     close_plan,
@@ -50,29 +54,44 @@ from .services import (
     record_finding,
     record_follow_up,
     verify_plan,
+    void_plan,
+    witness_plan,
 )
 
 
 @requires(Perm.VIEW_REGISTRY)
 @require_GET
+@vary_on_headers("HX-Request")
 def plans(request: AuthedRequest) -> HttpResponse:
-    context = paginate(request, plans_for(request.user)) | {"inspectors": inspectors_for(request.user)}
-    return render(request, "verification/plans.html", context)
+    context = paginate(request, plans_for(request.user)) | {
+        "inspectors": inspectors_for(request.user), "witnesses": witnesses_for(request.user)}
+    return render_list(request, "verification/plans.html", context)
 
 
 @requires(Perm.VIEW_REGISTRY)
 @require_GET
+@vary_on_headers("HX-Request")
 def plan_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, pk)
     picks = picks_for(request.user, plan)
-    verification = verify_plan(plan_id=plan.pk) if plan.status == PlanStatus.CLOSED else None
-    return render(request, "verification/plan_detail.html", {
-        "plan": plan,
-        "picks": list(picks.select_related("finding").prefetch_related("finding__sanctions")) if picks is not None
-        else None,
-        "verification": verification, "may_record": may_see_picks(request.user, plan) and plan.status == "drawn",
+    strata = plan_strata(plan)
+    context: dict[str, object] = {
+        "plan": plan, "strata": strata, "picks": None,
+        "verification": verify_plan(plan_id=plan.pk) if plan.is_revealed else None,
+        "may_record": may_see_picks(request.user, plan) and plan.status == PlanStatus.DRAWN,
+        "is_witness": plan.status == PlanStatus.AWAITING_WITNESS and plan.witness_id == request.user.pk,
         "checklist": CHECKLIST, "results": FindingResult.choices, "sanctions": SanctionKind.choices,
-    })
+    }
+    if picks is not None:
+        stratum = request.GET.get("stratum", "")
+        labels = {s["code"]: s["label"] for s in strata}
+        if stratum in labels:
+            picks = picks.filter(stratum=stratum)
+        context |= paginate(request, picks.select_related("finding").prefetch_related("finding__sanctions"))
+        for pick in context["page_obj"]:  # type: ignore[attr-defined]
+            pick.stratum_label = labels.get(pick.stratum, pick.stratum)
+        context |= {"picks": True, "stratum": stratum}
+    return render_list(request, "verification/plan_detail.html", context)
 
 
 @requires(Perm.RUN_SPOT_CHECKS)
@@ -84,12 +103,35 @@ def draw(request: AuthedRequest) -> HttpResponse:
     except InvalidOperation:
         raise DomainError("抽查比例须为数字，如 0.10", field="抽查比例") from None
     region = region_param(request.POST.get("region")) or request.user.scope_id or ""
-    inspector_ids = [int(i) for i in request.POST.getlist("inspectors") if i.isdigit()]
+    inspector_ids = [int(i) for i in request.POST.getlist("inspectors") if i.isdigit() and len(i) < 18]
+    witness = request.POST.get("witness", "")
     plan = draw_spot_check_plan(actor=request.user, year=year, quarter=quarter, rate=rate, region_code=region,
                                 exclude_checked=request.POST.get("exclude_checked") == "on",
-                                inspector_ids=inspector_ids)
-    messages.success(request, f"已抽取{plan.label}抽查计划：总体 {plan.population_size} 条，抽中 {plan.pick_count} 条（名单保密）")
+                                inspector_ids=inspector_ids,
+                                witness_id=int(witness) if witness.isdigit() and len(witness) < 18 else None)
+    if plan.status == PlanStatus.AWAITING_WITNESS:
+        messages.success(request, f"已冻结{plan.label}抽查总体 {plan.population_size} 条并公布种子承诺值；"
+                                  f"见证人提交随机数后生成抽中名单（{plan.pick_count} 条，保密）")
+    else:
+        messages.success(request, f"已抽取{plan.label}抽查计划：总体 {plan.population_size} 条，抽中 {plan.pick_count} 条（名单保密）")
     return redirect("verification:plan", pk=plan.pk)
+
+
+@requires(Perm.RUN_SPOT_CHECKS)
+@require_POST
+def void(request: AuthedRequest, pk: int) -> HttpResponse:
+    plan = void_plan(actor=request.user, plan_id=pk, reason=request.POST.get("reason", ""))
+    messages.success(request, f"已作废{plan.label}抽查计划，种子已公开，作废原因在公开登记簿上可查")
+    return redirect("verification:plan", pk=pk)
+
+
+@requires(Perm.VIEW_REGISTRY)
+@require_POST
+def witness(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The named witness adds a contribution; open to any role, since the witness is whoever was named."""
+    plan = witness_plan(actor=request.user, plan_id=pk, contribution=request.POST.get("contribution", ""))
+    messages.success(request, f"已提交见证随机数，{plan.label}抽查名单已生成（保密）")
+    return redirect("verification:plan", pk=pk)
 
 
 @requires(Perm.RUN_SPOT_CHECKS)
@@ -208,11 +250,24 @@ def schemes(request: AuthedRequest) -> HttpResponse:
 
 @login_not_required
 @require_GET
-def public_plan(request: HttpRequest, pk: int) -> HttpResponseBase:
-    """A closed plan, open to anybody: parameters, seed, hashes, the frozen population and the picks as
-    entry numbers (no names), and the result of redoing the draw. `?download=population` gives the
-    population as CSV (entry id, kind, county) so that the draw can be redone elsewhere."""
-    plan = closed_plan(pk)
+@vary_on_headers("HX-Request")
+def public_register_page(request: HttpRequest) -> HttpResponse:
+    """Every plan ever drawn, for anybody: open ones with their commitment, closed and voided ones with the
+    seed. A drawer cannot redraw quietly: each draw is on this list from the moment it is made."""
+    return render_list(request, "verification/public_register.html", paginate(request, public_register()))
+
+
+@login_not_required
+@require_GET
+def public_plan_page(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """One plan, open to anybody. Once revealed: the seed, the frozen population and the picks as entry
+    numbers (no names), and the result of redoing the draw; `?download=population` gives the population as
+    CSV (entry id, kind, county) so that the draw can be redone elsewhere. Before: the commitment only."""
+    plan = public_plan(pk)
+    if not plan.is_revealed:
+        if request.GET.get("download"):
+            raise NotFound()
+        return render(request, "verification/public_plan.html", {"plan": plan, "strata": plan_strata(plan)})
     if request.GET.get("download") == "population":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="plan-{plan.pk}-population.csv"'
@@ -222,4 +277,5 @@ def public_plan(request: HttpRequest, pk: int) -> HttpResponseBase:
         return response
     return render(request, "verification/public_plan.html", {
         "plan": plan, "verification": verify_plan(plan_id=plan.pk), "picks": plan_pick_ids(plan),
+        "strata": plan_strata(plan),
     })

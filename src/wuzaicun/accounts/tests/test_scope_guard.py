@@ -13,9 +13,12 @@ ROOT = Path(wuzaicun.__file__).parent
 READ_LAYERS = {"views.py", "api.py", "selectors.py", "forms.py", "schemas.py", "navigation.py"}
 # Reads that are public by design, each with its reason: (module, function).
 PUBLIC_READS = {
-    ("verification/selectors.py", "closed_plan"): "a closed plan is verifiable by anybody",
-    ("verification/selectors.py", "plan_population"): "entry numbers, kinds and counties of a closed plan",
-    ("verification/selectors.py", "plan_pick_ids"): "entry numbers picked by a closed plan",
+    ("regions/selectors.py", "region_names"): "names of administrative divisions are public (统计用区划代码)",
+    ("verification/selectors.py", "plans_for"): "plans of the user's area (scoped), plus those naming the user or revealed and covering the user's area",
+    ("verification/selectors.py", "public_register"): "the public register: every plan's parameters and commitment",
+    ("verification/selectors.py", "plan_strata"): "stratum sizes of a frozen population (public at the draw)",
+    ("verification/selectors.py", "plan_population"): "entry numbers, kinds and counties of a revealed plan",
+    ("verification/selectors.py", "plan_pick_ids"): "entry numbers picked by a revealed plan",
 }
 # Modules allowed to touch the unscoped managers, and why.
 ALLOWED = {

@@ -321,8 +321,15 @@ def record_visit(
     return visit
 
 
-def mark_spot_check(*, entry_id: int, result: str) -> int:
-    """A spot-check finding marks the open ledger lines of its entry (called by verification's services,
-    inside their transaction). Closed lines never change. Returns the number of lines marked."""
-    return LedgerLine.objects_unscoped.filter(assignment_id=entry_id).exclude(
-        status__in=[LineStatus.FULFILLED, LineStatus.UNFULFILLED]).update(spot_check_result=result)
+def mark_spot_checks(results: Iterable[tuple[int, str]]) -> int:
+    """A closed spot-check plan's findings mark the open ledger lines of their entries (called by
+    verification's services, inside their transaction). Closed lines never change. Returns the lines marked."""
+    by_result: dict[str, list[int]] = {}
+    for entry_id, result in results:
+        by_result.setdefault(result, []).append(entry_id)
+    marked = 0
+    for result, entry_ids in by_result.items():
+        for start in range(0, len(entry_ids), 500):
+            marked += LedgerLine.objects_unscoped.filter(assignment_id__in=entry_ids[start:start + 500]).exclude(
+                status__in=[LineStatus.FULFILLED, LineStatus.UNFULFILLED]).update(spot_check_result=result)
+    return marked

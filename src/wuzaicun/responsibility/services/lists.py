@@ -162,7 +162,10 @@ def delete_entry(*, actor: Any, entry_id: int) -> None:
         try:
             with transaction.atomic():
                 entry.delete()
-        except ProtectedError:
+        except ProtectedError as exc:
+            # Every entry of a frozen spot-check population answers alike, whether or not it was picked.
+            if any(obj._meta.app_label == "verification" for obj in exc.protected_objects):
+                raise DomainError("该清单条目已列入季度抽查的冻结总体，不能删除", code="in_use") from None
             raise DomainError("该清单条目已有责任台账，不能删除", code="in_use") from None
 
 

@@ -144,11 +144,13 @@ def test_an_inspector_records_a_finding_that_marks_the_ledger(world, year_open):
     )
     assert finding.checklist["no_briefing"] is False and finding.inspectors.count() == 1
     assert Sanction.objects_unscoped.get(finding=finding).get_kind_display() == "约谈"
-    assert LedgerLine.objects_unscoped.get(pk=line.pk).spot_check_result == "not_in_place"
+    # While the plan is open the ledger shows nothing: a marked line would tell which entries were picked.
+    assert LedgerLine.objects_unscoped.get(pk=line.pk).spot_check_result == ""
     with pytest.raises(OutOfOrder, match="已录入"):
         record_finding(actor=inspector, pick_id=pick.pk, visited_on=dt.date(2016, 8, 3), inspector_ids=[],
                        checklist={}, result="in_place", notes="再录")
     close_plan(actor=world.users["county_a"], plan_id=plan.pk)
+    assert LedgerLine.objects_unscoped.get(pk=line.pk).spot_check_result == "not_in_place"
     with pytest.raises(OutOfOrder, match="已结束"):
         record_finding(actor=inspector, pick_id=_pick_of(plan, "team").pk, visited_on=dt.date(2016, 8, 3),
                        inspector_ids=[], checklist={}, result="in_place", notes="结束后")

@@ -118,6 +118,19 @@ class Command(BaseCommand):
         except DomainError as exc:
             raise CommandError(exc.message) from None
         self.stderr.write(f"已创建 {len(DEMO_USERS)} 个演示用户")
+        self._assign_demo_inspector()
+
+    @staticmethod
+    def _assign_demo_inspector() -> None:
+        """demo_inspector inspects the open plan (for the demo county's picks), so the task can be tried."""
+        from wuzaicun.accounts.models import User
+        from wuzaicun.verification.models import PlanStatus, SpotCheckPlan
+
+        inspector = User.objects_unscoped.filter(username="demo_inspector").first()
+        open_plans = SpotCheckPlan.objects_unscoped.filter(status=PlanStatus.DRAWN, year=DEMO_YEAR)
+        if inspector is not None:
+            for plan in open_plans:
+                plan.inspectors.add(inspector)
 
     @staticmethod
     def _role_label(role: str) -> str:
