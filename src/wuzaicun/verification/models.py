@@ -154,6 +154,11 @@ class Finding(models.Model):
     def __str__(self) -> str:
         return f"{self.pick_id} {self.get_result_display()}"
 
+    @property
+    def checked_keys(self) -> list[str]:
+        """The 四不两直 items ticked, for the form that corrects the finding."""
+        return [key for key, done in (self.checklist or {}).items() if done]
+
 
 class SanctionKind(models.TextChoices):
     RECALL = "recall", "召回"

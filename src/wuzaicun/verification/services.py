@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from wuzaicun.accounts.roles import Perm
-from wuzaicun.accounts.scope import get_for_user
+from wuzaicun.accounts.scope import code_in_scope, get_for_user
 from wuzaicun.accounts.services import require_perm
 from wuzaicun.audit.models import Action
 from wuzaicun.audit.services import record
@@ -289,13 +289,7 @@ def verify_plan(*, plan_id: int) -> Verification:
     return result
 
 
-def record_finding(
-    *, actor: Any, pick_id: int, visited_on: dt.date, inspector_ids: list[int], checklist: dict[str, bool],
-    result: str, notes: str, sanction: dict[str, Any] | None = None,
-    files: Iterable[tuple[Iterable[bytes], str]] = (),
-) -> Finding:
-    """The visit to a pick (四不两直) with its finding; 不到位 requires a sanction and a rectification task.
-    Recorded by the plan's inspectors or owner, while the plan is open; marks the entry's ledger lines."""
+def _check_finding(*, result: str, notes: str, checklist: dict[str, bool], sanction: dict[str, Any] | None) -> None:
     if result not in FindingResult.values:
         raise DomainError(f"检查结果“{result}”无效，应为到位、基本到位或不到位", field="检查结果")
     if not notes.strip():
@@ -303,45 +297,104 @@ def record_finding(
     unknown = set(checklist) - {key for key, _ in CHECKLIST}
     if unknown:
         raise DomainError(f"“四不两直”清单项无效：{'、'.join(sorted(unknown))}", field="四不两直")
-    if result == FindingResult.NOT_IN_PLACE and not sanction:
+    if result != FindingResult.NOT_IN_PLACE:
+        return
+    if not sanction:
         raise DomainError("检查结果为“不到位”时须写明处理方式、处理决定和整改任务", field="处理方式")
+    if sanction.get("kind") not in SanctionKind.values:
+        raise DomainError("处理方式应为召回、组织调整、约谈或问责", field="处理方式")
+    if not str(sanction.get("decision", "")).strip() or not str(sanction.get("task", "")).strip():
+        raise DomainError("请写明处理决定和整改任务", field="处理决定")
+
+
+def _open_pick(actor: Any, pick: SpotCheckPick | None) -> SpotCheckPick:
+    """A pick the actor may record for, of a plan still open; else not found, or out of order."""
+    if pick is None or not _may_record(actor, pick.plan, pick.assignment.village_id):
+        raise NotFound()
+    if pick.plan.status != PlanStatus.DRAWN:
+        raise OutOfOrder("抽查计划已结束，不能再录入或修改检查结果")
+    return pick
+
+
+def _attach_evidence(finding: Finding, files: Iterable[tuple[Iterable[bytes], str]]) -> None:
+    for chunks, name in files:
+        stored = store_evidence_file(chunks, original_name=name)
+        FindingEvidence.objects_unscoped.create(finding=finding, **stored.fields())
+
+
+def record_finding(
+    *, actor: Any, pick_id: int, visited_on: dt.date, inspector_ids: list[int], checklist: dict[str, bool],
+    result: str, notes: str, sanction: dict[str, Any] | None = None,
+    files: Iterable[tuple[Iterable[bytes], str]] = (),
+) -> Finding:
+    """The visit to a pick (四不两直) with its finding; 不到位 requires a sanction and a rectification task.
+    Recorded by the plan's inspectors (for the picks in their scope) or owner, while the plan is open;
+    the entry's ledger lines are marked when the plan closes."""
+    _check_finding(result=result, notes=notes, checklist=checklist, sanction=sanction)
     with transaction.atomic(durable=True):
-        pick = SpotCheckPick.objects_unscoped.select_related("plan", "assignment").filter(pk=pick_id).first()
-        if pick is None or not _may_record(actor, pick.plan):
-            raise NotFound()
-        if pick.plan.status != PlanStatus.DRAWN:
-            raise OutOfOrder("抽查计划已结束，不能再录入检查结果")
+        pick = _open_pick(actor, SpotCheckPick.objects_unscoped.select_related("plan", "assignment").filter(
+            pk=pick_id).first())
         if Finding.objects_unscoped.filter(pick=pick).exists():
-            raise OutOfOrder("该条目已录入检查结果")
+            raise OutOfOrder("该条目已录入检查结果，请打开该结果修改")
         finding = Finding.objects_unscoped.create(
             pick=pick, visited_on=visited_on, checklist={key: bool(checklist.get(key)) for key, _ in CHECKLIST},
             result=result, notes=notes.strip(), recorded_by=actor if getattr(actor, "pk", None) else None,
         )
         finding.inspectors.set(list(pick.plan.inspectors.filter(pk__in=inspector_ids)))
         if result == FindingResult.NOT_IN_PLACE and sanction:
-            if sanction.get("kind") not in SanctionKind.values:
-                raise DomainError("处理方式应为召回、组织调整、约谈或问责", field="处理方式")
-            if not str(sanction.get("decision", "")).strip() or not str(sanction.get("task", "")).strip():
-                raise DomainError("请写明处理决定和整改任务", field="处理决定")
             Sanction.objects_unscoped.create(finding=finding, kind=sanction["kind"], decision=sanction["decision"],
                                              decided_on=sanction.get("decided_on") or visited_on,
                                              task=sanction["task"], deadline=sanction["deadline"])
-        for chunks, name in files:
-            stored = store_evidence_file(chunks, original_name=name)
-            FindingEvidence.objects_unscoped.create(finding=finding, **stored.fields())
-        # Audited without naming the village: the plan is still secret. The ledger is marked at the close.
+        _attach_evidence(finding, files)
+        # Audited without naming the village: the plan is still secret.
         record(actor=actor, action=Action.CREATE, object_type="spot_check_finding", object_id=finding.pk,
                region_code=pick.plan.region_id,
                summary=f"录入{pick.plan.label}抽查结果（{FindingResult(result).label}）")
     return finding
 
 
-def _may_record(actor: Any, plan: SpotCheckPlan) -> bool:
+def correct_finding(
+    *, actor: Any, finding_id: int, visited_on: dt.date, checklist: dict[str, bool], result: str, notes: str,
+    sanction: dict[str, Any] | None = None, files: Iterable[tuple[Iterable[bytes], str]] = (),
+) -> Finding:
+    """Correct a saved finding while its plan is open (by whoever may record it). A sanction whose
+    rectification is already being followed up stays: the result can no longer leave 不到位."""
+    _check_finding(result=result, notes=notes, checklist=checklist, sanction=sanction)
+    with transaction.atomic(durable=True):
+        finding = Finding.objects_unscoped.select_for_update(of=("self",)).select_related(
+            "pick__plan", "pick__assignment").filter(pk=finding_id).first()
+        _open_pick(actor, finding.pick if finding else None)
+        assert finding is not None
+        sanctions = list(finding.sanctions.all())
+        followed = [s for s in sanctions if s.follow_up or s.completed_on]
+        if followed and result != FindingResult.NOT_IN_PLACE:
+            raise OutOfOrder("该结果的整改已在跟踪，检查结果不能再改为到位或基本到位")
+        old = {"检查日期": str(finding.visited_on), "检查结果": finding.get_result_display(), "情况说明": finding.notes}
+        finding.visited_on, finding.result, finding.notes = visited_on, result, notes.strip()
+        finding.checklist = {key: bool(checklist.get(key)) for key, _ in CHECKLIST}
+        finding.save(update_fields=["visited_on", "result", "notes", "checklist"])
+        if result == FindingResult.NOT_IN_PLACE and sanction:
+            kept = sanctions[0] if sanctions else Sanction(finding=finding, decided_on=visited_on)
+            kept.kind, kept.decision, kept.task = sanction["kind"], sanction["decision"], sanction["task"]
+            kept.deadline = sanction["deadline"]
+            kept.save()
+        elif sanctions:
+            Sanction.objects_unscoped.filter(pk__in=[s.pk for s in sanctions]).delete()
+        _attach_evidence(finding, files)
+        new = {"检查日期": str(visited_on), "检查结果": finding.get_result_display(), "情况说明": finding.notes}
+        record(actor=actor, action=Action.UPDATE, object_type="spot_check_finding", object_id=finding.pk,
+               region_code=finding.pick.plan.region_id, summary=f"修改{finding.pick.plan.label}抽查结果",
+               changes={k: [old[k], new[k]] for k in old if old[k] != new[k]})
+    return finding
+
+
+def _may_record(actor: Any, plan: SpotCheckPlan, village_code: str) -> bool:
     if getattr(actor, "role", "") == "system_admin" or getattr(actor, "scope_prefix", None) == "":
         return True
     if plan.owner_id is not None and plan.owner_id == getattr(actor, "pk", None):
         return True
-    return plan.inspectors.filter(pk=getattr(actor, "pk", None)).exists()
+    # An inspector records for the picks in their own scope (a county's inspector on a city-wide plan).
+    return code_in_scope(actor, village_code) and plan.inspectors.filter(pk=getattr(actor, "pk", None)).exists()
 
 
 def record_follow_up(*, actor: Any, sanction_id: int, follow_up: str, completed_on: dt.date | None) -> Sanction:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("plans/<int:pk>/void/", views.void, name="void"),
     path("plans/<int:pk>/witness/", views.witness, name="witness"),
     path("plans/<int:pk>/picks/<int:pick_id>/finding/", views.finding, name="finding"),
+    path("plans/<int:pk>/findings/<int:finding_id>/", views.correct_finding_page, name="correct_finding"),
     path("plans/<int:pk>/sanctions/<int:sanction_id>/follow-up/", views.follow_up, name="follow_up"),
     path("schemes/", views.schemes, name="schemes"),
     path("results/", views.results, name="results"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -49,6 +50,7 @@ from .selectors import (
 )
 from .services import (
     close_plan,
+    correct_finding,
     draw_spot_check_plan,
     parse_quarter,
     record_finding,
@@ -142,28 +144,43 @@ def close(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("verification:plan", pk=pk)
 
 
-@requires(Perm.VIEW_REGISTRY)
-@require_http_methods(["POST"])
-def finding(request: AuthedRequest, pk: int, pick_id: int) -> HttpResponse:
-    plan = get_plan_for_user(request.user, pk)
+def _finding_input(request: AuthedRequest) -> dict[str, Any]:
+    """The finding form's fields, with the dates parsed; the service checks the rest."""
     data = request.POST
     sanction = None
     if data.get("result") == FindingResult.NOT_IN_PLACE:
-        try:
-            deadline = dt.date.fromisoformat(data.get("deadline", ""))
-        except ValueError:
-            raise DomainError("请填写整改期限", field="整改期限") from None
         sanction = {"kind": data.get("kind", ""), "decision": data.get("decision", ""), "task": data.get("task", ""),
-                    "deadline": deadline}
+                    "deadline": _date(data.get("deadline", ""), "整改期限")}
+    return {
+        "visited_on": _date(data.get("visited_on", ""), "检查日期"),
+        "checklist": {key: data.get(key) == "on" for key, _ in CHECKLIST}, "result": data.get("result", ""),
+        "notes": data.get("notes", ""), "sanction": sanction,
+        "files": [(f.chunks(), f.name or "") for f in request.FILES.getlist("attachments")],
+    }
+
+
+def _date(text: str, field: str) -> dt.date:
     try:
-        visited_on = dt.date.fromisoformat(data.get("visited_on", ""))
+        return dt.date.fromisoformat(text)
     except ValueError:
-        raise DomainError("请填写检查日期", field="检查日期") from None
-    record_finding(actor=request.user, pick_id=pick_id, visited_on=visited_on, inspector_ids=[request.user.pk],
-                   checklist={key: data.get(key) == "on" for key, _ in CHECKLIST}, result=data.get("result", ""),
-                   notes=data.get("notes", ""), sanction=sanction,
-                   files=[(f.chunks(), f.name or "") for f in request.FILES.getlist("attachments")])
+        raise DomainError(f"请填写{field}（如 2016-08-02）", field=field) from None
+
+
+@requires(Perm.VIEW_REGISTRY)
+@require_POST
+def finding(request: AuthedRequest, pk: int, pick_id: int) -> HttpResponse:
+    plan = get_plan_for_user(request.user, pk)
+    record_finding(actor=request.user, pick_id=pick_id, inspector_ids=[request.user.pk], **_finding_input(request))
     messages.success(request, "已录入检查结果")
+    return redirect("verification:plan", pk=plan.pk)
+
+
+@requires(Perm.VIEW_REGISTRY)
+@require_POST
+def correct_finding_page(request: AuthedRequest, pk: int, finding_id: int) -> HttpResponse:
+    plan = get_plan_for_user(request.user, pk)
+    correct_finding(actor=request.user, finding_id=finding_id, **_finding_input(request))
+    messages.success(request, "已修改检查结果")
     return redirect("verification:plan", pk=plan.pk)
 
 

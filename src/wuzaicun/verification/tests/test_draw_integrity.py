@@ -221,3 +221,30 @@ def test_a_county_inspector_on_a_city_plan_sees_the_picks_of_the_county_and_clos
     close_plan(actor=world.users["city"], plan_id=other.pk)
     assert set(plans_for(inspector)) == {assigned, other}
     assert set(plans_for(world.users["county_b"])) == {other}
+
+
+# --- 8. the outsider's script in docs/sampling.md redraws a real plan ----------------------------------
+
+def test_the_script_in_docs_sampling_redraws_a_witnessed_plan_from_the_public_page_alone(
+        world, covered, tmp_path, monkeypatch, capsys):
+    import re
+    from pathlib import Path
+
+    import wuzaicun
+
+    plan = _draw(world, "county_a", region=COUNTY_A, rate=Decimal("0.345"), witness_id=world.users["leader_a"].pk)
+    witness_plan(actor=world.users["leader_a"], plan_id=plan.pk, contribution="六 3 1")
+    plan = close_plan(actor=world.users["county_a"], plan_id=plan.pk)
+    anonymous = Client()
+    (tmp_path / "population.csv").write_bytes(
+        anonymous.get(f"/public/spotcheck/{plan.pk}/?download=population").content)
+    doc = (Path(wuzaicun.__file__).parents[2] / "docs" / "sampling.md").read_text(encoding="utf-8")
+    script = re.search(r"```python\n(.*?)```", doc, re.S)[1]
+    script = re.sub(r'seed = bytes\.fromhex\("[^"]*"\)', f'seed = bytes.fromhex("{plan.revealed_seed}")', script)
+    script = script.replace('rate = Decimal("0.10")', f'rate = Decimal("{plan.rate}")')
+    script = script.replace('contribution = ""', 'contribution = "六 3 1"')
+    monkeypatch.chdir(tmp_path)
+    exec(compile(script, "sampling.md", "exec"), {})  # noqa: S102 - the documented script, run as an outsider would
+    printed = capsys.readouterr().out
+    assert f"population hash {plan.population_hash}" in printed and f"commitment      {plan.seed_commitment}" in printed
+    assert f"picks: {sorted(_picked(plan))}" in printed
