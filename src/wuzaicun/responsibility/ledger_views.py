@@ -27,7 +27,7 @@ from .ledger_selectors import (
     unvisited,
     visits_in_quarter,
 )
-from .selectors import get_entry_for_user, get_helper_for_user
+from .selectors import get_entry_for_user, get_helper_for_user, working_year, year_context
 from .services import (
     add_line,
     close_line,
@@ -41,8 +41,10 @@ from .services import (
 
 
 def _year_quarter(request: AuthedRequest) -> tuple[int, int]:
+    """The year asked for, else the working year; the quarter asked for, else this quarter in the calendar
+    year and the fourth of a year gone by (its ledger is being closed)."""
     today = timezone.localdate()
-    year = year_param(request.GET.get("year"), default=today.year)
+    year = year_param(request.GET.get("year"), default=working_year())
     quarter = quarter_param(request.GET.get("quarter"), default=quarter_of(today) if year == today.year else 4)
     return year, quarter
 
@@ -62,7 +64,7 @@ def village_board(request: AuthedRequest, code: str) -> HttpResponse:
     region = get_region_for_user(request.user, code)
     lines = lines_for(request.user, year=year, region=region.code)
     return render(request, "responsibility/ledger_board.html", {
-        "title": f"{region.name} 责任台账", "trail": breadcrumb(request.user, region), "year": year,
+        **year_context(year), "title": f"{region.name} 责任台账", "trail": breadcrumb(request.user, region),
         "quarter": quarter, "rows": _rows(lines, quarter),
         "missed": unvisited(request.user, year=year, quarter=quarter, region=region.code)[:200],
     })
@@ -75,7 +77,7 @@ def person_board(request: AuthedRequest, pk: int) -> HttpResponse:
     person = get_helper_for_user(request.user, pk)
     lines = lines_for(request.user, year=year, person_id=person.pk)
     return render(request, "responsibility/ledger_board.html", {
-        "title": f"{person.name} 责任台账", "trail": [], "year": year, "quarter": quarter,
+        **year_context(year), "title": f"{person.name} 责任台账", "trail": [], "quarter": quarter,
         "rows": _rows(lines, quarter), "person": person,
         "missed": unvisited(request.user, year=year, quarter=quarter, person_id=person.pk)[:200],
     })

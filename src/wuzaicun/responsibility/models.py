@@ -20,6 +20,8 @@ class ResponsibilityYear(models.Model):
 
     year = models.PositiveSmallIntegerField("年度", unique=True)
     due_date = models.DateField("清单截止日期")
+    # The year pages and commands open on when none is asked for; unset, the latest year of lists is.
+    is_working = models.BooleanField("工作年度", default=False, db_default=False)
     created_at = models.DateTimeField("创建时间", db_default=Now())
 
     objects_unscoped = models.Manager()
@@ -28,6 +30,8 @@ class ResponsibilityYear(models.Model):
         verbose_name = "责任年度"
         verbose_name_plural = "责任年度"
         ordering = ["-year"]
+        constraints = [models.UniqueConstraint(fields=["is_working"], condition=models.Q(is_working=True),
+                                               name="one_working_year")]
 
     def __str__(self) -> str:
         return f"{self.year}年"

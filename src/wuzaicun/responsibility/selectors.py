@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from wuzaicun.accounts.scope import get_for_user, narrowed, scoped
 
@@ -15,6 +16,26 @@ from .models import Assignment, ResponsibilityYear, RuleSetting
 
 def years() -> list[int]:
     return list(ResponsibilityYear.objects_unscoped.order_by("-year").values_list("year", flat=True))
+
+
+def working_year() -> int:
+    """The year users work in (工作年度): the one the city administrator set, else the latest year of lists,
+    else the calendar year (nothing set up yet). Pages and commands default to it, never to the calendar."""
+    row = ResponsibilityYear.objects_unscoped.order_by("-is_working", "-year").values_list("year", flat=True).first()
+    return row or timezone.localdate().year
+
+
+def year_choices(selected: int | None = None) -> list[int]:
+    """The years a year selector offers: every year of lists, and the one shown, newest first."""
+    known = set(years())
+    if selected:
+        known.add(selected)
+    return sorted(known or {working_year()}, reverse=True)
+
+
+def year_context(year: int) -> dict[str, Any]:
+    """What a page's year selector (`_year_select.html`) needs."""
+    return {"year": year, "years": year_choices(year), "working_year": working_year()}
 
 
 def get_year(year: int) -> ResponsibilityYear | None:

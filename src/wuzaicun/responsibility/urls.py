@@ -8,6 +8,7 @@ app_name = "responsibility"
 urlpatterns = [
     path("", views.board, name="board"),
     path("years/open/", views.year_open, name="year_open"),
+    path("years/working/", views.year_working, name="year_working"),
     path("entries/", views.entries, name="entries"),
     path("lists/export/", views.lists_export, name="lists_export"),
     path("entries/new/", views.entry_new, name="entry_new"),

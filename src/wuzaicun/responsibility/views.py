@@ -28,15 +28,23 @@ from .duties import STANDARD_DUTIES, WHO, ListKind
 from .exports import export_lists
 from .forms import EntryEditForm, EntryForm, RuleForm
 from .rules import RULES_BY_CODE, effective_rules, split_duties
-from .selectors import board_counts, due_date, entries_for, get_entry_for_user, rule_settings, years
-from .services import create_entry, delete_entry, open_year, update_entry, update_rule
+from .selectors import (
+    board_counts,
+    due_date,
+    entries_for,
+    get_entry_for_user,
+    rule_settings,
+    working_year,
+    year_context,
+    years,
+)
+from .services import create_entry, delete_entry, open_year, set_working_year, update_entry, update_rule
 
 
 def _year(request: AuthedRequest) -> int:
-    known = years()
-    if not known and not request.GET.get("year"):
+    if not years() and not request.GET.get("year"):
         raise NotFound("尚未设立任何年度的责任清单，请由市级管理员设立")
-    return year_param(request.GET.get("year"), default=known[0] if known else 0)
+    return year_param(request.GET.get("year"), default=working_year())
 
 
 @requires(Perm.VIEW_REGISTRY)
@@ -49,9 +57,7 @@ def board(request: AuthedRequest) -> HttpResponse:
     counts = board_counts(request.user, year=year)
     kinds = [{"value": k.value, "label": k.label, "who": WHO[k.value], "duties": STANDARD_DUTIES[k.value],
               **counts[k.value]} for k in ListKind]
-    return render(request, "responsibility/board.html", {
-        "year": year, "years": known, "kinds": kinds, "due": due_date(year),
-    })
+    return render(request, "responsibility/board.html", year_context(year) | {"kinds": kinds, "due": due_date(year)})
 
 
 @requires(Perm.VIEW_REGISTRY)
@@ -61,7 +67,7 @@ def entries(request: AuthedRequest) -> HttpResponse:
     year = _year(request)
     filters = {k: request.GET.get(k, "").strip() for k in ("kind", "region", "q")}
     queryset = entries_for(request.user, year=year, **filters).order_by("kind", "village_id", "pk")
-    context = paginate(request, queryset) | {"year": year, "filters": filters, "kinds": ListKind.choices}
+    context = paginate(request, queryset) | year_context(year) | {"filters": filters, "kinds": ListKind.choices}
     name = "responsibility/entries.html#list" if getattr(request, "htmx", False) else "responsibility/entries.html"
     return render(request, name, context)
 
@@ -135,8 +141,8 @@ def coverage(request: AuthedRequest, code: str | None = None) -> HttpResponse:
         per_child = Counter(g.region_code[:width] for g in shown)
         children = [{"region": c, "gaps": per_child.get(c.code[:width], 0)} for c in children_in_scope(request.user, region)]
     summary = [{"code": c, "title": RULES_BY_CODE[c].title, **row} for c, row in report.summary.items()]
-    return render(request, "responsibility/coverage.html", {
-        "year": year, "region": region, "trail": breadcrumb(request.user, region), "summary": summary,
+    return render(request, "responsibility/coverage.html", year_context(year) | {
+        "region": region, "trail": breadcrumb(request.user, region), "summary": summary,
         "gaps": shown[:500], "gap_count": len(shown), "children": children, "rule": rule,
         "rule_title": RULES_BY_CODE[rule].title if rule in RULES_BY_CODE else "",
     })
@@ -150,7 +156,7 @@ def rules(request: AuthedRequest) -> HttpResponse:
 
     versions = dict(RuleSetting.objects_unscoped.filter(year__year=year).values_list("code", "version"))
     rows = [{"rule": r, "version": versions.get(r.spec.code, 1)} for r in effective_rules(rule_settings(year))]
-    return render(request, "responsibility/rules.html", {"year": year, "rows": rows})
+    return render(request, "responsibility/rules.html", year_context(year) | {"rows": rows})
 
 
 @requires(Perm.CONFIGURE_RULES)
@@ -175,6 +181,15 @@ def year_open(request: AuthedRequest) -> HttpResponse:
     open_year(actor=request.user, year=int(text))
     messages.success(request, f"已设立{text}年度责任清单")
     return redirect(f"/responsibility/?year={text}")
+
+
+@requires(Perm.CONFIGURE_RULES)
+@require_POST
+def year_working(request: AuthedRequest) -> HttpResponse:
+    year = year_param(request.POST.get("year"), default=0)
+    set_working_year(actor=request.user, year=year)
+    messages.success(request, f"已设{year}年为工作年度：各页面和命令默认打开该年度")
+    return redirect(f"/responsibility/rules/?year={year}")
 
 
 

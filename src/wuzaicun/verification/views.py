@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -24,6 +23,7 @@ from wuzaicun.core.indicators import indicators
 from wuzaicun.core.paging import paginate, render_list
 from wuzaicun.core.params import region_param, year_param
 from wuzaicun.regions.codes import prefix_of
+from wuzaicun.responsibility.selectors import working_year, year_context
 
 from .assessment import (
     county_rollup,
@@ -187,13 +187,13 @@ def correct_finding_page(request: AuthedRequest, pk: int, finding_id: int) -> Ht
 @requires(Perm.VIEW_REGISTRY)
 @require_GET
 def results(request: AuthedRequest) -> HttpResponse:
-    year = year_param(request.GET.get("year"), default=timezone.localdate().year)
+    year = year_param(request.GET.get("year"), default=working_year())
     region = region_param(request.GET.get("region"))
     level = request.GET.get("level", "5")
     queryset = narrowed(results_for(request.user, year=year), region).filter(
         subject__level=4 if level == "4" else 5).order_by("-total", "subject_id")
-    context = paginate(request, queryset) | {
-        "year": year, "level": level, "region": region or "", "rollup": county_rollup(request.user, year=year),
+    context = paginate(request, queryset) | year_context(year) | {
+        "level": level, "region": region or "", "rollup": county_rollup(request.user, year=year),
         "grades": Grade.choices,
     }
     return render(request, "verification/results.html", context)
@@ -202,7 +202,7 @@ def results(request: AuthedRequest) -> HttpResponse:
 @requires(Perm.RUN_SPOT_CHECKS)
 @require_POST
 def results_action(request: AuthedRequest, action: str) -> HttpResponse:
-    year = year_param(request.POST.get("year"), default=timezone.localdate().year)
+    year = year_param(request.POST.get("year"), default=working_year())
     region = region_param(request.POST.get("region")) or request.user.scope_id or ""
     if action == "run":
         summary = run_assessment(actor=request.user, year=year, region_code=region)
@@ -232,7 +232,7 @@ def follow_up(request: AuthedRequest, pk: int, sanction_id: int) -> HttpResponse
 @requires(Perm.VIEW_REGISTRY)
 @require_http_methods(["GET", "POST"])
 def schemes(request: AuthedRequest) -> HttpResponse:
-    year = year_param(request.GET.get("year"), default=timezone.localdate().year)
+    year = year_param(request.GET.get("year"), default=working_year())
     level = 4 if request.GET.get("level") == "4" else 5
     county = request.user.scope_id if request.user.scope_id and len(prefix_of(request.user.scope_id)) == 6 else None
     if request.method == "POST":

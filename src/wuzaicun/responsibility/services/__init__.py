@@ -12,7 +12,7 @@ from .ledger import (
     submit_reconciliation,
     update_line,
 )
-from .lists import create_entry, delete_entry, open_year, update_entry, update_rule
+from .lists import create_entry, delete_entry, open_year, set_working_year, update_entry, update_rule
 
 __all__ = [
     "add_line",
@@ -26,6 +26,7 @@ __all__ = [
     "record_visit",
     "request_reopen",
     "review_reconciliation",
+    "set_working_year",
     "submit_reconciliation",
     "update_entry",
     "update_line",

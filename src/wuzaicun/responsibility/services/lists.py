@@ -57,6 +57,26 @@ def open_year(*, actor: Any, year: int, due: dt.date | None = None) -> Responsib
     return entry
 
 
+def set_working_year(*, actor: Any, year: int) -> ResponsibilityYear:
+    """Make `year` the working year that pages and commands open on (市级管理员, e.g. early in a new year
+    while last year's ledger is still being closed)."""
+    require_perm(actor, Perm.CONFIGURE_RULES)
+    _require_whole_year(actor, year)
+    with transaction.atomic(durable=True):
+        target = ResponsibilityYear.objects_unscoped.select_for_update().filter(year=year).first()
+        if target is None:
+            raise DomainError(f"{year}年度尚未设立责任清单，请先设立", field="年度", code="no_year")
+        old = ResponsibilityYear.objects_unscoped.filter(is_working=True).exclude(pk=target.pk)
+        previous = list(old.values_list("year", flat=True))
+        old.update(is_working=False)
+        if not target.is_working:
+            target.is_working = True
+            target.save(update_fields=["is_working"])
+            record(actor=actor, action=Action.UPDATE, object_type="responsibility_year", object_id=year,
+                   summary=f"设{year}年为工作年度", changes={"工作年度": [previous[0] if previous else None, year]})
+    return target
+
+
 def update_rule(
     *, actor: Any, year: int, code: str, enabled: bool, threshold: int | None, expected_version: int | None = None
 ) -> RuleSetting:

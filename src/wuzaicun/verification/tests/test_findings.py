@@ -11,7 +11,13 @@ from wuzaicun.audit.models import AuditEntry
 from wuzaicun.core.errors import NotFound
 from wuzaicun.testing.lists import VILLAGE, YEAR, cover_village
 from wuzaicun.verification.models import Finding, Sanction, SpotCheckPick
-from wuzaicun.verification.services import OutOfOrder, close_plan, correct_finding, draw_spot_check_plan, record_follow_up
+from wuzaicun.verification.services import (
+    OutOfOrder,
+    close_plan,
+    correct_finding,
+    draw_spot_check_plan,
+    record_follow_up,
+)
 
 SANCTION = {"kind": "talk", "decision": "红组通〔2016〕12号", "task": "落实茶叶基地", "deadline": dt.date(2016, 9, 2)}
 
@@ -45,7 +51,7 @@ def test_the_inspector_opens_a_saved_finding_and_corrects_it(world, recorded, cl
 
 
 def test_a_finding_cannot_leave_not_in_place_once_its_rectification_is_followed(world, recorded):
-    plan, finding = recorded
+    _, finding = recorded
     inspector = world.users["inspector_a"]
     correct_finding(actor=inspector, finding_id=finding.pk, visited_on=dt.date(2016, 8, 2), checklist={},
                     result="not_in_place", notes="产业未落地", sanction=SANCTION)

@@ -11,13 +11,14 @@ from wuzaicun.core.commands import acting_user
 from wuzaicun.regions.codes import code_from_prefix
 from wuzaicun.responsibility.coverage import coverage_report
 from wuzaicun.responsibility.rules import RULES_BY_CODE
+from wuzaicun.responsibility.selectors import working_year
 
 
 class Command(BaseCommand):
     help = "责任清单覆盖情况与规则缺口（见人、见村、见责任和全覆盖、无死角）"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument("--year", type=int, help="年度（默认：工作年度）")
         parser.add_argument("--region", help="区划代码或其前缀")
         parser.add_argument("--json", action="store_true", help="在标准输出打印一个 JSON 文档")
         parser.add_argument("--as", dest="as_user", help="以该用户的管辖范围检查")
@@ -28,7 +29,8 @@ class Command(BaseCommand):
             code = code_from_prefix(region) if region else None
         except ValueError:
             raise CommandError(f"区划代码“{region}”无效") from None
-        report = coverage_report(acting_user(options["as_user"]), year=options["year"], region=code)
+        year = options["year"] or working_year()
+        report = coverage_report(acting_user(options["as_user"]), year=year, region=code)
         if options["json"]:
             self.stdout.write(json.dumps(report.as_json(), ensure_ascii=False))
             return

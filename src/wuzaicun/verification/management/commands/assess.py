@@ -11,6 +11,7 @@ from wuzaicun.core.commands import acting_user
 from wuzaicun.core.errors import DomainError
 from wuzaicun.core.params import region_param
 from wuzaicun.regions.selectors import regions_for
+from wuzaicun.responsibility.selectors import working_year
 from wuzaicun.verification.assessment import county_rollup, run_assessment, set_status
 from wuzaicun.verification.models import ResultStatus
 
@@ -19,7 +20,7 @@ class Command(BaseCommand):
     help = "年度考核：对范围内每个村、每个乡镇按指标体系计分、排名、评定等次"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument("--year", type=int, help="年度（默认：工作年度）")
         parser.add_argument("--region", help="区划代码或其前缀（默认：全部）")
         parser.add_argument("--confirm", action="store_true", help="确认待确认的结果")
         parser.add_argument("--lock", action="store_true", help="锁定已确认的结果")
@@ -35,7 +36,7 @@ class Command(BaseCommand):
                 if top is None:
                     raise CommandError("系统中还没有区划数据")
                 region = top
-            year = options["year"]
+            year = options["year"] or working_year()
             if options["confirm"] or options["lock"]:
                 to = ResultStatus.LOCKED if options["lock"] else ResultStatus.CONFIRMED
                 count = set_status(actor=actor, year=year, region_code=region, to=to)
