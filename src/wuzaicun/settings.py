@@ -193,13 +193,16 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
-STATICFILES_DIRS = [
-    BASE_DIR / "static",
+# Front-end assets come from npm (`./dev setup`); a command run without them (an import on a server that only
+# runs scripts) must not warn about their folders, so only the folders that exist are listed. Pages then lack
+# their styles, which `wuzaicun demo` reports in Chinese before serving.
+VENDOR_ASSETS = [
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
     ("vendor/bootstrap-icons", NODE_MODULES / "bootstrap-icons" / "font"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
 ]
+STATICFILES_DIRS = [BASE_DIR / "static", *((prefix, path) for prefix, path in VENDOR_ASSETS if path.is_dir())]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -156,6 +156,11 @@ class Command(BaseCommand):
 
         from wuzaicun.wsgi import application
 
+        from django.conf import settings
+
+        missing = [str(path) for _, path in settings.VENDOR_ASSETS if not path.is_dir()]
+        if missing:
+            self.stderr.write(f"注意：前端资源未安装（{'、'.join(missing)}），页面将没有样式：请先运行 ./dev setup（npm ci）")
         shown = f"[{host}]" if ":" in host else host
         self.stderr.write(f"网站地址：http://{shown}:{port}/ （按 Ctrl+C 停止）")
         if host in ("0.0.0.0", "::"):  # noqa: S104
