@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -20,7 +21,7 @@ def page_size_from(raw: str | None) -> int:
     return size if size in PAGE_SIZES else DEFAULT_PAGE_SIZE
 
 
-def paginate(request: HttpRequest, queryset: QuerySet[Any], *, count: int | None = None) -> dict[str, Any]:
+def paginate(request: HttpRequest, queryset: QuerySet[Any] | Sequence[Any], *, count: int | None = None) -> dict[str, Any]:
     size = page_size_from(request.GET.get("page_size"))
     paginator = Paginator(queryset, size)
     if count is not None:

@@ -7,7 +7,7 @@ One query per rule, whatever the size of the data: counts are aggregated in the 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -226,7 +226,7 @@ CHECKS: dict[str, Any] = {
     ),
     "daicun_group_head": _entry_rule(
         "daicun_group_head", (ListKind.GROUP_HEAD,), lambda due: Q(),
-        "{village}的{kind}清单：未记录其担任户长的“十户一体”（group not recorded）",
+        "{village}的{kind}清单：尚未登记其担任户长的“十户一体”",
     ),
     "assignment_duties": _entry_rule(
         "assignment_duties", None, lambda due: Q(duties=[]), "{village}的{kind}清单没有写明职责",
@@ -236,3 +236,28 @@ CHECKS: dict[str, Any] = {
     ),
     "county_demonstration_min2": _county_demonstrations,
 }
+
+
+SUBJECT_LABELS = {"village": "贫困村", "household": "贫困户", "person": "责任人", "assignment": "清单条目",
+                  "county": "县（市、区）"}
+
+
+def gap_rows(gaps: Sequence[Gap], *, year: int) -> list[dict[str, Any]]:
+    """One page of gaps as users read them: the rule's name, the subject's kind and where to open it,
+    and the place by name (one query for the page's region names)."""
+    from django.urls import reverse
+
+    from wuzaicun.regions.selectors import region_names
+
+    names = region_names(g.region_code for g in gaps)
+    links = {
+        "village": lambda g: f"{reverse('responsibility:entries')}?year={year}&region={g.subject_id}",
+        "household": lambda g: reverse("registry:household", args=[int(g.subject_id)]),
+        "person": lambda g: f"{reverse('responsibility:ledger_person', args=[int(g.subject_id)])}?year={year}",
+        "assignment": lambda g: reverse("responsibility:entry_edit", args=[int(g.subject_id)]),
+        "county": lambda g: f"{reverse('responsibility:coverage_region', args=[g.subject_id])}?year={year}",
+    }
+    return [{"rule": RULES_BY_CODE[g.rule].title if g.rule in RULES_BY_CODE else g.rule,
+             "subject": SUBJECT_LABELS.get(g.subject_type, g.subject_type),
+             "url": links[g.subject_type](g) if g.subject_type in links else "",
+             "place": names.get(g.region_code, g.region_code), "message": g.message} for g in gaps]

@@ -15,7 +15,7 @@ from wuzaicun.accounts.decorators import requires
 from wuzaicun.accounts.http import AuthedRequest
 from wuzaicun.accounts.roles import Perm
 from wuzaicun.core.errors import Conflict, DomainError, NotFound
-from wuzaicun.core.paging import paginate
+from wuzaicun.core.paging import paginate, render_list
 from wuzaicun.core.params import region_param, year_param
 from wuzaicun.regions.codes import PREFIX_LENGTHS
 from wuzaicun.regions.models import Level
@@ -23,7 +23,7 @@ from wuzaicun.regions.selectors import breadcrumb, children_in_scope, get_region
 from wuzaicun.tabular.services import temp_xlsx
 from wuzaicun.tabular.views import file_response
 
-from .coverage import coverage_report
+from .coverage import coverage_report, gap_rows
 from .duties import STANDARD_DUTIES, WHO, ListKind
 from .exports import export_lists
 from .forms import EntryEditForm, EntryForm, RuleForm
@@ -129,6 +129,7 @@ def entry_delete(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @requires(Perm.VIEW_REGISTRY)
 @require_GET
+@vary_on_headers("HX-Request")
 def coverage(request: AuthedRequest, code: str | None = None) -> HttpResponse:
     year = _year(request)
     region = get_region_for_user(request.user, code or request.user.scope_id or "")
@@ -141,10 +142,11 @@ def coverage(request: AuthedRequest, code: str | None = None) -> HttpResponse:
         per_child = Counter(g.region_code[:width] for g in shown)
         children = [{"region": c, "gaps": per_child.get(c.code[:width], 0)} for c in children_in_scope(request.user, region)]
     summary = [{"code": c, "title": RULES_BY_CODE[c].title, **row} for c, row in report.summary.items()]
-    return render(request, "responsibility/coverage.html", year_context(year) | {
+    context = paginate(request, shown)
+    context["rows"] = gap_rows(context["page_obj"].object_list, year=year)
+    return render_list(request, "responsibility/coverage.html", year_context(year) | context | {
         "region": region, "trail": breadcrumb(request.user, region), "summary": summary,
-        "gaps": shown[:500], "gap_count": len(shown), "children": children, "rule": rule,
-        "rule_title": RULES_BY_CODE[rule].title if rule in RULES_BY_CODE else "",
+        "children": children, "rule": rule, "rule_title": RULES_BY_CODE[rule].title if rule in RULES_BY_CODE else "",
     })
 
 

@@ -116,7 +116,7 @@ def test_every_daicun_entry_is_reported_until_groups_are_recorded(world, year_op
     entry = create_entry(actor=OPERATOR, year=YEAR, kind="group_head", village_code=VILLAGE, person_id=head.pk,
                          duties=["带领"])
     found, _ = gaps("daicun_group_head")
-    assert [g.subject_id for g in found] == [str(entry.pk)] and "group not recorded" in found[0].message
+    assert [g.subject_id for g in found] == [str(entry.pk)] and "尚未登记其担任户长" in found[0].message
 
 
 def test_an_entry_without_duties_is_a_gap(world, year_open):

@@ -152,11 +152,10 @@ class Command(BaseCommand):
                 self.stderr.write(f"  {_pad(username, 16)}{_pad(self._role_label(role), 14)}{place}")
 
     def _serve(self, host: str, port: int) -> None:
+        from django.conf import settings
         from waitress import serve
 
         from wuzaicun.wsgi import application
-
-        from django.conf import settings
 
         missing = [str(path) for _, path in settings.VENDOR_ASSETS if not path.is_dir()]
         if missing:
