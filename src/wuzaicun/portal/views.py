@@ -46,8 +46,8 @@ def _todos(user: User, year: int) -> list[dict[str, Any]]:
     quarter = quarter_of(today) if year == today.year else 4
     todos: list[dict[str, Any]] = []
     if user.can(Perm.REVIEW_LEDGER):
-        todos.append({"label": "待审核的季度对账", "value": review_queue(user).count(),
-                      "url": reverse("responsibility:review")})
+        todos.append({"label": f"{year}年待审核的季度对账", "value": review_queue(user, year=year).count(),
+                      "url": f"{reverse('responsibility:review')}?year={year}"})
     if user.can(Perm.RECONCILE):
         todos.append({"label": f"{year}年第{quarter}季度待对账的台账条目",
                       "value": reconciliations_due(user, year=year, quarter=quarter), "url": ""})

@@ -39,10 +39,20 @@ def get_line_for_user(user: Any, pk: int) -> LedgerLine:
     )
 
 
-def review_queue(user: Any) -> QuerySet[Reconciliation]:
-    """Reconciliations waiting for review (待审核) in scope, oldest first."""
+def review_queue(user: Any, *, year: int | None = None, quarter: int | None = None, q: str = "") -> QuerySet[Reconciliation]:
+    """Reconciliations waiting for review (待审核) in scope, oldest first; by the line's year and quarter, and
+    by village name, commitment or submitter's name."""
+    queryset = scoped(Reconciliation, user).filter(state="pending")
+    if year:
+        queryset = queryset.filter(line__year=year)
+    if quarter:
+        queryset = queryset.filter(quarter=quarter)
+    if q.strip():
+        text = q.strip()
+        queryset = queryset.filter(Q(line__assignment__village__name__contains=text) | Q(line__commitment__contains=text)
+                                   | Q(submitted_by__full_name__contains=text))
     return (
-        scoped(Reconciliation, user).filter(state="pending")
+        queryset
         .select_related("line__assignment__village", "line__assignment__person", "line__assignment__team",
                         "submitted_by")
         .prefetch_related("evidence").order_by("submitted_at")

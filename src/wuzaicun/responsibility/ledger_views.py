@@ -7,13 +7,16 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from wuzaicun.accounts.decorators import requires
 from wuzaicun.accounts.http import AuthedRequest
 from wuzaicun.accounts.roles import Perm
 from wuzaicun.core.errors import DomainError
+from wuzaicun.core.paging import paginate, render_list
 from wuzaicun.core.params import quarter_param, year_param
 from wuzaicun.regions.selectors import breadcrumb, get_region_for_user
 
@@ -30,6 +33,7 @@ from .ledger_selectors import (
 from .selectors import get_entry_for_user, get_helper_for_user, working_year, year_context
 from .services import (
     add_line,
+    approve_reconciliations,
     close_line,
     decide_reopen,
     lock_line,
@@ -147,10 +151,26 @@ def reconcile(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @requires(Perm.REVIEW_LEDGER)
 @require_GET
+@vary_on_headers("HX-Request")
 def review(request: AuthedRequest) -> HttpResponse:
-    return render(request, "responsibility/review.html", {
-        "queue": review_queue(request.user)[:200], "reopens": reopen_queue(request.user)[:100], "form": ReviewForm(),
-    })
+    year = year_param(request.GET.get("year"), default=working_year())
+    quarter = quarter_param(request.GET.get("quarter"), default=0) if request.GET.get("quarter") else None
+    text = request.GET.get("q", "").strip()
+    queue = review_queue(request.user, year=year, quarter=quarter, q=text)
+    filters = {"q": text, "quarter": quarter or ""}
+    context = paginate(request, queue) | year_context(year) | {
+        "filters": filters, "reopens": reopen_queue(request.user)[:100], "form": ReviewForm()}
+    return render_list(request, "responsibility/review.html", context)
+
+
+@requires(Perm.REVIEW_LEDGER)
+@require_POST
+def review_batch(request: AuthedRequest) -> HttpResponse:
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit() and len(i) < 18]
+    count = approve_reconciliations(actor=request.user, reconciliation_ids=ids)
+    messages.success(request, f"已批量通过 {count} 条对账")
+    year = year_param(request.POST.get("year"), default=working_year())
+    return redirect(f"{reverse('responsibility:review')}?year={year}")
 
 
 @requires(Perm.REVIEW_LEDGER)

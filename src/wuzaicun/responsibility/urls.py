@@ -24,6 +24,7 @@ urlpatterns = [
     path("ledger/lines/<int:pk>/reconcile/", ledger_views.reconcile, name="reconcile"),
     path("ledger/lines/<int:pk>/<str:action>/", ledger_views.line_action, name="line_action"),
     path("review/", ledger_views.review, name="review"),
+    path("review/batch/", ledger_views.review_batch, name="review_batch"),
     path("review/<int:pk>/", ledger_views.review_decide, name="review_decide"),
     path("review/reopen/<int:pk>/", ledger_views.reopen_decide, name="reopen_decide"),
     path("visits/new/", ledger_views.visit_new, name="visit_new"),

@@ -2,6 +2,7 @@
 
 from .ledger import (
     add_line,
+    approve_reconciliations,
     close_line,
     decide_reopen,
     lock_line,
@@ -16,6 +17,7 @@ from .lists import create_entry, delete_entry, open_year, set_working_year, upda
 
 __all__ = [
     "add_line",
+    "approve_reconciliations",
     "close_line",
     "create_entry",
     "decide_reopen",

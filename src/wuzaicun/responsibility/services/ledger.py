@@ -19,7 +19,7 @@ from wuzaicun.accounts.scope import get_for_user, scoped
 from wuzaicun.accounts.services import require_perm
 from wuzaicun.audit.models import Action
 from wuzaicun.audit.services import diff, record
-from wuzaicun.core.errors import Conflict, DomainError, PermissionDenied
+from wuzaicun.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from wuzaicun.core.evidence import store_evidence_file
 from wuzaicun.core.review import ReviewState, one_level_up, resubmit_problem, review_problem
 from wuzaicun.registry.models import Household
@@ -183,27 +183,50 @@ def review_reconciliation(*, actor: Any, reconciliation_id: int, decision: str, 
     """The township's review: 通过 / 有问题 (note required) / 退回 (note required, may be sent again)."""
     require_perm(actor, Perm.REVIEW_LEDGER)
     with transaction.atomic(durable=True):
-        found = get_for_user(Reconciliation, actor, pk=reconciliation_id)
-        line = _locked_line(actor, found.line_id)  # the line first, as every ledger step locks it
-        entry = Reconciliation.objects_unscoped.select_for_update().get(pk=reconciliation_id)
-        entry.line = line
-        if line.is_closed:
-            raise OutOfOrder("该台账条目已销账，不能再审核")
-        if line.status != LineStatus.LOCKED:
-            raise OutOfOrder("该台账条目已退回草稿（重审），不能审核其对账")
-        if problem := review_problem(entry.state, decision, note):
-            raise OutOfOrder(problem)
-        if entry.submitted_by_id is not None and entry.submitted_by_id == getattr(actor, "pk", None):
-            raise PermissionDenied("不能审核自己提交的对账")
-        old = entry.state
-        entry.state, entry.review_note = decision, note.strip()
-        entry.reviewed_by, entry.reviewed_at = actor, timezone.now()
-        entry.version += 1
-        entry.save(update_fields=["state", "review_note", "reviewed_by", "reviewed_at", "version"])
-        record(actor=actor, action=Action.UPDATE, object_type="reconciliation", object_id=entry.pk,
-               region_code=entry.line.assignment.village_id,
-               summary=f"审核第{entry.quarter}季度对账：{ReviewState(decision).label}",
-               changes={"state": [old, decision], "note": [None, entry.review_note]})
+        return _review(actor, get_for_user(Reconciliation, actor, pk=reconciliation_id), decision, note)
+
+
+def approve_reconciliations(*, actor: Any, reconciliation_ids: list[int]) -> int:
+    """批量通过: approve several reconciliations at once, all or none; a refusal names the one refused."""
+    require_perm(actor, Perm.REVIEW_LEDGER)
+    wanted = sorted(set(reconciliation_ids))
+    if not wanted:
+        raise DomainError("请先勾选要通过的对账", field="对账")
+    with transaction.atomic(durable=True):
+        found = list(scoped(Reconciliation, actor).filter(pk__in=wanted).select_related(
+            "line__assignment__village"))
+        if len(found) != len(wanted):
+            raise NotFound("部分对账不存在或不在您的管辖范围内，请刷新后重试")
+        for entry in sorted(found, key=lambda r: (r.line_id, r.pk)):  # lines locked in one order: no deadlock
+            try:
+                _review(actor, entry, ReviewState.APPROVED, "")
+            except DomainError as exc:
+                where = f"{entry.line.assignment.village.name}“{entry.line.commitment}”第{entry.quarter}季度对账"
+                raise type(exc)(f"{where}：{exc.message}；本次未通过任何对账") from None
+    return len(found)
+
+
+def _review(actor: Any, found: Reconciliation, decision: str, note: str) -> Reconciliation:
+    line = _locked_line(actor, found.line_id)  # the line first, as every ledger step locks it
+    entry = Reconciliation.objects_unscoped.select_for_update().get(pk=found.pk)
+    entry.line = line
+    if line.is_closed:
+        raise OutOfOrder("该台账条目已销账，不能再审核")
+    if line.status != LineStatus.LOCKED:
+        raise OutOfOrder("该台账条目已退回草稿（重审），不能审核其对账")
+    if problem := review_problem(entry.state, decision, note):
+        raise OutOfOrder(problem)
+    if entry.submitted_by_id is not None and entry.submitted_by_id == getattr(actor, "pk", None):
+        raise PermissionDenied("不能审核自己提交的对账")
+    old = entry.state
+    entry.state, entry.review_note = decision, note.strip()
+    entry.reviewed_by, entry.reviewed_at = actor, timezone.now()
+    entry.version += 1
+    entry.save(update_fields=["state", "review_note", "reviewed_by", "reviewed_at", "version"])
+    record(actor=actor, action=Action.UPDATE, object_type="reconciliation", object_id=entry.pk,
+           region_code=entry.line.assignment.village_id,
+           summary=f"审核第{entry.quarter}季度对账：{ReviewState(decision).label}",
+           changes={"state": [old, decision], "note": [None, entry.review_note]})
     return entry
 
 

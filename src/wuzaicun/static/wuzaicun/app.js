@@ -22,3 +22,11 @@ document.addEventListener("click", (event) => {
     }
   }
 });
+document.addEventListener("change", (event) => {
+  const box = event.target;
+  if (box instanceof HTMLInputElement && box.dataset.checkAll) {
+    document.querySelectorAll(`input[type=checkbox][name="${box.dataset.checkAll}"]`).forEach((el) => {
+      if (el instanceof HTMLInputElement) el.checked = box.checked;
+    });
+  }
+});
