@@ -54,8 +54,10 @@ def rule_settings(year: int) -> dict[str, tuple[bool, int | None]]:
 
 
 def entries_for(
-    user: Any, *, year: int, kind: str = "", region: str = "", q: str = ""
+    user: Any, *, year: int, kind: str = "", region: str = "", q: str = "", household_counts: bool = True
 ) -> QuerySet[Assignment]:
+    """The year's entries in scope. `household_counts` annotates each with its households, grouping over
+    every entry: right for a whole export, too slow for a page of a city (use `count_households`)."""
     queryset = narrowed(scoped(Assignment, user), region or None).filter(year=year)
     if kind:
         queryset = queryset.filter(kind=kind)
@@ -63,7 +65,19 @@ def entries_for(
         queryset = queryset.filter(
             Q(person__name__icontains=q) | Q(team__name__icontains=q) | Q(village__name__icontains=q)
         )
-    return queryset.select_related("person", "team", "village").annotate(household_count=Count("household_links"))
+    queryset = queryset.select_related("person", "team", "village")
+    return queryset.annotate(household_count=Count("household_links")) if household_counts else queryset
+
+
+def count_households(entries: list[Assignment]) -> list[Assignment]:
+    """Set `household_count` on a page of entries, in one grouped query over those entries only."""
+    from .models import AssignmentHousehold
+
+    counts = dict(AssignmentHousehold.objects_unscoped.filter(assignment__in=[e.pk for e in entries])
+                  .values("assignment").annotate(n=Count("id")).values_list("assignment", "n"))
+    for entry in entries:
+        entry.household_count = counts.get(entry.pk, 0)  # type: ignore[attr-defined]
+    return entries
 
 
 def get_entry_for_user(user: Any, pk: int) -> Assignment:

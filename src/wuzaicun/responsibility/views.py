@@ -30,6 +30,7 @@ from .forms import EntryEditForm, EntryForm, RuleForm
 from .rules import RULES_BY_CODE, effective_rules, split_duties
 from .selectors import (
     board_counts,
+    count_households,
     due_date,
     entries_for,
     get_entry_for_user,
@@ -66,10 +67,11 @@ def board(request: AuthedRequest) -> HttpResponse:
 def entries(request: AuthedRequest) -> HttpResponse:
     year = _year(request)
     filters = {k: request.GET.get(k, "").strip() for k in ("kind", "region", "q")}
-    queryset = entries_for(request.user, year=year, **filters).order_by("kind", "village_id", "pk")
+    queryset = entries_for(request.user, year=year, household_counts=False, **filters).order_by(
+        "kind", "village_id", "pk")
     context = paginate(request, queryset) | year_context(year) | {"filters": filters, "kinds": ListKind.choices}
-    name = "responsibility/entries.html#list" if getattr(request, "htmx", False) else "responsibility/entries.html"
-    return render(request, name, context)
+    context["page_obj"].object_list = count_households(list(context["page_obj"].object_list))
+    return render_list(request, "responsibility/entries.html", context)
 
 
 @requires(Perm.EDIT_LISTS)

@@ -26,3 +26,22 @@ def test_gaps_are_paged_named_and_linked_to_their_subjects(world, year_open, cli
     helpers = sum(1 for g in report.gaps if g.rule == "household_helpers_min3")
     assert f"共 {helpers} 条" in filtered and f'href="/registry/households/{household.pk}/"' in filtered
     assert "丙村" not in page  # county B's village is not the county A user's
+
+
+def test_the_entries_page_runs_the_same_queries_for_one_village_or_two(world, year_open, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from wuzaicun.testing.lists import VILLAGE, cover_village
+
+    client = client_for("county_a")
+    cover_village(world, VILLAGE)
+    with CaptureQueriesContext(connection) as one:
+        first = client.get("/responsibility/entries/", {"page_size": 100})
+    cover_village(world, "520302001002")
+    with CaptureQueriesContext(connection) as two:
+        second = client.get("/responsibility/entries/", {"page_size": 100})
+    assert first.status_code == second.status_code == 200
+    assert len(one.captured_queries) == len(two.captured_queries) <= 15
+    assert second.text.count("<tr>") > first.text.count("<tr>")
+    assert ">3</td>" in second.text  # each helper's entry shows its households
