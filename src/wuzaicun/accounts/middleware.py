@@ -1,4 +1,4 @@
-"""Deny by default (the API authenticates itself) and the 12-hour absolute session cap."""
+"""Deny by default (the API authenticates itself), the 30-minute idle and 12-hour absolute session limits."""
 
 from __future__ import annotations
 
@@ -9,10 +9,33 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 
 SESSION_STARTED = "wzc_started"
+SESSION_REFRESHED = "wzc_refreshed"
+# The idle expiry is pushed forward at most this often: a session ends 29 to 30 minutes after its last request.
+SESSION_REFRESH_SECONDS = 60
+
+
+class IdleSessionMiddleware(SessionMiddleware):
+    """Django's session middleware, with the idle timeout kept without a database write per request.
+
+    `SESSION_SAVE_EVERY_REQUEST` saved the session row on every request to move its expiry; on SQLite
+    each save waits for the one write lock, so during an import a user's page views queued behind it and
+    lost their session after the busy timeout. Here a request saves only when the session changed or
+    its expiry was last moved a minute or more ago (the row and the cookie then both get 30 more minutes).
+    Logout still deletes the row, and SessionLimitMiddleware still ends any session after 12 hours.
+    """
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        session = getattr(request, "session", None)
+        if session is not None and session.accessed and not session.is_empty():
+            now = int(time.time())
+            if session.modified or now - session.get(SESSION_REFRESHED, 0) >= SESSION_REFRESH_SECONDS:
+                session[SESSION_REFRESHED] = now
+        return super().process_response(request, response)
 
 
 class LoginRequiredExceptApiMiddleware(LoginRequiredMiddleware):

@@ -92,9 +92,15 @@ def menu_for(user: Any, path: str) -> list[dict[str, Any]]:
     return sections
 
 
+# The watermark (viewer, account, time) tiles the whole window: base.html draws it on every page a
+# signed-in user opens, so no page with personal data can forget it (docs/decisions.md D15).
+WATERMARK_CELLS = range(24)
+
+
 def site(request: HttpRequest) -> dict[str, Any]:
-    """Context processor: the menu for the signed-in user."""
+    """Context processor: the menu and the watermark's tiles for the signed-in user."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"menu": [], "can": {}}
-    return {"menu": menu_for(user, request.path), "can": {perm.value: user.can(perm) for perm in Perm}}
+        return {"menu": [], "can": {}, "watermark_cells": ()}
+    return {"menu": menu_for(user, request.path), "can": {perm.value: user.can(perm) for perm in Perm},
+            "watermark_cells": WATERMARK_CELLS}

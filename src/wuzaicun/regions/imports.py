@@ -66,14 +66,16 @@ class RegionSink:
         self.known.add(code)
         return code, row["name"], row["urban_rural_code"] or ""
 
-    def flush(self, batch: list[tuple[int, Any]], *, write: bool) -> list[RowIssue]:
-        if write:
-            new = [(c, n, level_of(c), parent_code(c), u) for _, (c, n, u) in batch if c not in self.existing]
-            old = [(n, u, c) for _, (c, n, u) in batch if c in self.existing]
-            self.inserted += insert_rows(
-                Region._meta.db_table, ("code", "name", "level", "parent_id", "urban_rural_code"), new
-            )
-            self.updated += update_rows(Region._meta.db_table, "code", ("name", "urban_rural_code"), old)
+    def flush(self, batch: list[tuple[int, Any]]) -> list[RowIssue]:
+        return []
+
+    def write(self, batch: list[tuple[int, Any]]) -> list[RowIssue]:
+        new = [(c, n, level_of(c), parent_code(c), u) for _, (c, n, u) in batch if c not in self.existing]
+        old = [(n, u, c) for _, (c, n, u) in batch if c in self.existing]
+        self.inserted += insert_rows(
+            Region._meta.db_table, ("code", "name", "level", "parent_id", "urban_rural_code"), new
+        )
+        self.updated += update_rows(Region._meta.db_table, "code", ("name", "urban_rural_code"), old)
         return []
 
     def summary(self) -> str:
@@ -139,17 +141,19 @@ class VillageYearSink:
         return (code, year, row["is_poor"], row["exit_year"], row["is_weak_organisation"] or False,
                 row["is_ethnic_minority"] or False, row["demonstration"] or "")
 
-    def flush(self, batch: list[tuple[int, Any]], *, write: bool) -> list[RowIssue]:
-        if write:
-            objects = [
-                VillageYear(village_id=c, year=y, is_poor=p, exit_year=e, is_weak_organisation=w,
-                            is_ethnic_minority=m, demonstration=d)
-                for _, (c, y, p, e, w, m, d) in batch
-            ]
-            VillageYear.objects_unscoped.bulk_create(
-                objects, update_conflicts=True, unique_fields=["village", "year"], update_fields=list(self.columns)
-            )
-            self.written += len(objects)
+    def flush(self, batch: list[tuple[int, Any]]) -> list[RowIssue]:
+        return []
+
+    def write(self, batch: list[tuple[int, Any]]) -> list[RowIssue]:
+        objects = [
+            VillageYear(village_id=c, year=y, is_poor=p, exit_year=e, is_weak_organisation=w,
+                        is_ethnic_minority=m, demonstration=d)
+            for _, (c, y, p, e, w, m, d) in batch
+        ]
+        VillageYear.objects_unscoped.bulk_create(
+            objects, update_conflicts=True, unique_fields=["village", "year"], update_fields=list(self.columns)
+        )
+        self.written += len(objects)
         return []
 
     def summary(self) -> str:

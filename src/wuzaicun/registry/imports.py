@@ -81,7 +81,8 @@ class _RegisteredSink:
         self.seen[key] = line
         return number, sealed, digest
 
-    def flush(self, batch: list[tuple[int, Any]], *, write: bool) -> list[RowIssue]:
+    def _sorted(self, batch: list[tuple[int, Any]]) -> tuple[list[RowIssue], list[Sequence[Any]], list[Sequence[Any]]]:
+        """The batch's issues, rows to insert and rows to update, by the numbers already registered."""
         digest_at = self.insert_columns.index("resident_id_hash")
         update_at = [self.insert_columns.index(c) for c in self.update_columns]
         existing = _existing(self.model, [values[digest_at] for _, values in batch])
@@ -96,7 +97,14 @@ class _RegisteredSink:
                 issues.append(RowIssue(line, "身份证号", "该身份证号无法在此登记，请联系上级管理员核对"))
             else:
                 updates.append([values[i] for i in update_at] + [found[0]])
-        if write and not issues:
+        return issues, inserts, updates
+
+    def flush(self, batch: list[tuple[int, Any]]) -> list[RowIssue]:
+        return self._sorted(batch)[0]
+
+    def write(self, batch: list[tuple[int, Any]]) -> list[RowIssue]:
+        issues, inserts, updates = self._sorted(batch)  # again, under the lock: insert or update decided now
+        if not issues:
             table = self.model._meta.db_table
             self.inserted += insert_rows(table, self.insert_columns, inserts)
             self.updated += update_rows(table, "id", self.update_columns, updates, bump_version=True)
@@ -192,7 +200,7 @@ class PersonSink(_RegisteredSink):
     def __init__(self, ctx: ImportContext) -> None:
         super().__init__(ctx)
         self.regions = frozenset(scoped(Region, ctx.actor).values_list("code", flat=True))
-        self.units: dict[tuple[str, str], int] = {}
+        self.units: dict[tuple[str, str], int | None] = {}  # None: not registered yet, made by `write`
 
     def check(self, row: dict[str, Any], line: int) -> tuple[Any, ...]:
         region = row.get("region_code") or self.ctx.region_code
@@ -206,7 +214,7 @@ class PersonSink(_RegisteredSink):
         phone = row["phone"] or ""
         if error := phone_error(phone):
             raise RowError("联系电话", error)
-        unit_id = self._unit(region, row["unit"]) if row["unit"] else None
+        unit_id = self._unit(region, row["unit"]) if row["unit"] else None  # an id, or (region, name) to make
         return (
             region, row["name"], sealed, digest, mask_resident_id(number), row["sex"] or sex_from_resident_id(number),
             row["ethnicity"] or "汉族", row["political_status"] or PoliticalStatus.NONE, row["party_since"], unit_id,
@@ -214,15 +222,32 @@ class PersonSink(_RegisteredSink):
             mask_phone(phone) if phone else "", 1,
         )
 
-    def _unit(self, region: str, name: str) -> int:
-        """The unit of that name in the region, created when missing (a unit is named, not coded, in the sheet)."""
+    def _unit(self, region: str, name: str) -> int | tuple[str, str]:
+        """The id of the unit of that name in the region, or its (region, name) when it is still to be made
+        (a unit is named, not coded, in the sheet); checking writes nothing."""
         key = (region, name)
         if key not in self.units:
+            self.units[key] = Unit.objects_unscoped.filter(region_id=region, name=name).values_list(
+                "pk", flat=True).first()
+        return self.units[key] or key
+
+    def write(self, batch: list[tuple[int, Any]]) -> list[RowIssue]:
+        unit_at = self.insert_columns.index("unit_id")
+        resolved = []
+        for line, values in batch:
+            unit = values[unit_at]
+            if isinstance(unit, tuple):
+                values = (*values[:unit_at], self._made_unit(unit), *values[unit_at + 1:])
+            resolved.append((line, values))
+        return super().write(resolved)
+
+    def _made_unit(self, key: tuple[str, str]) -> int:
+        pk = self.units.get(key)
+        if pk is None:
+            region, name = key
             unit = Unit.objects_unscoped.filter(region_id=region, name=name).first()
-            if unit is None:
-                unit = Unit.objects_unscoped.create(region_id=region, name=name)
-            self.units[key] = unit.pk
-        return self.units[key]
+            pk = self.units[key] = (unit or Unit.objects_unscoped.create(region_id=region, name=name)).pk
+        return pk
 
 
 def _export_people(ctx: ExportContext) -> Iterator[Sequence[Any]]:

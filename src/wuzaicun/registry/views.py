@@ -23,13 +23,11 @@ from .models import PovertyCause, PovertyStatus, Rank
 from .selectors import get_household_for_user, households_for, people_for, tree_children
 from .services import create_person, delete_household, reveal_household_id, save_household
 
-WATERMARK_CELLS = range(24)
-
 
 def _list_page(request: AuthedRequest, template: str, context: dict[str, Any]) -> HttpResponse:
     """The whole page, or only its #list partial for an htmx request (Vary: HX-Request is set)."""
     name = f"{template}#list" if getattr(request, "htmx", False) else template
-    return render(request, name, context | {"watermark_cells": WATERMARK_CELLS})
+    return render(request, name, context)
 
 
 @requires(Perm.VIEW_REGISTRY)
@@ -44,7 +42,6 @@ def tree(request: AuthedRequest, code: str | None = None) -> HttpResponse:
         context["is_village"] = True
     else:
         context["rows"] = tree_children(user, region, year=year)
-    context["watermark_cells"] = WATERMARK_CELLS
     return render(request, "registry/tree.html", context)
 
 
@@ -66,7 +63,7 @@ def household_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     household = get_household_for_user(request.user, pk)
     return render(request, "registry/household_detail.html", {
         "household": household, "trail": breadcrumb(request.user, household.region),
-        "reveal_form": RevealForm(), "watermark_cells": WATERMARK_CELLS,
+        "reveal_form": RevealForm(),
     })
 
 

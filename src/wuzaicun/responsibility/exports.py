@@ -51,8 +51,8 @@ def export_lists(*, actor: Any, year: int, region: str | None, area_name: str, t
                 entry.created_at.strftime("%Y-%m-%d"),
             )])
             total += 1
-    with transaction.atomic():
-        wb.save(target)
+    wb.save(target)
+    with transaction.atomic():  # the audit row alone: the long read above holds no write lock (tabular.engine)
         record(actor=actor, action=Action.EXPORT, object_type="assignment", region_code=region or "",
                summary=f"导出{year}年度五张责任清单（{area_name}）{total} 条")
     return total

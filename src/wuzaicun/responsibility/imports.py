@@ -102,21 +102,38 @@ class AssignmentSink:
         row["duties"] = split_duties(row["duties"] or "")
         return row
 
-    def flush(self, batch: list[tuple[int, Any]], *, write: bool) -> list[RowIssue]:
-        people = self._people([r["person"] for _, r in batch if r["person"]])
-        households = self._households([n for _, r in batch for n in (r["households"] or [])])
+    def flush(self, batch: list[tuple[int, Any]]) -> list[RowIssue]:
+        people, households = self._lookups(batch)
+        issues: list[RowIssue] = []
+        for line, row in batch:
+            resolved = self._resolve(line, row, people, households)
+            problem = resolved if isinstance(resolved, RowIssue) else self._repeated(line, *resolved)
+            if problem is not None:
+                issues.append(problem)
+        return issues
+
+    def write(self, batch: list[tuple[int, Any]]) -> list[RowIssue]:
+        people, households = self._lookups(batch)  # again, under the lock: people or households may be gone
         issues: list[RowIssue] = []
         ready: list[tuple[int, Key, dict[str, Any], list[int]]] = []
         for line, row in batch:
-            problem = self._check_row(line, row, people, households, ready)
-            if problem is not None:
-                issues.append(problem)
-        if write and not issues:
+            resolved = self._resolve(line, row, people, households)
+            if isinstance(resolved, RowIssue):
+                issues.append(resolved)
+            else:
+                ready.append((line, resolved[0], row, [h[0] for h in resolved[1]]))
+        if not issues:
             self._write(ready)
         return issues
 
-    def _check_row(self, line: int, row: dict[str, Any], people: dict[str, tuple[int, str, str, str]],
-                   households: dict[str, tuple[int, str, str]], ready: list[Any]) -> RowIssue | None:
+    def _lookups(self, batch: list[tuple[int, Any]]) -> tuple[dict[str, tuple[int, str, str, str]],
+                                                             dict[str, tuple[int, str, str]]]:
+        return (self._people([r["person"] for _, r in batch if r["person"]]),
+                self._households([n for _, r in batch for n in (r["households"] or [])]))
+
+    def _resolve(self, line: int, row: dict[str, Any], people: dict[str, tuple[int, str, str, str]],
+                 households: dict[str, tuple[int, str, str]]) -> RowIssue | tuple[Key, list[tuple[int, str, str]]]:
+        """The row's entry key and linked households, or its issue (people and households as registered)."""
         person = people.get(row["person"]) if row["person"] else None
         if row["person"] and person is None:
             return RowIssue(line, "责任人身份证号", "该身份证号的人员未登记，或不在您的管辖范围内")
@@ -133,13 +150,16 @@ class AssignmentSink:
         ):
             return RowIssue(line, column, reason)
         key: Key = (row["year"], row["kind"], person[0] if person else None, row["team_id"], row["village"])
+        return key, linked
+
+    def _repeated(self, line: int, key: Key, linked: list[tuple[int, str, str]]) -> RowIssue | None:
+        """A (entry, household) pair already in the file names the line that holds it first."""
         targets: list[int | None] = [h[0] for h in linked] or [None]
         for pk in targets:
             if (first := self.pairs.get((key, pk))) is not None:
                 return RowIssue(line, "帮扶户身份证号" if pk else "责任人身份证号", f"与第{first}行重复")
         for pk in targets:
             self.pairs[(key, pk)] = line
-        ready.append((line, key, row, [h[0] for h in linked]))
         return None
 
     def _people(self, numbers: Sequence[str]) -> dict[str, tuple[int, str, str, str]]:

@@ -1,23 +1,31 @@
 """The import/export engine: find the header, map columns, parse, check, write — all or nothing.
 
-Rows stream from the reader through the template's sink in batches; the first problem stops
-writing but not checking, so the user sees every problem of the file in one pass, and the
-transaction is rolled back. A dry run checks everything and always rolls back.
+Two passes, so that checking a large file never holds the database's write lock (on SQLite there is
+one, and every other user's page view or save waits for it). The first pass reads the file, parses
+and checks every row through the template's sink with no transaction open, and spools the checked
+batches to a temporary file; a problem stops spooling but not checking, so the user sees every
+problem of the file at once. Only when the whole file passed does the second pass open one
+transaction and write the spooled batches: all or nothing, holding the lock only while inserting.
+A dry run is the first pass alone and writes nothing.
 """
 
 from __future__ import annotations
 
+import pickle
+import tempfile
 import time
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.conf import settings
+from django.db import IntegrityError, transaction
 
 from wuzaicun.audit.models import Action
 from wuzaicun.audit.services import record
-from wuzaicun.core.errors import DomainError
+from wuzaicun.core.errors import Conflict, DomainError
 from wuzaicun.core.text import ParseError, normalise
 
 from .bulk import bulk_session
@@ -111,7 +119,8 @@ def run_import(template: Template, path: Path, ctx: ImportContext, *, source_nam
     # The per-row loop is the import's hot path (a million rows): plain tuples, no attribute look-ups.
     plan = [(c.key, mapping[c.key], c.parse, c.required, c.header) for c in template.columns if c.key in mapping]
     absent = {c.key: None for c in template.columns if c.key not in mapping}
-    with bulk_session(), transaction.atomic():
+    with bulk_session(), _spool() as spool:
+        # First pass: no transaction, nothing written; the checked batches go to the spool.
         sink = template.sink(ctx)
         check = sink.check
         batch: list[tuple[int, Any]] = []
@@ -145,31 +154,62 @@ def run_import(template: Template, path: Path, ctx: ImportContext, *, source_nam
                 report.add(RowIssue(line, exc.column, exc.message))
                 continue
             if len(batch) >= BATCH_SIZE:
-                _flush(sink, batch, report)
-        _flush(sink, batch, report)
-        report.summary = sink.summary()
+                _check_batch(sink, batch, report, spool if not ctx.dry_run else None)
+        _check_batch(sink, batch, report, spool if not ctx.dry_run else None)
         if report.ok and not ctx.dry_run:
-            report.imported = report.total_rows
-            record(
-                actor=ctx.actor,
-                action=Action.IMPORT,
-                object_type=template.object_type,
-                region_code=ctx.region_code or "",
-                summary=f"导入{template.title} {report.imported} 行（{source_name or path.name}）{report.summary}",
-            )
-        else:
-            transaction.set_rollback(True)
+            _write(template, sink, spool, ctx, report, source_name or path.name)
     report.issues.sort(key=lambda i: (i.line, index_of.get(i.column, -1)))
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _flush(sink: Any, batch: list[tuple[int, Any]], report: ImportReport) -> None:
+def _check_batch(sink: Any, batch: list[tuple[int, Any]], report: ImportReport, spool: Any) -> None:
+    """The batch's database checks (read-only); a batch is spooled for writing while the file is clean."""
     if not batch:
         return
-    for issue in sink.flush(batch, write=report.ok):
+    for issue in sink.flush(batch):
         report.add(issue)
+    if spool is not None and report.ok:
+        pickle.dump(batch, spool, protocol=pickle.HIGHEST_PROTOCOL)
     batch.clear()
+
+
+def _write(template: Template, sink: Any, spool: Any, ctx: ImportContext, report: ImportReport, name: str) -> None:
+    """Second pass: write the spooled batches and the import's audit row in one transaction."""
+    spool.seek(0)
+    try:
+        with transaction.atomic():
+            while report.ok:
+                try:
+                    batch = pickle.load(spool)  # noqa: S301 - our own file, written above by this process
+                except EOFError:
+                    break
+                for issue in sink.write(batch):
+                    report.add(issue)
+            if not report.ok:  # a record changed between the passes (registered meanwhile elsewhere)
+                transaction.set_rollback(True)
+                return
+            report.imported = report.total_rows
+            report.summary = sink.summary()
+            record(
+                actor=ctx.actor,
+                action=Action.IMPORT,
+                object_type=template.object_type,
+                region_code=ctx.region_code or "",
+                summary=f"导入{template.title} {report.imported} 行（{name}）{report.summary}",
+            )
+    except IntegrityError:
+        report.imported = 0
+        raise Conflict("导入期间有人修改了相同的数据，未导入任何数据，请重新导入") from None
+
+
+@contextmanager
+def _spool() -> Iterator[Any]:
+    """A temporary file beside the uploads for the checked batches: flat memory at a million rows."""
+    folder = Path(settings.UPLOAD_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryFile(dir=folder, prefix="import-") as handle:
+        yield handle
 
 
 def issue_map(report: ImportReport) -> dict[int, dict[int, str]]:
@@ -183,11 +223,17 @@ def issue_map(report: ImportReport) -> dict[int, dict[int, str]]:
 
 
 def export_to_xlsx(template: Template, ctx: ExportContext, target: Any) -> int:
-    """Write the template's export rows (same columns as the import) and audit the export."""
+    """Write the template's export rows (same columns as the import) and audit the export.
+
+    The rows are read outside any transaction: on SQLite every atomic block begins IMMEDIATE, taking
+    the database's one write lock, and a minute-long export holding it made every other user's write
+    wait and fail. The audit row is written afterwards in its own short transaction; an export that
+    fails on the way leaves no row, and no file reaches the user.
+    """
     if template.export_rows is None:
         raise DomainError(f"“{template.title}”不支持导出", code="export_unsupported")
+    count = write_xlsx(target, title=template.title, headers=template.headers, rows=template.export_rows(ctx))
     with transaction.atomic():
-        count = write_xlsx(target, title=template.title, headers=template.headers, rows=template.export_rows(ctx))
         record(
             actor=ctx.actor,
             action=Action.EXPORT,

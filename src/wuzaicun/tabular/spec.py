@@ -117,16 +117,22 @@ class ImportContext:
 
 
 class Sink(Protocol):
-    """Checks and writes one template's rows.
+    """Checks and writes one template's rows, in two passes so that checking never holds the write lock.
 
-    `check` does everything that needs only the row and what the sink has seen (pure and in-memory
-    checks) and returns what `flush` will write; `flush` does the set-based database checks of a batch
-    and, when `write` is true, inserts it. It returns the batch's issues.
+    First pass, with no transaction open: `check` does everything that needs only the row and what the
+    sink has seen (pure and in-memory checks) and returns what will be written; `flush` makes the
+    set-based, read-only database checks of a batch and returns its issues. Neither writes anything.
+    Second pass, only when the whole file passed, in one transaction: `write` gets the same batches
+    back (spooled by the engine) and writes them, repeating the database look-ups a write depends on
+    (a record may have been registered meanwhile); it returns the issues that changed, and then the
+    engine rolls everything back.
     """
 
     def check(self, row: dict[str, Any], line: int) -> Any: ...
 
-    def flush(self, batch: list[tuple[int, Any]], *, write: bool) -> list[RowIssue]: ...
+    def flush(self, batch: list[tuple[int, Any]]) -> list[RowIssue]: ...
+
+    def write(self, batch: list[tuple[int, Any]]) -> list[RowIssue]: ...
 
     def summary(self) -> str: ...
 

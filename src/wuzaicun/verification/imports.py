@@ -70,15 +70,17 @@ class ScoreSink:
         self.seen[(leaf, subject)] = line
         return leaf, subject, row["score"]
 
-    def flush(self, batch: list[tuple[int, Any]], *, write: bool) -> list[RowIssue]:
-        if write:
-            actor = self.ctx.actor if getattr(self.ctx.actor, "pk", None) else None
-            EnteredScore.objects_unscoped.bulk_create(
-                [EnteredScore(indicator_id=leaf, subject_id=subject, score=score, entered_by=actor)
-                 for _, (leaf, subject, score) in batch],
-                update_conflicts=True, unique_fields=["indicator", "subject"], update_fields=["score", "entered_by"],
-            )
-            self.written += len(batch)
+    def flush(self, batch: list[tuple[int, Any]]) -> list[RowIssue]:
+        return []
+
+    def write(self, batch: list[tuple[int, Any]]) -> list[RowIssue]:
+        actor = self.ctx.actor if getattr(self.ctx.actor, "pk", None) else None
+        EnteredScore.objects_unscoped.bulk_create(
+            [EnteredScore(indicator_id=leaf, subject_id=subject, score=score, entered_by=actor)
+             for _, (leaf, subject, score) in batch],
+            update_conflicts=True, unique_fields=["indicator", "subject"], update_fields=["score", "entered_by"],
+        )
+        self.written += len(batch)
         return []
 
     def summary(self) -> str:
@@ -112,7 +114,10 @@ class _ComputedOnly:
     def check(self, row: dict[str, Any], line: int) -> None:
         raise RowError("年度", "该表由系统生成，只能导出，不能导入")
 
-    def flush(self, batch: list[tuple[int, Any]], *, write: bool) -> list[RowIssue]:
+    def flush(self, batch: list[tuple[int, Any]]) -> list[RowIssue]:
+        return []
+
+    def write(self, batch: list[tuple[int, Any]]) -> list[RowIssue]:
         return []
 
     def summary(self) -> str:

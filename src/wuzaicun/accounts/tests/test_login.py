@@ -1,10 +1,14 @@
 """Login, lockout after 5 failures, idle and absolute session limits, audit of each attempt."""
 
+import datetime as dt
 import time
 
 import pytest
 from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from wuzaicun.audit.models import AuditEntry
 from wuzaicun.testing.world import PASSWORD
@@ -49,9 +53,48 @@ def test_a_success_resets_the_failure_count(world):
         assert _login(other, "county_a", "wrong-password").status_code == 200
 
 
-def test_sessions_expire_after_thirty_idle_minutes():
+def _later(monkeypatch, seconds):
+    """Move both clocks the session code reads (time.time and Django's timezone.now) forward."""
+    from django.utils import timezone
+
+    real_time, real_now = time.time, timezone.now
+    monkeypatch.setattr(time, "time", lambda: real_time() + seconds)
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + dt.timedelta(seconds=seconds))
+
+
+def _session_writes(client, path="/"):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return [q["sql"] for q in queries if "django_session" in q["sql"] and not q["sql"].startswith("SELECT")]
+
+
+def test_page_views_do_not_write_the_session_row_every_time(world):
+    client = Client()
+    _login(client, "county_a", PASSWORD)
+    client.get("/")
+
+    assert [_session_writes(client) for _ in range(5)] == [[]] * 5
+
+
+def test_an_active_session_lives_on_and_thirty_idle_minutes_end_it(world, monkeypatch):
     assert settings.SESSION_COOKIE_AGE == 1800
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    client = Client()
+    _login(client, "county_a", PASSWORD)
+    key = client.session.session_key
+    first = Session.objects.get(session_key=key).expire_date
+
+    _later(monkeypatch, 25 * 60)  # 25 minutes later the user is still working: the expiry moves on
+    assert _session_writes(client) != []
+    assert Session.objects.get(session_key=key).expire_date >= first + dt.timedelta(minutes=24)
+    monkeypatch.undo()
+
+    _later(monkeypatch, 25 * 60 + 29 * 60)  # 29 idle minutes: still signed in
+    assert client.get("/").status_code == 200
+    monkeypatch.undo()
+
+    _later(monkeypatch, 25 * 60 + 29 * 60 + 31 * 60)  # then 31 idle minutes: signed out
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
 
 
 def test_sessions_end_after_twelve_hours_whatever_the_activity(world, monkeypatch):

@@ -79,6 +79,28 @@ def test_a_bad_row_in_a_late_batch_rolls_back_the_batches_already_inserted(world
     assert Household.objects_unscoped.count() == before
 
 
+def test_a_number_registered_elsewhere_after_the_check_stops_the_whole_import(world, tmp_path, monkeypatch):
+    """The file is checked before the write begins; what a write depends on is looked up again while writing."""
+    from wuzaicun.testing import factories
+
+    monkeypatch.setattr(engine, "BATCH_SIZE", 2)
+    rows = [sheets.household() for _ in range(5)]
+    write = engine._write
+
+    def meanwhile(*args, **kwargs):  # another county registers row 5's number between check and write
+        factories.household(world.regions[VILLAGE_B1], resident_id=rows[3]["身份证号"])
+        return write(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "_write", meanwhile)
+    before = Household.objects_unscoped.count()
+
+    report = run(world, households_file(tmp_path, rows))
+
+    assert [(i.line, i.column) for i in report.issues] == [(5, "身份证号")] and report.imported == 0
+    assert Household.objects_unscoped.count() == before + 1  # only the other county's
+    assert import_entries() == []
+
+
 def test_a_dry_run_checks_everything_and_writes_nothing(world, tmp_path):
     before = Household.objects_unscoped.count()
     rows = [sheets.household() for _ in range(3)]
