@@ -8,22 +8,25 @@ transaction is rolled back. A dry run checks everything and always rolls back.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from django.db import transaction
 
-from wuzaicun.audit.models import Action
+from wuzaicun.accounts.roles import Perm
+from wuzaicun.accounts.scope import code_in_scope
+from wuzaicun.accounts.services import require_perm
+from wuzaicun.audit.models import Action, Result
 from wuzaicun.audit.services import record
-from wuzaicun.core.errors import DomainError
+from wuzaicun.core.errors import DomainError, NotFound
 from wuzaicun.core.text import ParseError, normalise
 
 from .bulk import bulk_session
 from .readers import Row, iter_rows
 from .spec import ExportContext, ImportContext, RowError, RowIssue, Template
-from .writers import write_xlsx
+from .writers import write_csv, write_xlsx
 
 BATCH_SIZE = 2_000
 HEADER_SEARCH_ROWS = 10
@@ -182,19 +185,72 @@ def issue_map(report: ImportReport) -> dict[int, dict[int, str]]:
     return out
 
 
-def export_to_xlsx(template: Template, ctx: ExportContext, target: Any) -> int:
-    """Write the template's export rows (same columns as the import) and audit the export."""
+def export_to_xlsx(template: Template, ctx: ExportContext, target: Path | IO[bytes]) -> int:
+    """Write the template's export rows (same columns as the import) to .xlsx; checked and audited once."""
+    return _export(template, ctx, lambda rows: write_xlsx(target, title=template.title, headers=template.headers,
+                                                          rows=rows))
+
+
+def export_to_csv(template: Template, ctx: ExportContext, target: Path | IO[str]) -> int:
+    """The same export as .csv in UTF-8 with a BOM (so Excel reads the Chinese headers).
+
+    A path is opened only once the export is allowed, so a refusal leaves no file behind.
+    """
+
+    def write(rows: Iterable[Sequence[Any]]) -> int:
+        if isinstance(target, Path):
+            with target.open("w", encoding="utf-8-sig", newline="") as fh:
+                return write_csv(fh, headers=template.headers, rows=rows)
+        target.write("\ufeff")
+        return write_csv(target, headers=template.headers, rows=rows)
+
+    return _export(template, ctx, write)
+
+
+def _export(template: Template, ctx: ExportContext, write: Callable[[Iterable[Sequence[Any]]], int]) -> int:
+    """Every export goes through here: permission, scope, the full-ID rule, then one audit row.
+
+    Resident IDs go out masked (the internal profile, as on screen) unless a full-ID export is asked:
+    that needs REVEAL_ID and a reason, and the audit row keeps both with the row count and the region.
+    A region outside the actor's scope is refused like a missing record; the refusal is logged under
+    the actor's own region, so nothing of it shows in the other county's log.
+    """
     if template.export_rows is None:
         raise DomainError(f"“{template.title}”不支持导出", code="export_unsupported")
+    actor = ctx.actor
+    require_perm(actor, Perm.EXPORT_DATA)
+    own_region = getattr(actor, "scope_id", "") or ""
+    if ctx.region_code and not code_in_scope(actor, ctx.region_code):
+        with transaction.atomic():
+            record(actor=actor, action=Action.DENIED, object_type=template.object_type, region_code=own_region,
+                   result=Result.REFUSED, summary=f"导出{template.title}被拒：所选区划不存在或不在管辖范围内")
+        raise NotFound()
+    reason = ctx.reason.strip()[:100]
+    if ctx.full_ids:
+        if not template.carries_ids:
+            raise DomainError(f"“{template.title}”不含身份证号，无需导出完整身份证号", code="no_resident_ids")
+        require_perm(actor, Perm.REVEAL_ID)
+        if not reason:
+            raise DomainError("导出完整身份证号须填写导出原因", field="导出原因", code="reason_required")
+    region = ctx.region_code or own_region
     with transaction.atomic():
-        count = write_xlsx(target, title=template.title, headers=template.headers, rows=template.export_rows(ctx))
+        count = write(template.export_rows(ctx))
+        if ctx.full_ids:
+            note = f"（完整身份证号，原因：{reason}）"
+        else:
+            note = "（身份证号已脱敏）" if template.carries_ids else ""
+        changes: dict[str, Any] = {"year": ctx.year, "region": region or None, "rows": count}
+        if template.carries_ids:
+            changes["full_ids"] = ctx.full_ids
+        if ctx.full_ids:
+            changes["reason"] = reason
         record(
-            actor=ctx.actor,
+            actor=actor,
             action=Action.EXPORT,
             object_type=template.object_type,
-            region_code=ctx.region_code or "",
-            summary=f"导出{template.title} {count} 行",
-            changes={"year": ctx.year, "region": ctx.region_code},
+            region_code=region,
+            summary=f"导出{template.title} {count} 行{note}",
+            changes=changes,
         )
     return count
 
