@@ -53,11 +53,23 @@ def sniff_encoding(path: Path) -> str:
         return "gb18030"
 
 
+# The apostrophe a CSV export puts before text that starts like a formula (writers.safe_cell).
+_QUOTED_FORMULA = re.compile(r"'+[=+\-@\t\r]")
+
+
+def _unquote(value: str) -> str:
+    """Strip the one apostrophe the export added, so that export → re-import changes nothing."""
+    return value[1:] if _QUOTED_FORMULA.match(value) else value
+
+
 def iter_csv(path: Path) -> Iterator[tuple[int, Row]]:
     encoding = sniff_encoding(path)
     with path.open(encoding=encoding, newline="", errors="strict") as fh:
         try:
-            yield from enumerate(csv.reader(fh), start=1)
+            for line, values in enumerate(csv.reader(fh), start=1):
+                if "'" in "".join(values):  # one C-level test per row keeps the common case fast
+                    values = [_unquote(v) for v in values]
+                yield line, values
         except UnicodeDecodeError:
             raise ReadError("文件编码无法识别：请另存为 UTF-8 或 GB18030 编码的 CSV") from None
         except csv.Error as exc:
