@@ -158,7 +158,12 @@ def test_an_xlsx_declaring_more_rows_than_the_limit_is_refused_before_parsing(tm
     path = sheets.write_xlsx(tmp_path / "long.xlsx", [["区划代码"]] + [["520302001001"]] * 150)
     settings.IMPORT_MAX_ROWS = 100
     parsed = []
-    monkeypatch.setattr("wuzaicun.tabular.readers._rows", lambda *args: parsed.append(args) or iter(()))
+
+    def rows(*args):
+        parsed.append(args)
+        return iter(())
+
+    monkeypatch.setattr("wuzaicun.tabular.readers._rows", rows)
 
     assert refused(path) == "工作表有 151 行，超过上限 100 行，已拒绝：请拆分后分批导入"
     assert not parsed  # refused from the sheet's declared range, before its rows were read
