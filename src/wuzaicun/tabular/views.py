@@ -136,7 +136,7 @@ def export(request: AuthedRequest, kind: str) -> HttpResponseBase:
         raise DomainError(f"“{template.title}”不支持导出", code="export_unsupported")
     offer_full_ids = template.carries_ids and request.user.can(Perm.REVEAL_ID)
     initial = {"year": request.GET.get("year", "").strip(), "region": request.GET.get("region", "").strip()}
-    form = ExportForm(request.POST or None, initial=initial, offer_full_ids=offer_full_ids,
+    form = ExportForm(request.POST if request.method == "POST" else None, initial=initial, offer_full_ids=offer_full_ids,
                       needs_year=template.needs_year)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
