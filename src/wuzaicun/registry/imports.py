@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from wuzaicun.accounts.scope import code_in_scope, scoped
 from wuzaicun.core.identifiers import resident_id_problem, sex_from_resident_id
-from wuzaicun.core.masking import mask_phone, mask_resident_id
-from wuzaicun.core.text import parse_date
+from wuzaicun.core.masking import is_masked, mask_phone, mask_resident_id
+from wuzaicun.core.text import ParseError, parse_date
 from wuzaicun.regions.codes import prefix_of
 from wuzaicun.regions.models import Level, Region
 from wuzaicun.tabular.bulk import insert_rows, rows_by_key, update_rows
@@ -37,11 +37,28 @@ from wuzaicun.tabular.spec import (
 
 from .fields import open_phone, open_resident_id, seal_phone, seal_resident_id
 from .models import Household, Person, PoliticalStatus, PovertyCause, PovertyStatus, Rank, Sex, Unit
-from .rules import household_problems, normalise_resident_id, phone_error, sex_error
+from .rules import (
+    MASKED_PHONE,
+    household_problems,
+    masked_id_error,
+    normalise_resident_id,
+    phone_error,
+    sex_error,
+)
 
 
 def _resident_id(raw: Any) -> str:
-    return normalise_resident_id(text(raw))
+    number = normalise_resident_id(text(raw))
+    if error := masked_id_error(number):
+        raise ParseError(error)
+    return number
+
+
+def _phone(raw: Any) -> str:
+    value = text(raw)
+    if is_masked(value):
+        raise ParseError(MASKED_PHONE)
+    return value
 
 
 def _existing(model: type[Person] | type[Household], digests: Sequence[str]) -> dict[str, tuple[Any, ...]]:
@@ -150,9 +167,7 @@ class HouseholdSink(_RegisteredSink):
 
 
 def _export_households(ctx: ExportContext) -> Iterator[Sequence[Any]]:
-    from wuzaicun.accounts.roles import Perm
-
-    full = ctx.actor is not None and ctx.actor.can(Perm.REVEAL_ID)
+    full = ctx.full_ids  # checked by the engine: REVEAL_ID and a reason
     queryset = scoped(Household, ctx.actor)
     if ctx.region_code:
         queryset = queryset.filter(region__code__within=prefix_of(ctx.region_code))
@@ -181,6 +196,7 @@ HOUSEHOLDS = register(
         ),
         sink=HouseholdSink,
         export_rows=_export_households,
+        carries_ids=True,
     )
 )
 
@@ -251,9 +267,7 @@ class PersonSink(_RegisteredSink):
 
 
 def _export_people(ctx: ExportContext) -> Iterator[Sequence[Any]]:
-    from wuzaicun.accounts.roles import Perm
-
-    full = ctx.actor is not None and ctx.actor.can(Perm.REVEAL_ID)
+    full = ctx.full_ids  # checked by the engine: REVEAL_ID and a reason
     queryset = scoped(Person, ctx.actor).select_related("unit")
     if ctx.region_code:
         queryset = queryset.filter(region__code__within=prefix_of(ctx.region_code))
@@ -282,11 +296,12 @@ PEOPLE = register(
             Column("工作单位", "unit", bounded_text(100), required=False),
             Column("职务", "post", bounded_text(100), required=False),
             Column("职级", "rank", choice(Rank.values), required=False, choices=tuple(Rank.values)),
-            Column("联系电话", "phone", required=False),
+            Column("联系电话", "phone", _phone, required=False),
             Column("区划代码", "region_code", required=False, note="所属区划；不填则用导入时指定的区划"),
             Column("入党时间", "party_since", lambda raw: parse_date(raw), required=False),
         ),
         sink=PersonSink,
         export_rows=_export_people,
+        carries_ids=True,
     )
 )

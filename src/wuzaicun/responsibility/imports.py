@@ -15,7 +15,7 @@ from wuzaicun.core.text import ParseError, parse_year
 from wuzaicun.regions.models import Level, Region
 from wuzaicun.registry.fields import resident_id_hash
 from wuzaicun.registry.models import Household, LeadershipTeam, Person
-from wuzaicun.registry.rules import normalise_resident_id, resident_id_error
+from wuzaicun.registry.rules import masked_id_error, normalise_resident_id, resident_id_error
 from wuzaicun.tabular.registry import register
 from wuzaicun.tabular.spec import Column, ExportContext, ImportContext, RowError, RowIssue, Template, text
 
@@ -39,14 +39,14 @@ def _ids(raw: Any) -> list[str]:
     numbers = [normalise_resident_id(n) for n in text(raw).replace("；", "、").replace(";", "、")
                .replace(",", "、").replace("，", "、").replace(" ", "、").split("、") if n.strip()]
     for number in numbers:
-        if error := resident_id_error(number):
+        if error := masked_id_error(number) or resident_id_error(number):
             raise ParseError(f"{number}：{error}")
     return numbers
 
 
 def _person_id(raw: Any) -> str:
     number = normalise_resident_id(text(raw))
-    if error := resident_id_error(number):
+    if error := masked_id_error(number) or resident_id_error(number):
         raise ParseError(error)
     return number
 
@@ -206,10 +206,9 @@ class AssignmentSink:
 
 
 def _export(ctx: ExportContext) -> Iterator[Sequence[Any]]:
-    from wuzaicun.accounts.roles import Perm
     from wuzaicun.registry.fields import open_resident_id
 
-    full = ctx.actor is not None and ctx.actor.can(Perm.REVEAL_ID)
+    full = ctx.full_ids  # checked by the engine: REVEAL_ID and a reason
     entries = narrowed(scoped(Assignment, ctx.actor), ctx.region_code)
     if ctx.year is not None:
         entries = entries.filter(year=ctx.year)
@@ -250,6 +249,7 @@ ASSIGNMENTS = register(
         ),
         sink=AssignmentSink,
         export_rows=_export,
+        carries_ids=True,
         needs_year=True,
         import_perm="edit_lists",
     )

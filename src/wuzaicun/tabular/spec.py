@@ -139,9 +139,14 @@ class Sink(Protocol):
 
 @dataclass(frozen=True)
 class ExportContext:
+    """Who exports what. Resident IDs (and phones) go out masked unless `full_ids` is asked, which needs
+    the REVEAL_ID permission and a reason, as revealing one ID on screen does."""
+
     actor: Any
     year: int | None = None
     region_code: str | None = None
+    full_ids: bool = False
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -155,6 +160,7 @@ class Template:
     needs_year: bool = False
     import_perm: str = "import_data"
     importable: bool = True  # False: an export-only sheet (results the system computes)
+    carries_ids: bool = False  # its export holds resident IDs: masked unless a full-ID export is asked
     extra_headers: tuple[str, ...] = field(default=())
 
     @property

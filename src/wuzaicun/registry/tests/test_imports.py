@@ -162,7 +162,7 @@ def test_export_then_reimport_changes_nothing_and_duplicates_nothing(world, tmp_
                      h.exit_year, h.cause, h.income_per_head)
               for h in Household.objects_unscoped.all()}
     exported = tmp_path / "households.xlsx"
-    count = export_to_xlsx(get_template("households"), ExportContext(actor=county_a), exported)
+    count = export_to_xlsx(get_template("households"), ExportContext(actor=county_a, full_ids=True, reason="核对"), exported)
     assert count == 6  # county A's two villages, three households each
 
     report = import_file(actor=county_a, kind="households", path=exported)
@@ -253,9 +253,34 @@ def test_people_round_trip_through_export(world, tmp_path):
     county_a = world.users["county_a"]
     before = sorted(Person.objects_unscoped.values_list("id", "name", "sex", "region_id", "rank"))
     exported = tmp_path / "people.xlsx"
-    export_to_xlsx(get_template("people"), ExportContext(actor=county_a), exported)
+    export_to_xlsx(get_template("people"), ExportContext(actor=county_a, full_ids=True, reason="核对"), exported)
 
     report = import_file(actor=county_a, kind="people", path=exported)
 
     assert report.ok, report.issues
     assert sorted(Person.objects_unscoped.values_list("id", "name", "sex", "region_id", "rank")) == before
+
+
+def test_a_masked_people_export_reimported_names_the_masked_id_and_phone(world, tmp_path):
+    county_a = world.users["county_a"]
+    person = Person.objects_unscoped.filter(region__code__within="520302").order_by("region_id", "id").first()
+    Person.objects_unscoped.filter(pk=person.pk).update(**_sealed_phone("13812345678"))
+    exported = tmp_path / "people.xlsx"
+    export_to_xlsx(get_template("people"), ExportContext(actor=county_a), exported)
+    before = sorted(Person.objects_unscoped.values_list("id", "version"))
+
+    report = import_file(actor=county_a, kind="people", path=exported)
+
+    assert not report.ok and report.failed_lines == report.total_rows == 4
+    assert issues(report)[:2] == [
+        (2, "身份证号", "身份证号已脱敏，无法导入，请使用完整身份证号导出"),
+        (2, "联系电话", "联系电话已脱敏，无法导入，请使用完整身份证号导出（含完整联系电话）"),
+    ]
+    assert sorted(Person.objects_unscoped.values_list("id", "version")) == before
+
+
+def _sealed_phone(number: str) -> dict[str, str | bytes]:
+    from wuzaicun.core.masking import mask_phone
+    from wuzaicun.registry.fields import seal_phone
+
+    return {"phone_sealed": seal_phone(number), "phone_masked": mask_phone(number)}

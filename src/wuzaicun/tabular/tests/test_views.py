@@ -136,3 +136,23 @@ def test_anonymous_visitors_are_sent_to_log_in(world, client):
     response = client.get("/imports/households/upload/")
 
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_a_header_only_upload_is_refused_as_having_no_data_rows(world, client_for, tmp_path):
+    page = upload(client_for("county_a"), tmp_path, [])
+
+    assert page.status_code == 200 and "没有数据行" in page.text
+    assert "检查全部通过" not in page.text and 'id="confirm-import"' not in page.text
+
+
+def test_the_preview_counts_every_failed_row_though_it_lists_only_the_first_problems(
+    world, client_for, tmp_path, monkeypatch
+):
+    from wuzaicun.tabular import engine
+
+    monkeypatch.setattr(engine, "MAX_KEPT_ISSUES", 2)
+    rows = [sheets.household(家庭人口=0) for _ in range(5)]
+
+    page = upload(client_for("county_a"), tmp_path, rows)
+
+    assert "共 5 行，其中 5 行存在问题（共 5 处）" in page.text
