@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 
 from .duties import STANDARD_DUTIES, ListKind
 
@@ -108,6 +109,17 @@ def entry_problems(
     if len(duties) != len(set(duties)):
         problems.append(("职责", "职责有重复"))
     return problems
+
+
+# Units of things counted whole (户, 人, 个 …): 0.47 户 is not a count.
+COUNT_UNITS = frozenset("户人个家次名所座处项条间套头只口")
+
+
+def quantity_problem(value: Decimal | None, unit: str, field: str) -> str | None:
+    """A value in a counted unit must be whole."""
+    if value is not None and unit.strip() in COUNT_UNITS and value != value.to_integral_value():
+        return f"{field}的单位是“{unit.strip()}”，须为整数（如 2，不是 {value}）"
+    return None
 
 
 def split_duties(text: str) -> list[str]:
