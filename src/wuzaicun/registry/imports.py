@@ -24,7 +24,7 @@ from wuzaicun.tabular.spec import (
     Column,
     ExportContext,
     ImportContext,
-    RowError,
+    RowErrors,
     RowIssue,
     Template,
     bounded_text,
@@ -84,17 +84,24 @@ class _RegisteredSink:
         self.inserted = 0
         self.updated = 0
 
-    def checked_id(self, row: dict[str, Any], line: int) -> tuple[str, bytes, str]:
+    checks_partial_rows = True
+
+    def checked_id(self, row: dict[str, Any], line: int, problems: list[tuple[str, str]]) -> tuple[str, bytes, str]:
+        """The number sealed and hashed; its problem, if any, is added to `problems` (then the values are empty)."""
         number = row["resident_id"]
+        if number is None:  # did not parse: its message is already there
+            return "", b"", ""
         # resident_id_error's check, with today's date read once per import rather than once per row
         if problem := resident_id_problem(number, today=self.today):
-            raise RowError("身份证号", f"身份证号{problem}")
+            problems.append(("身份证号", f"身份证号{problem}"))
+            return "", b"", ""
         sealed, digest = seal_resident_id(number)
         # Keyed by the blind index's first 128 bits as an int: half the memory of the hex string at a
         # million rows, and a collision is as likely as guessing an AES key.
         key = int(digest[:32], 16)
         if (first := self.seen.get(key)) is not None:
-            raise RowError("身份证号", f"与第{first}行的身份证号重复")
+            problems.append(("身份证号", f"与第{first}行的身份证号重复"))
+            return "", b"", ""
         self.seen[key] = line
         return number, sealed, digest
 
@@ -150,15 +157,16 @@ class HouseholdSink(_RegisteredSink):
         )
 
     def check(self, row: dict[str, Any], line: int) -> tuple[Any, ...]:
+        problems: list[tuple[str, str]] = []
         region = row["region_code"]
-        if region not in self.villages:
-            raise RowError("区划代码", f"“{region}”不是村级区划代码，或不在您的管辖范围内")
-        for column, reason in household_problems(
-            status=row["status"], identified_year=row["identified_year"], exit_year=row["exit_year"],
-            members=row["members"],
-        ):
-            raise RowError(column, reason)
-        number, sealed, digest = self.checked_id(row, line)
+        if region is not None and region not in self.villages:
+            problems.append(("区划代码", f"“{region}”不是村级区划代码，或不在您的管辖范围内"))
+        if None not in (row["status"], row["identified_year"], row["members"]):
+            problems += household_problems(status=row["status"], identified_year=row["identified_year"],
+                                           exit_year=row["exit_year"], members=row["members"])
+        number, sealed, digest = self.checked_id(row, line, problems)
+        if problems:
+            raise RowErrors(problems)
         income = row["income_per_head"]
         return (
             region, row["head_name"], sealed, digest, mask_resident_id(number), row["members"], row["status"],
@@ -219,17 +227,20 @@ class PersonSink(_RegisteredSink):
         self.units: dict[tuple[str, str], int | None] = {}  # None: not registered yet, made by `write`
 
     def check(self, row: dict[str, Any], line: int) -> tuple[Any, ...]:
+        problems: list[tuple[str, str]] = []
         region = row.get("region_code") or self.ctx.region_code
         if not region:
-            raise RowError("区划代码", "未填写区划代码，导入时也未指定所属区划")
-        if region not in self.regions:
-            raise RowError("区划代码", f"“{region}”不存在或不在您的管辖范围内")
-        number, sealed, digest = self.checked_id(row, line)
-        if error := sex_error(row["sex"], number):
-            raise RowError("性别", error)
+            problems.append(("区划代码", "未填写区划代码，导入时也未指定所属区划"))
+        elif region not in self.regions:
+            problems.append(("区划代码", f"“{region}”不存在或不在您的管辖范围内"))
+        number, sealed, digest = self.checked_id(row, line, problems)
+        if number and (error := sex_error(row["sex"], number)):
+            problems.append(("性别", error))
         phone = row["phone"] or ""
         if error := phone_error(phone):
-            raise RowError("联系电话", error)
+            problems.append(("联系电话", error))
+        if problems or not region:
+            raise RowErrors(problems)
         unit_id = self._unit(region, row["unit"]) if row["unit"] else None  # an id, or (region, name) to make
         return (
             region, row["name"], sealed, digest, mask_resident_id(number), row["sex"] or sex_from_resident_id(number),

@@ -17,7 +17,7 @@ from wuzaicun.registry.fields import resident_id_hash
 from wuzaicun.registry.models import Household, LeadershipTeam, Person
 from wuzaicun.registry.rules import masked_id_error, normalise_resident_id, resident_id_error
 from wuzaicun.tabular.registry import register
-from wuzaicun.tabular.spec import Column, ExportContext, ImportContext, RowError, RowIssue, Template, text
+from wuzaicun.tabular.spec import Column, ExportContext, ImportContext, RowErrors, RowIssue, Template, text
 
 from .duties import KIND_BY_LABEL, GoalKind, ListKind, StationedPost
 from .models import Assignment, AssignmentHousehold, ResponsibilityYear
@@ -81,23 +81,29 @@ class AssignmentSink:
         self.created = 0
         self.linked = 0
 
+    checks_partial_rows = True
+
     def check(self, row: dict[str, Any], line: int) -> dict[str, Any]:
+        problems: list[tuple[str, str]] = []
         year = row["year"]
-        if self.ctx.year is not None and year != self.ctx.year:
-            raise RowError("年度", f"年度 {year} 与导入时指定的 {self.ctx.year} 不一致")
-        if year not in self.open_years:
-            raise RowError("年度", f"{year}年度尚未设立责任清单")
-        if row["village"] not in self.villages:
-            raise RowError("区划代码", f"“{row['village']}”不是村级区划代码，或不在您的管辖范围内")
+        if year is not None and self.ctx.year is not None and year != self.ctx.year:
+            problems.append(("年度", f"年度 {year} 与导入时指定的 {self.ctx.year} 不一致"))
+        elif year is not None and year not in self.open_years:
+            problems.append(("年度", f"{year}年度尚未设立责任清单"))
+        if row["village"] is not None and row["village"] not in self.villages:
+            problems.append(("区划代码", f"“{row['village']}”不是村级区划代码，或不在您的管辖范围内"))
         if bool(row["person"]) == bool(row["team"]):
-            raise RowError("责任人身份证号", "责任人身份证号与责任主体须填且只填一个")
+            problems.append(("责任人身份证号", "责任人身份证号与责任主体须填且只填一个"))
         team_id = None
         if row["team"]:
             found = self.teams.get(row["team"], [])
             if len(found) != 1:
                 reason = "不存在或不在您的管辖范围内" if not found else "有重名，请在系统中核对"
-                raise RowError("责任主体", f"领导班子“{row['team']}”{reason}")
-            team_id = found[0]
+                problems.append(("责任主体", f"领导班子“{row['team']}”{reason}"))
+            else:
+                team_id = found[0]
+        if problems:
+            raise RowErrors(problems)
         row["team_id"] = team_id
         row["duties"] = split_duties(row["duties"] or "")
         return row

@@ -70,7 +70,7 @@ def entries(request: AuthedRequest) -> HttpResponse:
     queryset = entries_for(request.user, year=year, household_counts=False, **filters).order_by(
         "kind", "village_id", "pk")
     context = paginate(request, queryset) | year_context(year) | {"filters": filters, "kinds": ListKind.choices}
-    context["page_obj"].object_list = count_households(list(context["page_obj"].object_list))
+    context["page_obj"].object_list = count_households(request.user, list(context["page_obj"].object_list))
     return render_list(request, "responsibility/entries.html", context)
 
 

@@ -33,7 +33,7 @@ from wuzaicun.core.text import ParseError, normalise
 
 from .bulk import bulk_session
 from .readers import Row, iter_rows
-from .spec import ExportContext, ImportContext, RowError, RowIssue, Template
+from .spec import ExportContext, ImportContext, RowError, RowErrors, RowIssue, Template
 from .writers import write_csv, write_xlsx
 
 BATCH_SIZE = 2_000
@@ -135,6 +135,9 @@ def run_import(template: Template, path: Path, ctx: ImportContext, *, source_nam
         # First pass: no transaction, nothing written; the checked batches go to the spool.
         sink = template.sink(ctx)
         check = sink.check
+        # A sink that can check a row whose other columns did not parse says so: the user then sees every
+        # problem of the row in one pass. Others see only rows that parsed.
+        partial = getattr(sink, "checks_partial_rows", False)
         batch: list[tuple[int, Any]] = []
         for line, values in rows:
             width = len(values)
@@ -155,18 +158,29 @@ def run_import(template: Template, path: Path, ctx: ImportContext, *, source_nam
                     cleaned[key] = parse(raw)
                 except ParseError as exc:
                     problems.append(RowIssue(line, header, str(exc)))
+                    cleaned[key] = None
             if not filled and all(_blank(v) for v in values):
                 continue  # a blank row; one with text only in ignored columns is still checked
             report.total_rows += 1
-            if problems:
+            if problems and not partial:
                 for issue in problems:
                     report.add(issue)
                 continue
             try:
-                batch.append((line, check(cleaned, line)))
+                checked = check(cleaned, line)
             except RowError as exc:
-                report.add(RowIssue(line, exc.column, exc.message))
+                problems.append(RowIssue(line, exc.column, exc.message))
+            except RowErrors as exc:
+                problems += [RowIssue(line, column, message) for column, message in exc.problems]
+            if problems:
+                # One message a column: a value that did not parse is not also checked against the records.
+                seen: set[str] = set()
+                for issue in problems:
+                    if issue.column not in seen:
+                        seen.add(issue.column)
+                        report.add(issue)
                 continue
+            batch.append((line, checked))
             if len(batch) >= BATCH_SIZE:
                 _check_batch(sink, batch, report, spool if not ctx.dry_run else None)
         _check_batch(sink, batch, report, spool if not ctx.dry_run else None)

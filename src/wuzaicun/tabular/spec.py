@@ -101,6 +101,16 @@ class RowError(Exception):
         self.message = message
 
 
+class RowErrors(Exception):
+    """Every problem a check found in one row, so that the user mends the row in one pass: (column, message)
+    pairs. A check raises it with what it could check: a column whose value did not parse arrives as None
+    and is left to its own message."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        super().__init__("；".join(message for _, message in problems))
+        self.problems = problems
+
+
 @dataclass(frozen=True)
 class RowIssue:
     line: int
@@ -126,6 +136,9 @@ class Sink(Protocol):
     back (spooled by the engine) and writes them, repeating the database look-ups a write depends on
     (a record may have been registered meanwhile); it returns the issues that changed, and then the
     engine rolls everything back.
+
+    A sink whose class sets `checks_partial_rows = True` also gets rows some of whose columns did not parse
+    (they arrive as None) and raises RowErrors with every problem it finds, so a row is mended in one pass.
     """
 
     def check(self, row: dict[str, Any], line: int) -> Any: ...

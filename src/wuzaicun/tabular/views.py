@@ -93,7 +93,8 @@ def confirm(request: AuthedRequest, kind: str, token: str) -> HttpResponse:
     template = get_template(kind)
     if report.ok:
         discard(path)
-        messages.success(request, f"导入成功：{template.title}共 {report.imported} 行{report.summary}")
+        messages.success(request, f"导入完成：{template.title}共 {report.total_rows} 行，成功 {report.imported} 行，"
+                                  f"失败 0 行{report.summary}")
         return redirect("tabular:index")
     headers, sample = preview_rows(kind, path)
     return render(request, "tabular/preview.html", {

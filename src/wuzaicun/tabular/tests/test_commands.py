@@ -37,7 +37,7 @@ def test_a_bad_file_exits_1_listing_each_problem_on_stderr(world, tmp_path):
     lines = err.getvalue().splitlines()
     assert lines[0] == "第3行 [家庭人口] “0”不能小于 1"
     assert lines[1].startswith("第4行 [致贫原因] “懒”不是可选值")
-    assert lines[-1] == "共 3 行，2 行有问题（2 处），未导入任何数据"
+    assert lines[-1] == "共 3 行，成功 0 行，失败 2 行（2 处问题），未导入任何数据"
     assert Household.objects_unscoped.count() == before
 
 
@@ -48,7 +48,7 @@ def test_a_good_file_is_imported_and_reported_on_stderr_not_stdout(world, tmp_pa
     out, err = run("import", "households", str(path))
 
     assert out == ""
-    assert err.startswith("导入成功：共 2 行（新增 2，更新 0）")
+    assert err.startswith("导入成功：共 2 行，成功 2 行，失败 0 行（新增 2，更新 0）")
     assert Household.objects_unscoped.count() == before + 2
     assert AuditEntry.objects_unscoped.filter(action="import", object_type="household").count() == 1
 
@@ -120,7 +120,7 @@ def test_a_full_id_export_writes_the_import_columns_and_the_file_imports_back_un
 
     _, err = run("import", "households", str(target))
 
-    assert err.startswith(f"导入成功：共 {count} 行（新增 0，更新 {count}）")
+    assert err.startswith(f"导入成功：共 {count} 行，成功 {count} 行，失败 0 行（新增 0，更新 {count}）")
     assert Household.objects_unscoped.count() == count
 
 
@@ -146,7 +146,7 @@ def test_a_masked_export_reimported_is_refused_naming_the_row_and_column(world, 
 
     lines = err.getvalue().splitlines()
     assert lines[0] == "第2行 [身份证号] 身份证号已脱敏，无法导入，请使用完整身份证号导出"
-    assert lines[-1] == "共 6 行，6 行有问题（6 处），未导入任何数据"
+    assert lines[-1] == "共 6 行，成功 0 行，失败 6 行（6 处问题），未导入任何数据"
     assert sorted(Household.objects_unscoped.values_list("pk", "version")) == before
 
 

@@ -186,7 +186,7 @@ def test_issues_come_sorted_by_line_then_column_even_when_found_later(world, tmp
     report = run(world, households_file(tmp_path, rows))
 
     assert [(i.line, i.column) for i in report.issues] == [
-        (2, "致贫原因"), (3, "身份证号"), (5, "家庭人口"),
+        (2, "致贫原因"), (3, "身份证号"), (5, "身份证号"), (5, "家庭人口"),  # every problem of line 5 at once
     ]
 
 
@@ -271,3 +271,12 @@ def test_the_count_of_failed_rows_is_exact_when_only_the_first_issues_are_kept(w
     assert len(report.issues) == 3
     assert (report.total_rows, report.failed_lines, report.issue_count) == (7, 6, 12)
     assert format_issues(report)[-1] == "……另有 9 处问题未列出"
+
+
+def test_a_row_reports_every_problem_in_one_pass(world, tmp_path):
+    """A type error no longer hides the row's region and ID problems until the next upload."""
+    row = sheets.household(区划代码="520303100201", 家庭人口="三口", resident_id="520302199001011234")
+    report = run(world, households_file(tmp_path, [row]))
+    assert {i.column for i in report.issues} == {"区划代码", "家庭人口", "身份证号"}
+    assert report.failed_lines == 1 and report.issue_count == 3
+    assert not Household.objects_unscoped.filter(head_name=row["户主姓名"]).exists()

@@ -28,7 +28,7 @@ def test_upload_previews_the_row_count_and_problems_without_writing(world, clien
     page = upload(client_for("county_a"), tmp_path, rows)
 
     assert page.status_code == 200
-    assert "共 3 行，其中 1 行存在问题（共 1 处）" in page.text
+    assert "共 3 行" in page.text and "成功 0 行" in page.text and "失败 1 行（1 处问题）" in page.text
     assert "<td>第3行</td><td>家庭人口</td><td>“0”不能小于 1</td>" in page.text
     assert "下载错误标注文件" in page.text and "确认导入" not in page.text
     assert Household.objects_unscoped.count() == before
@@ -47,7 +47,7 @@ def test_confirm_imports_what_the_preview_checked(world, client_for, tmp_path):
     assert Household.objects_unscoped.count() == before + 2
     [entry] = AuditEntry.objects_unscoped.filter(action="import")
     assert entry.actor == world.users["county_a"] and "户.csv" in entry.summary
-    assert "导入成功：贫困户共 2 行" in client.get("/imports/").text
+    assert "导入完成：贫困户共 2 行，成功 2 行，失败 0 行" in client.get("/imports/").text
 
 
 def test_another_users_upload_cannot_be_confirmed(world, client_for, tmp_path):
@@ -155,4 +155,4 @@ def test_the_preview_counts_every_failed_row_though_it_lists_only_the_first_prob
 
     page = upload(client_for("county_a"), tmp_path, rows)
 
-    assert "共 5 行，其中 5 行存在问题（共 5 处）" in page.text
+    assert "共 5 行" in page.text and "失败 5 行（5 处问题）" in page.text

@@ -41,7 +41,11 @@ class Command(BaseCommand):
         if not report.ok:
             for line in format_issues(report):
                 self.stderr.write(line)
-            self.stderr.write(f"共 {report.total_rows} 行，{report.failed_lines} 行有问题（{report.issue_count} 处），未导入任何数据")
+            self.stderr.write(f"共 {report.total_rows} 行，成功 0 行，失败 {report.failed_lines} 行（{report.issue_count} 处问题），"
+                              "未导入任何数据")
             sys.exit(1)
-        verb = "检查通过（未写入）" if options["dry_run"] else "导入成功"
-        self.stderr.write(f"{verb}：共 {report.total_rows} 行{report.summary}，用时 {report.seconds:.1f} 秒")
+        if options["dry_run"]:
+            self.stderr.write(f"检查通过（未写入）：共 {report.total_rows} 行，失败 0 行，用时 {report.seconds:.1f} 秒")
+        else:
+            self.stderr.write(f"导入成功：共 {report.total_rows} 行，成功 {report.imported} 行，失败 0 行"
+                              f"{report.summary}，用时 {report.seconds:.1f} 秒")
