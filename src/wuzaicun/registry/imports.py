@@ -225,12 +225,16 @@ class PersonSink(_RegisteredSink):
         super().__init__(ctx)
         self.regions = frozenset(scoped(Region, ctx.actor).values_list("code", flat=True))
         self.units: dict[tuple[str, str], int | None] = {}  # None: not registered yet, made by `write`
+        self.unit_regions: dict[str, str | None] = {}  # a unit's name → the region it places a person in
+        self._named: list[tuple[int, str, str]] | None = None
 
     def check(self, row: dict[str, Any], line: int) -> tuple[Any, ...]:
         problems: list[tuple[str, str]] = []
-        region = row.get("region_code") or self.ctx.region_code
+        region = row.get("region_code") or (self.region_of_unit(row["unit"]) if row["unit"] else None) \
+            or self.ctx.region_code
         if not region:
-            problems.append(("区划代码", "未填写区划代码，导入时也未指定所属区划"))
+            problems.append(("区划代码", "未填写区划代码，工作单位也不能确定所属区划，导入时也未指定所属区划"
+                                         "（命令行 --region）"))
         elif region not in self.regions:
             problems.append(("区划代码", f"“{region}”不存在或不在您的管辖范围内"))
         number, sealed, digest = self.checked_id(row, line, problems)
@@ -248,6 +252,28 @@ class PersonSink(_RegisteredSink):
             row["post"] or "", row["rank"] or "", seal_phone(phone) if phone else None,
             mask_phone(phone) if phone else "", 1,
         )
+
+    def region_of_unit(self, unit: str) -> str | None:
+        """The region a person's 工作单位 places them in: the registered unit's of that name (when one region
+        in scope has it), else the one region in scope whose name the unit's name holds — the deepest, so
+        遵义市红花岗区农业局 is in 红花岗区 and 中共遵义市委 in 遵义市 — else None (ambiguous or unknown)."""
+        if unit not in self.unit_regions:
+            registered = set(scoped(Unit, self.ctx.actor).filter(name=unit).values_list("region_id", flat=True))
+            if len(registered) == 1:
+                self.unit_regions[unit] = registered.pop()
+            else:
+                found = [(level, code) for level, code, name in self._region_names() if name in unit]
+                deepest = max((level for level, _ in found), default=0)
+                codes = [code for level, code in found if level == deepest]
+                self.unit_regions[unit] = codes[0] if len(codes) == 1 and not registered else None
+        return self.unit_regions[unit]
+
+    def _region_names(self) -> list[tuple[int, str, str]]:
+        """(level, code, name) of the regions in scope above the village: what a unit's name may name."""
+        if self._named is None:
+            self._named = list(scoped(Region, self.ctx.actor).filter(level__lt=Level.VILLAGE).values_list(
+                "level", "code", "name"))
+        return self._named
 
     def _unit(self, region: str, name: str) -> int | tuple[str, str]:
         """The id of the unit of that name in the region, or its (region, name) when it is still to be made

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from wuzaicun.core.commands import acting_user
 from wuzaicun.core.errors import DomainError
+from wuzaicun.core.params import region_param
 from wuzaicun.tabular.engine import format_issues
 from wuzaicun.tabular.services import import_file
 from wuzaicun.tabular.uploads import check_upload
@@ -22,7 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("kind", help="regions、villages、people、households …")
         parser.add_argument("file", type=Path)
         parser.add_argument("--year", type=int)
-        parser.add_argument("--region", help="文件未给出区划时使用的区划代码（人员）")
+        parser.add_argument("--region", help="文件和工作单位都不能确定区划时使用的区划代码或其前缀（人员），如 520300")
         parser.add_argument("--dry-run", action="store_true", help="只检查，不写入")
         parser.add_argument("--as", dest="as_user", help="以该用户的权限和管辖范围导入")
 
@@ -34,7 +35,7 @@ class Command(BaseCommand):
             check_upload(path, original_name=path.name)
             report = import_file(
                 actor=acting_user(options["as_user"]), kind=options["kind"], path=path, year=options["year"],
-                region_code=options["region"], dry_run=options["dry_run"], source_name=path.name,
+                region_code=region_param(options["region"]), dry_run=options["dry_run"], source_name=path.name,
             )
         except DomainError as exc:
             raise CommandError(exc.message) from None
