@@ -21,7 +21,7 @@ from wuzaicun.tabular.spec import Column, ExportContext, ImportContext, RowError
 
 from .duties import KIND_BY_LABEL, GoalKind, ListKind, StationedPost
 from .models import Assignment, AssignmentHousehold, ResponsibilityYear
-from .rules import entry_problems, split_duties
+from .rules import entry_problems, goal_kind_from_text, split_duties
 
 _GOAL_BY_LABEL = {label: value for value, label in GoalKind.choices if value}
 PARTY = ("中共党员", "中共预备党员")
@@ -251,7 +251,8 @@ ASSIGNMENTS = register(
             Column("职责", "duties", required=False, width=30, note="多个职责用“、”分隔"),
             Column("目标", "goal", required=False, width=30),
             Column("驻村身份", "post", _post, required=False, choices=tuple(StationedPost.values)),
-            Column("目标类型", "goal_kind", _goal_kind, required=False, choices=tuple(_GOAL_BY_LABEL)),
+            Column("目标类型", "goal_kind", _goal_kind, required=False, choices=tuple(_GOAL_BY_LABEL),
+                   note="发展产业或兴办实体；文件中没有本列时，按“目标”的文字推断", derived_from=("goal", goal_kind_from_text)),
         ),
         sink=AssignmentSink,
         export_rows=_export,

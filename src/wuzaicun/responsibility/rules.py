@@ -122,6 +122,17 @@ def quantity_problem(value: Decimal | None, unit: str, field: str) -> str | None
     return None
 
 
+_GOAL_WORDS = (("产业", "发展产业"), ("合作社", "兴办实体"), ("公司", "兴办实体"), ("实体", "兴办实体"),
+               ("企业", "兴办实体"), ("厂", "兴办实体"), ("基地", "兴办实体"))
+
+
+def goal_kind_from_text(goal: str) -> str:
+    """The goal type a 驻村 goal's own words give (发展辣椒产业 → 发展产业; 兴办合作社 → 兴办实体), by the word that
+    comes first; "" when it names neither. Used when an assignments file has no 目标类型 column."""
+    found = [(goal.find(word), label) for word, label in _GOAL_WORDS if word in goal]
+    return min(found)[1] if found else ""
+
+
 def split_duties(text: str) -> list[str]:
     """职责 typed as 走访、结对 / 走访,结对 / 走访；结对 into a list, order kept, blanks dropped."""
     for separator in ("，", ",", "；", ";", "\n", " "):

@@ -131,6 +131,8 @@ def run_import(template: Template, path: Path, ctx: ImportContext, *, source_nam
     # The per-row loop is the import's hot path (a million rows): plain tuples, no attribute look-ups.
     plan = [(c.key, mapping[c.key], c.parse, c.required, c.header) for c in template.columns if c.key in mapping]
     absent = {c.key: None for c in template.columns if c.key not in mapping}
+    derived = [(c.key, mapping[c.derived_from[0]], c.derived_from[1], c.parse) for c in template.columns
+               if c.key not in mapping and c.derived_from and c.derived_from[0] in mapping]
     with bulk_session(), _spool() as spool:
         # First pass: no transaction, nothing written; the checked batches go to the spool.
         sink = template.sink(ctx)
@@ -162,6 +164,10 @@ def run_import(template: Template, path: Path, ctx: ImportContext, *, source_nam
             if not filled and all(_blank(v) for v in values):
                 continue  # a blank row; one with text only in ignored columns is still checked
             report.total_rows += 1
+            for key, index, derive, parse_derived in derived:
+                source = values[index] if index < width else None
+                typed = derive(str(source)) if source not in (None, "") else ""
+                cleaned[key] = parse_derived(typed) if typed else None
             if problems and not partial:
                 for issue in problems:
                     report.add(issue)

@@ -90,6 +90,10 @@ class Column:
     choices: tuple[str, ...] = ()
     note: str = ""
     width: int = 14
+    # For a file without this column: (the key of the column its text is derived from, the derivation),
+    # the derived text being what a user would have typed here (then parsed as typed); "" derives nothing.
+    # The preview shows it.
+    derived_from: tuple[str, Callable[[str], str]] | None = None
 
 
 class RowError(Exception):
