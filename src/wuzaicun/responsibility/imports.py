@@ -17,7 +17,16 @@ from wuzaicun.registry.fields import resident_id_hash
 from wuzaicun.registry.models import Household, LeadershipTeam, Person
 from wuzaicun.registry.rules import masked_id_error, normalise_resident_id, resident_id_error
 from wuzaicun.tabular.registry import register
-from wuzaicun.tabular.spec import Column, ExportContext, ImportContext, RowErrors, RowIssue, Template, text
+from wuzaicun.tabular.spec import (
+    Column,
+    ExportContext,
+    ExportOnlySink,
+    ImportContext,
+    RowErrors,
+    RowIssue,
+    Template,
+    text,
+)
 
 from .duties import KIND_BY_LABEL, GoalKind, ListKind, StationedPost
 from .models import Assignment, AssignmentHousehold, ResponsibilityYear
@@ -261,3 +270,62 @@ ASSIGNMENTS = register(
         import_perm="edit_lists",
     )
 )
+
+
+def _export_gaps(ctx: ExportContext) -> Iterator[Sequence[Any]]:
+    """The coverage page's gaps as filtered (year, region, rule): every one, not a page of them."""
+    from wuzaicun.regions.selectors import region_names
+
+    from .coverage import SUBJECT_LABELS, coverage_report
+    from .rules import RULES_BY_CODE
+    from .selectors import working_year
+
+    report = coverage_report(ctx.actor, year=ctx.year or working_year(), region=ctx.region_code)
+    rule = ctx.filters.get("rule", "")
+    gaps = [g for g in report.gaps if not rule or g.rule == rule]
+    for start in range(0, len(gaps), 5000):
+        chunk = gaps[start:start + 5000]
+        names = region_names(g.region_code for g in chunk)
+        for g in chunk:
+            yield (report.year, RULES_BY_CODE[g.rule].title if g.rule in RULES_BY_CODE else g.rule,
+                   SUBJECT_LABELS.get(g.subject_type, g.subject_type), g.region_code,
+                   names.get(g.region_code, ""), g.message)
+
+
+register(Template(
+    kind="coverage_gaps", title="覆盖检查缺口", object_type="coverage",
+    columns=(
+        Column("年度", "year"), Column("规则", "rule", width=30), Column("对象", "subject"),
+        Column("区划代码", "region", width=16), Column("所在地", "place", width=20), Column("原因", "message", width=50),
+    ),
+    sink=ExportOnlySink, export_rows=_export_gaps, needs_year=True, import_perm="edit_lists", importable=False,
+    filters=(("rule", "规则"),),
+))
+
+
+def _export_review_queue(ctx: ExportContext) -> Iterator[Sequence[Any]]:
+    """The review queue as filtered (year, quarter, words): every reconciliation waiting for review."""
+    from .ledger_selectors import review_queue
+
+    quarter = ctx.filters.get("quarter", "")
+    queue = narrowed(review_queue(ctx.actor, year=ctx.year, quarter=int(quarter) if quarter in ("1", "2", "3", "4")
+                                  else None, q=ctx.filters.get("q", "")), ctx.region_code)
+    for item in queue.iterator(chunk_size=2000):
+        line = item.line
+        yield (line.year, item.quarter, line.assignment.village_id, line.assignment.village.name, line.commitment,
+               item.progress_value, line.target_unit, item.narrative, "否" if item.on_track else "是",
+               item.submitted_by.display_name if item.submitted_by else "",
+               item.submitted_at.astimezone().strftime("%Y-%m-%d %H:%M:%S") if item.submitted_at else "")
+
+
+register(Template(
+    kind="review_queue", title="待审核的季度对账", object_type="reconciliation",
+    columns=(
+        Column("年度", "year"), Column("季度", "quarter"), Column("区划代码", "village", width=16),
+        Column("村", "village_name", width=20), Column("承诺事项", "commitment", width=30), Column("完成值", "progress"),
+        Column("单位", "unit"), Column("进展情况", "narrative", width=40), Column("滞后", "behind"),
+        Column("提交人", "submitted_by"), Column("提交时间", "submitted_at", width=20),
+    ),
+    sink=ExportOnlySink, export_rows=_export_review_queue, needs_year=True, import_perm="review_ledger",
+    importable=False, filters=(("quarter", "季度"), ("q", "关键词")),
+))

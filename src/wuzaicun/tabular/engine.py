@@ -315,7 +315,7 @@ def _export(template: Template, ctx: ExportContext, write: Callable[[Iterable[Se
             note = f"（完整身份证号，原因：{reason}）"
         else:
             note = "（身份证号已脱敏）" if template.carries_ids else ""
-        changes: dict[str, Any] = {"year": ctx.year, "region": region or None, "rows": count}
+        changes: dict[str, Any] = {"year": ctx.year, "region": region or None, "rows": count, **ctx.filters}
         if template.carries_ids:
             changes["full_ids"] = ctx.full_ids
         if ctx.full_ids:

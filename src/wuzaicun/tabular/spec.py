@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
@@ -164,6 +164,8 @@ class ExportContext:
     region_code: str | None = None
     full_ids: bool = False
     reason: str = ""
+    # A list page's other filters (its `Template.filters`), so that the export is the list as filtered.
+    filters: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -179,7 +181,28 @@ class Template:
     importable: bool = True  # False: an export-only sheet (results the system computes)
     carries_ids: bool = False  # its export holds resident IDs: masked unless a full-ID export is asked
     extra_headers: tuple[str, ...] = field(default=())
+    # (query-string key, Chinese label) of the list page's filters this export honours, besides year and region
+    filters: tuple[tuple[str, str], ...] = ()
 
     @property
     def headers(self) -> list[str]:
         return [c.header for c in self.columns]
+
+
+class ExportOnlySink:
+    """The sink of a sheet the system computes (results, gaps, queues): it is exported, never imported."""
+
+    def __init__(self, ctx: ImportContext) -> None:
+        self.ctx = ctx
+
+    def check(self, row: dict[str, Any], line: int) -> None:
+        raise RowError("", "该表由系统生成，只能导出，不能导入")
+
+    def flush(self, batch: list[tuple[int, Any]]) -> list[RowIssue]:
+        return []
+
+    def write(self, batch: list[tuple[int, Any]]) -> list[RowIssue]:
+        return []
+
+    def summary(self) -> str:
+        return ""

@@ -136,13 +136,16 @@ def export(request: AuthedRequest, kind: str) -> HttpResponseBase:
     if template.export_rows is None:
         raise DomainError(f"“{template.title}”不支持导出", code="export_unsupported")
     offer_full_ids = template.carries_ids and request.user.can(Perm.REVEAL_ID)
+    source = request.POST if request.method == "POST" else request.GET
+    # The list page's filters travel with the export (links carry them; the form keeps them as hidden fields).
+    filters = {key: source.get(key, "").strip()[:100] for key, _ in template.filters if source.get(key, "").strip()}
     initial = {"year": request.GET.get("year", "").strip(), "region": request.GET.get("region", "").strip()}
     form = ExportForm(request.POST if request.method == "POST" else None, initial=initial, offer_full_ids=offer_full_ids,
                       needs_year=template.needs_year)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         ctx = ExportContext(actor=request.user, year=data.get("year"), region_code=data["region"],
-                            full_ids=bool(data.get("full_ids")), reason=data.get("reason") or "")
+                            full_ids=bool(data.get("full_ids")), reason=data.get("reason") or "", filters=filters)
         target = temp_xlsx()
         try:
             export_to_xlsx(template, ctx, target)
@@ -150,7 +153,9 @@ def export(request: AuthedRequest, kind: str) -> HttpResponseBase:
             discard(target)
             raise
         return file_response(target, f"{template.title}.xlsx")
-    return render(request, "tabular/export.html", {"template": template, "form": form})
+    labels = dict(template.filters)
+    return render(request, "tabular/export.html", {
+        "template": template, "form": form, "filters": [(key, labels[key], value) for key, value in filters.items()]})
 
 
 class _DeletingFile:
