@@ -33,10 +33,14 @@ class Member:
 
 
 def rate_problem(rate: Decimal) -> str | None:
+    if not rate.is_finite():
+        return "抽查比例须为数字，如 0.10"
     if rate < MIN_RATE:
         return f"抽查比例 {rate} 低于规定的 10%（1个10%）"
     if rate > 1:
         return f"抽查比例 {rate} 不能超过 100%"
+    if rate != rate.quantize(Decimal("0.001")):  # the plan stores three decimals; the draw must use what is stored
+        return f"抽查比例 {rate} 最多三位小数"
     return None
 
 
