@@ -14,10 +14,11 @@ urlpatterns = [
     path("audit/", include("wuzaicun.audit.urls")),
     path("responsibility/", include("wuzaicun.responsibility.urls")),
     path("verification/", include("wuzaicun.verification.urls")),
-    path("public/spotcheck/<int:pk>/", verification_views.public_plan, name="public_spotcheck"),
+    path("public/spotcheck/<id:pk>/", verification_views.public_plan, name="public_spotcheck"),
     path("api/", api.urls),
 ]
 
+handler400 = "wuzaicun.core.views.bad_request"
 handler404 = "wuzaicun.core.views.page_not_found"
 handler403 = "wuzaicun.core.views.permission_denied"
 handler500 = "wuzaicun.core.views.server_error"

@@ -15,7 +15,7 @@ from wuzaicun.accounts.http import AuthedRequest
 from wuzaicun.accounts.roles import Perm
 from wuzaicun.accounts.services import require_perm
 from wuzaicun.core.errors import DomainError
-from wuzaicun.core.params import region_param
+from wuzaicun.core.params import region_param, year_param
 
 from .engine import export_to_xlsx
 from .forms import UploadForm
@@ -128,10 +128,9 @@ def template_file(request: AuthedRequest, kind: str) -> HttpResponseBase:
 @require_GET
 def export(request: AuthedRequest, kind: str) -> HttpResponseBase:
     template = get_template(kind)
-    year_text = request.GET.get("year", "").strip()
+    year = year_param(request.GET.get("year"), default=0) or None
     region = region_param(request.GET.get("region"))
-    ctx = ExportContext(actor=request.user, year=int(year_text) if year_text.isdigit() else None,
-                        region_code=region)
+    ctx = ExportContext(actor=request.user, year=year, region_code=region)
     target = temp_xlsx()
     export_to_xlsx(template, ctx, target)
     return file_response(target, f"{template.title}.xlsx")
