@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
-
 from wuzaicun.accounts.api import API_AUTH
 from wuzaicun.accounts.api import router as auth_router
-from wuzaicun.core.api import install_error_handlers
+from wuzaicun.core.api import Api
 from wuzaicun.regions.api import router as regions_router
 from wuzaicun.registry.api import router as registry_router
 from wuzaicun.responsibility.api import router as responsibility_router
 from wuzaicun.verification.api import router as verification_router
 
-api = NinjaAPI(
+api = Api(
     title="党建扶贫“五在村”管理信息系统 API",
     version="1",
-    description="与页面相同的权限与管辖范围；错误以 {\"code\", \"message\"} 返回，管辖范围外的对象返回 404。",
+    description="与页面相同的权限与管辖范围；错误以 {\"code\", \"message\"} 返回（参数有误 400，服务器错误 500 带 request_id），管辖范围外的对象返回 404。",
     auth=API_AUTH,
     openapi_url="/openapi.json",
     docs_url=None,
     urls_namespace="api",
 )
-install_error_handlers(api)
 api.add_router("/auth", auth_router)
 api.add_router("/", regions_router)
 api.add_router("/", registry_router)

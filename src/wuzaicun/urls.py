@@ -15,10 +15,11 @@ urlpatterns = [
     path("responsibility/", include("wuzaicun.responsibility.urls")),
     path("verification/", include("wuzaicun.verification.urls")),
     path("public/spotcheck/", verification_views.public_register_page, name="public_spotcheck_register"),
-    path("public/spotcheck/<int:pk>/", verification_views.public_plan_page, name="public_spotcheck"),
+    path("public/spotcheck/<id:pk>/", verification_views.public_plan_page, name="public_spotcheck"),
     path("api/", api.urls),
 ]
 
+handler400 = "wuzaicun.core.views.bad_request"
 handler404 = "wuzaicun.core.views.page_not_found"
 handler403 = "wuzaicun.core.views.permission_denied"
 handler500 = "wuzaicun.core.views.server_error"

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, logout
 from django.http import HttpRequest
 from ninja import Router, Schema
+from ninja.responses import Status
 from ninja.security import HttpBearer, SessionAuth
 
 from wuzaicun.core.errors import DomainError
 
 from .models import User
-from .services import issue_api_token, user_for_token
+from .services import end_all_sessions, issue_api_token, revoke_api_token, token_digest, user_for_token
 
 
 class BearerAuth(HttpBearer):
@@ -20,6 +21,7 @@ class BearerAuth(HttpBearer):
         user = user_for_token(token)
         if user is not None:
             request.user = user
+            request.api_token_digest = token_digest(token)  # type: ignore[attr-defined]
         return user
 
 
@@ -68,3 +70,23 @@ def me(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     return {"username": user.get_username(), "full_name": getattr(user, "full_name", ""),
             "role": getattr(user, "role", ""), "scope": getattr(user, "scope_id", None)}
+
+
+@router.post("/logout", response={204: None}, summary="退出：吊销本次请求所用的令牌（浏览器会话则结束该会话）")
+def logout_token(request: HttpRequest) -> Status[None]:
+    digest = getattr(request, "api_token_digest", None)
+    if digest is not None:
+        assert isinstance(request.user, User)
+        revoke_api_token(user=request.user, digest=digest)
+    else:
+        logout(request)
+    return Status(204, None)
+
+
+@router.post("/logout-all", response={204: None}, summary="退出所有设备：吊销该用户的全部令牌并结束全部浏览器会话")
+def logout_everywhere(request: HttpRequest) -> Status[None]:
+    assert isinstance(request.user, User)
+    end_all_sessions(actor=request.user)
+    if getattr(request, "api_token_digest", None) is None:
+        logout(request)
+    return Status(204, None)

@@ -67,7 +67,7 @@ class SessionLimitMiddleware:
 class PasswordChangeRequiredMiddleware:
     """A user holding an initial password set by an administrator must change it before anything else."""
 
-    ALLOWED = ("/accounts/password/", "/accounts/logout/", "/static/")
+    ALLOWED = ("/accounts/password/", "/accounts/logout/", "/accounts/logout-all/", "/static/")
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils.crypto import salted_hmac
 
 from wuzaicun.regions.codes import prefix_of
 
@@ -20,6 +21,8 @@ class User(AbstractUser):
     full_name = models.CharField("姓名", max_length=50, blank=True, default="")
     must_change_password = models.BooleanField("须修改初始密码", default=False)
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+    session_generation = models.PositiveIntegerField("会话代次", default=0,
+                                                     help_text="“退出所有设备”时加一，此前的浏览器会话全部失效")
 
     scope_path: ClassVar[str] = "scope__code"
     objects_unscoped: ClassVar[UserManager[User]] = UserManager()  # type: ignore[assignment]
@@ -35,6 +38,13 @@ class User(AbstractUser):
         if not self.is_active or not self.role or self.scope_id is None:
             return None
         return prefix_of(self.scope_id)
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        """Django's session check, also changed by 退出所有设备: every browser session made before it ends
+        at its next request (Django flushes a session whose hash no longer matches), whatever the backend."""
+        value = self.password if not self.session_generation else f"{self.password}#{self.session_generation}"
+        return salted_hmac("django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash", value,
+                           secret=secret, algorithm="sha256").hexdigest()
 
     def can(self, perm: Perm) -> bool:
         return self.is_active and has_perm(self.role, perm)

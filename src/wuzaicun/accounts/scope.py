@@ -68,7 +68,7 @@ def get_for_user(model: type[M] | models.QuerySet[M], user: Any, **lookup: Any) 
     """One object in scope, or NotFound whether it is missing or out of scope."""
     try:
         return scoped(model, user).get(**lookup)
-    except (models.ObjectDoesNotExist, ValueError, TypeError):
+    except (models.ObjectDoesNotExist, ValueError, TypeError, OverflowError):  # an id beyond 64 bits: not found
         raise NotFound() from None
 
 

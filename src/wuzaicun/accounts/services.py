@@ -7,9 +7,12 @@ import hashlib
 import secrets
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from wuzaicun.audit.models import Action, Result
@@ -129,23 +132,64 @@ def change_password(*, actor: User, old_password: str, new_password: str) -> Non
                region_code=actor.scope_id or "", summary="修改密码")
 
 
+def token_digest(token: str) -> str:
+    """What is stored of a bearer token: its SHA-256."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 def issue_api_token(*, user: User) -> str:
     """A new bearer token (returned once; only its digest is kept)."""
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
-        ApiToken.objects_unscoped.create(
-            user=user, digest=hashlib.sha256(token.encode()).hexdigest(), expires_at=timezone.now() + TOKEN_LIFETIME
-        )
+        ApiToken.objects_unscoped.create(user=user, digest=token_digest(token), expires_at=timezone.now() + TOKEN_LIFETIME)
         record(actor=user, action=Action.LOGIN, object_type="api_token", region_code=user.scope_id or "",
                summary="接口令牌登录")
     return token
 
 
 def user_for_token(token: str) -> User | None:
-    digest = hashlib.sha256(token.encode()).hexdigest()
+    digest = token_digest(token)
     found = (
         ApiToken.objects_unscoped.select_related("user")
         .filter(digest=digest, expires_at__gt=timezone.now(), user__is_active=True)
         .first()
     )
     return found.user if found else None
+
+
+def revoke_api_token(*, user: User, digest: str) -> None:
+    """退出 from a script: the token the request came with stops working."""
+    with transaction.atomic(durable=True):
+        ApiToken.objects_unscoped.filter(user=user, digest=digest).delete()
+        record(actor=user, action=Action.LOGOUT, object_type="api_token", object_id=user.pk,
+               region_code=user.scope_id or "", summary="接口令牌退出")
+
+
+def end_all_sessions(*, actor: User) -> tuple[int, int]:
+    """退出所有设备: every API token of the user is revoked and every browser session ended, in one audited
+    transaction. Returns (sessions, tokens) ended."""
+    with transaction.atomic(durable=True):
+        User.objects_unscoped.filter(pk=actor.pk).update(session_generation=F("session_generation") + 1)
+        actor.refresh_from_db(fields=["session_generation"])
+        tokens, _ = ApiToken.objects_unscoped.filter(user=actor).delete()
+        sessions = _delete_stored_sessions(actor)
+        record(actor=actor, action=Action.LOGOUT, object_type="user", object_id=actor.pk,
+               region_code=actor.scope_id or "", summary=f"退出所有设备（结束{sessions}个会话、{tokens}个接口令牌）")
+    return sessions, tokens
+
+
+def _delete_stored_sessions(user: User) -> int:
+    """Delete the user's sessions held in the database now, rather than at their next request.
+
+    Sessions are not indexed by user, so the live ones (30 idle minutes at most) are decoded; the new
+    session hash ends any session this misses (another backend, one saved meanwhile) all the same.
+    """
+    if settings.SESSION_ENGINE != "django.contrib.sessions.backends.db":
+        return 0
+    from django.contrib.sessions.models import Session
+
+    mine = str(user.pk)
+    keys = [s.session_key for s in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+            if s.get_decoded().get(SESSION_KEY) == mine]
+    Session.objects.filter(session_key__in=keys).delete()
+    return len(keys)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from wuzaicun.core.errors import DomainError
 from wuzaicun.core.paging import paginate
@@ -21,7 +22,7 @@ from .forms import LoginForm, PasswordChangeForm, UserCreateForm
 from .http import AuthedRequest
 from .roles import GRANTABLE, Perm, Role
 from .selectors import users_for
-from .services import change_password, create_user
+from .services import change_password, create_user, end_all_sessions
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -44,6 +45,15 @@ def locked_out(request: HttpRequest, credentials: dict[str, Any] | None = None, 
 
 class LogoutView(auth_views.LogoutView):
     pass
+
+
+@require_POST
+def logout_everywhere(request: AuthedRequest) -> HttpResponse:
+    """退出所有设备: ends every session (this one too) and revokes every API token of the user."""
+    sessions, tokens = end_all_sessions(actor=request.user)
+    logout(request)
+    messages.success(request, f"已退出所有设备：结束{sessions}个会话，吊销{tokens}个接口令牌")
+    return redirect(settings.LOGIN_URL)
 
 
 @require_http_methods(["GET"])

@@ -7,3 +7,8 @@ class CoreConfig(AppConfig):
     name = "wuzaicun.core"
     label = "core"
     verbose_name = "基础"
+
+    def ready(self) -> None:
+        from .converters import register
+
+        register()

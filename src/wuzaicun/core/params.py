@@ -10,7 +10,7 @@ def year_param(text: str | None, *, default: int) -> int:
     value = (text or "").strip().removesuffix("年")
     if not value:
         return default
-    if not value.isdigit() or not 1949 <= int(value) <= 2100:
+    if not (value.isascii() and value.isdigit()) or not 1949 <= int(value) <= 2100:
         raise DomainError(f"年度“{text}”无效，应为 1949–2100 之间的四位数字", field="年度", code="invalid_year")
     return int(value)
 

@@ -104,6 +104,15 @@ def parse_money(value: str) -> Decimal:
     return amount.quantize(_FEN)
 
 
+def parse_decimal(value: str) -> Decimal:
+    """A number as typed: full-width digits, thousands separators and a trailing 元 are accepted."""
+    text = normalise(value).translate(_NUMBER_MARKS).replace(",", "").removesuffix("元").strip()
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise ParseError(f"“{value}”不是数字") from None
+
+
 def parse_yes_no(value: str) -> bool:
     text = normalise(value)
     if text in {"是", "Y", "y", "1", "TRUE", "True", "true", "√"}:

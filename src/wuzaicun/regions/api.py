@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
-from wuzaicun.core.api import Page, paged
+from wuzaicun.core.api import Page, PageNumber, PageSize, paged
+from wuzaicun.core.bounds import Year
 
 from .codes import prefix_of
 from .models import Region
@@ -49,7 +50,7 @@ class VillageYearOut(Schema):
 
 @router.get("/regions", response=Page[RegionOut], summary="行政区划列表")
 def list_regions(
-    request: HttpRequest, region: str | None = None, level: int | None = None, page: int = 1, page_size: int = 20
+    request: HttpRequest, region: str | None = None, level: Annotated[int, Field(ge=1, le=5)] | None = None, page: PageNumber = 1, page_size: PageSize = 20
 ) -> dict[str, Any]:
     queryset = regions_for(request.user).order_by("code")
     if region:
@@ -68,10 +69,10 @@ def get_region(request: HttpRequest, code: str) -> Region:
 def list_villages(
     request: HttpRequest,
     region: str | None = None,
-    year: int | None = None,
+    year: Year | None = None,
     is_poor: bool | None = None,
-    page: int = 1,
-    page_size: int = 20,
+    page: PageNumber = 1,
+    page_size: PageSize = 20,
 ) -> dict[str, Any]:
     queryset = village_years_for(request.user, year=year).order_by("village_id", "year")
     if region:

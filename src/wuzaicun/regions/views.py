@@ -11,6 +11,7 @@ from wuzaicun.accounts.decorators import requires
 from wuzaicun.accounts.http import AuthedRequest
 from wuzaicun.accounts.roles import Perm
 from wuzaicun.core.paging import paginate
+from wuzaicun.core.params import year_param
 
 from .codes import prefix_of
 from .selectors import latest_year, village_years_for
@@ -20,8 +21,7 @@ from .selectors import latest_year, village_years_for
 @vary_on_headers("HX-Request")
 @require_GET
 def villages(request: AuthedRequest) -> HttpResponse:
-    year_text = request.GET.get("year", "").strip()
-    year = int(year_text) if year_text.isdigit() else latest_year(request.user)
+    year = year_param(request.GET.get("year"), default=0) or latest_year(request.user)
     region = request.GET.get("region", "").strip()
     poor = request.GET.get("poor", "")
     queryset = village_years_for(request.user, year=year).order_by("village_id")

@@ -8,7 +8,8 @@ from django.http import HttpRequest
 from ninja import Router
 from ninja.responses import Status
 
-from wuzaicun.core.api import Page, paged
+from wuzaicun.core.api import Page, PageNumber, PageSize, paged
+from wuzaicun.core.bounds import Id
 
 from .models import Household, Person
 from .schemas import HouseholdIn, HouseholdOut, HouseholdPatch, PersonIn, PersonOut
@@ -24,15 +25,15 @@ def list_households(
     region: str = "",
     status: str = "",
     q: str = "",
-    page: int = 1,
-    page_size: int = 20,
+    page: PageNumber = 1,
+    page_size: PageSize = 20,
 ) -> dict[str, Any]:
     queryset = households_for(request.user, region=region, status=status, q=q).order_by("region_id", "id")
     return paged(queryset, page=page, page_size=page_size)
 
 
 @router.get("/households/{household_id}", response=HouseholdOut, summary="农户详情")
-def get_household(request: HttpRequest, household_id: int) -> Household:
+def get_household(request: HttpRequest, household_id: Id) -> Household:
     return get_household_for_user(request.user, household_id)
 
 
@@ -43,7 +44,7 @@ def create_household(request: HttpRequest, payload: HouseholdIn) -> Status[House
 
 
 @router.patch("/households/{household_id}", response=HouseholdOut, summary="修改农户（须带 version）")
-def update_household(request: HttpRequest, household_id: int, payload: HouseholdPatch) -> Household:
+def update_household(request: HttpRequest, household_id: Id, payload: HouseholdPatch) -> Household:
     current = get_household_for_user(request.user, household_id)
     changes = payload.dict(exclude_unset=True, exclude_none=True)
     version = changes.pop("version")
@@ -57,21 +58,21 @@ def update_household(request: HttpRequest, household_id: int, payload: Household
 
 
 @router.delete("/households/{household_id}", response={204: None}, summary="删除农户")
-def remove_household(request: HttpRequest, household_id: int) -> Status[None]:
+def remove_household(request: HttpRequest, household_id: Id) -> Status[None]:
     delete_household(actor=request.user, household_id=household_id)
     return Status(204, None)
 
 
 @router.get("/people", response=Page[PersonOut], summary="人员列表")
 def list_people(
-    request: HttpRequest, region: str = "", rank: str = "", q: str = "", page: int = 1, page_size: int = 20
+    request: HttpRequest, region: str = "", rank: str = "", q: str = "", page: PageNumber = 1, page_size: PageSize = 20
 ) -> dict[str, Any]:
     queryset = people_for(request.user, region=region, rank=rank, q=q).order_by("region_id", "id")
     return paged(queryset, page=page, page_size=page_size)
 
 
 @router.get("/people/{person_id}", response=PersonOut, summary="人员详情")
-def get_person(request: HttpRequest, person_id: int) -> Person:
+def get_person(request: HttpRequest, person_id: Id) -> Person:
     return get_person_for_user(request.user, person_id)
 
 

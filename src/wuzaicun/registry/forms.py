@@ -6,7 +6,7 @@ from django import forms
 
 from wuzaicun.core.forms import StyledForm
 
-from .models import PoliticalStatus, PovertyCause, PovertyStatus, Rank, Sex
+from .models import INCOME_PER_HEAD_RANGE, PoliticalStatus, PovertyCause, PovertyStatus, Rank, Sex
 
 
 class HouseholdForm(StyledForm):
@@ -19,7 +19,7 @@ class HouseholdForm(StyledForm):
     identified_year = forms.IntegerField(label="识别年度", min_value=1949, max_value=2100)
     exit_year = forms.IntegerField(label="脱贫年度", min_value=1949, max_value=2100, required=False)
     cause = forms.ChoiceField(label="致贫原因", choices=PovertyCause.choices)
-    income_per_head = forms.DecimalField(label="人均纯收入（元）", min_value=0, decimal_places=2, required=False)
+    income_per_head = INCOME_PER_HEAD_RANGE.form_field(label="人均纯收入（元）", required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 

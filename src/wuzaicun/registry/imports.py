@@ -30,13 +30,23 @@ from wuzaicun.tabular.spec import (
     bounded_text,
     choice,
     integer,
-    money,
+    number,
     text,
     year,
 )
 
 from .fields import open_phone, open_resident_id, seal_phone, seal_resident_id
-from .models import Household, Person, PoliticalStatus, PovertyCause, PovertyStatus, Rank, Sex, Unit
+from .models import (
+    INCOME_PER_HEAD_RANGE,
+    Household,
+    Person,
+    PoliticalStatus,
+    PovertyCause,
+    PovertyStatus,
+    Rank,
+    Sex,
+    Unit,
+)
 from .rules import (
     MASKED_PHONE,
     household_problems,
@@ -200,7 +210,7 @@ HOUSEHOLDS = register(
             Column("识别年度", "identified_year", year),
             Column("脱贫年度", "exit_year", year, required=False),
             Column("致贫原因", "cause", choice(PovertyCause.values), choices=tuple(PovertyCause.values)),
-            Column("人均纯收入", "income_per_head", money, required=False, note="元"),
+            Column("人均纯收入", "income_per_head", number(INCOME_PER_HEAD_RANGE), required=False, note="元"),
         ),
         sink=HouseholdSink,
         export_rows=_export_households,

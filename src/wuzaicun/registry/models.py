@@ -7,6 +7,8 @@ from typing import ClassVar
 
 from django.db import models
 
+from wuzaicun.core.bounds import range_of
+
 from .fields import open_phone, open_resident_id
 
 
@@ -177,3 +179,7 @@ class LeadershipTeam(models.Model):
     def __str__(self) -> str:
         return self.name
 
+
+
+# What a form, the API and an import may store in the household's number columns.
+INCOME_PER_HEAD_RANGE = range_of(Household, "income_per_head", low=0, label="人均纯收入")

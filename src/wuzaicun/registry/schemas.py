@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Schema
+
+from wuzaicun.core.bounds import Version, Year
+
+from .models import INCOME_PER_HEAD_RANGE
 
 
 class HouseholdOut(Schema):
@@ -34,23 +38,23 @@ class HouseholdIn(Schema):
     resident_id: str
     members: int = Field(ge=1, le=30)
     status: str = "未脱贫"
-    identified_year: int = Field(ge=1949, le=2100)
-    exit_year: int | None = None
+    identified_year: Year
+    exit_year: Year | None = None
     cause: str
-    income_per_head: Decimal | None = None
+    income_per_head: Annotated[Decimal, INCOME_PER_HEAD_RANGE] | None = None
 
 
 class HouseholdPatch(Schema):
-    version: int
+    version: Version
     region_code: str | None = None
     head_name: str | None = Field(default=None, min_length=1, max_length=50)
     resident_id: str | None = None
     members: int | None = Field(default=None, ge=1, le=30)
     status: str | None = None
-    identified_year: int | None = None
-    exit_year: int | None = None
+    identified_year: Year | None = None
+    exit_year: Year | None = None
     cause: str | None = None
-    income_per_head: Decimal | None = None
+    income_per_head: Annotated[Decimal, INCOME_PER_HEAD_RANGE] | None = None
 
 
 class PersonOut(Schema):

@@ -19,7 +19,7 @@ from wuzaicun.core.masking import mask_phone, mask_resident_id
 from wuzaicun.regions.models import Region
 
 from .fields import seal_phone, seal_resident_id
-from .models import Household, Person, PoliticalStatus, PovertyCause, Rank
+from .models import INCOME_PER_HEAD_RANGE, Household, Person, PoliticalStatus, PovertyCause, Rank
 from .rules import household_problems, normalise_resident_id, phone_error, resident_id_error, sex_error
 from .selectors import get_household_for_user, get_person_for_user
 
@@ -72,6 +72,7 @@ def save_household(
         raise DomainError(reason, field=column)
     if cause not in PovertyCause.values:
         raise DomainError(f"致贫原因“{cause}”不是可选值", field="致贫原因")
+    income_per_head = INCOME_PER_HEAD_RANGE.check(income_per_head)
     values: dict[str, Any] = {
         "region_id": region_code, "head_name": head_name.strip(), "members": members, "status": status,
         "identified_year": identified_year, "exit_year": exit_year, "cause": cause,

@@ -8,7 +8,8 @@ from django.http import HttpRequest
 from ninja import Router
 from ninja.responses import Status
 
-from wuzaicun.core.api import Page, paged
+from wuzaicun.core.api import Page, PageNumber, PageSize, paged
+from wuzaicun.core.bounds import Id, Year
 from wuzaicun.core.params import region_param
 
 from .coverage import coverage_report
@@ -50,8 +51,8 @@ def list_years(request: HttpRequest) -> list[ResponsibilityYear]:
 
 @router.get("/responsibility/entries", response=Page[EntryOut], summary="清单条目")
 def list_entries(
-    request: HttpRequest, year: int, kind: str = "", region: str = "", q: str = "", page: int = 1,
-    page_size: int = 20,
+    request: HttpRequest, year: Year, kind: str = "", region: str = "", q: str = "", page: PageNumber = 1,
+    page_size: PageSize = 20,
 ) -> dict[str, Any]:
     queryset = entries_for(request.user, year=year, kind=kind, region=region_param(region) or "", q=q).prefetch_related(
         "household_links").order_by("kind", "village_id", "pk")
@@ -59,7 +60,7 @@ def list_entries(
 
 
 @router.get("/responsibility/entries/{entry_id}", response=EntryOut, summary="清单条目详情")
-def get_entry(request: HttpRequest, entry_id: int) -> Assignment:
+def get_entry(request: HttpRequest, entry_id: Id) -> Assignment:
     return get_entry_for_user(request.user, entry_id)
 
 
@@ -70,20 +71,20 @@ def add_entry(request: HttpRequest, payload: EntryIn) -> Status[Assignment]:
 
 
 @router.delete("/responsibility/entries/{entry_id}", response={204: None}, summary="删除清单条目")
-def remove_entry(request: HttpRequest, entry_id: int) -> Status[None]:
+def remove_entry(request: HttpRequest, entry_id: Id) -> Status[None]:
     delete_entry(actor=request.user, entry_id=entry_id)
     return Status(204, None)
 
 
 @router.get("/responsibility/coverage", response=CoverageOut, summary="覆盖检查（与 wuzaicun coverage --json 相同）")
-def coverage(request: HttpRequest, year: int, region: str = "") -> dict[str, Any]:
+def coverage(request: HttpRequest, year: Year, region: str = "") -> dict[str, Any]:
     return coverage_report(request.user, year=year, region=region_param(region)).as_json()
 
 
 @router.get("/responsibility/ledger", response=Page[LedgerLineOut], summary="责任台账")
 def list_lines(
-    request: HttpRequest, year: int, region: str = "", person_id: int | None = None, page: int = 1,
-    page_size: int = 20,
+    request: HttpRequest, year: Year, region: str = "", person_id: Id | None = None, page: PageNumber = 1,
+    page_size: PageSize = 20,
 ) -> dict[str, Any]:
     queryset = lines_for(request.user, year=year, region=region_param(region), person_id=person_id).prefetch_related(
         "reconciliations__evidence")
@@ -91,7 +92,7 @@ def list_lines(
 
 
 @router.get("/responsibility/ledger/{line_id}", response=LedgerLineOut, summary="台账条目")
-def get_line(request: HttpRequest, line_id: int) -> LedgerLine:
+def get_line(request: HttpRequest, line_id: Id) -> LedgerLine:
     return get_line_for_user(request.user, line_id)
 
 
@@ -102,33 +103,33 @@ def create_line(request: HttpRequest, payload: LedgerLineIn) -> Status[LedgerLin
 
 
 @router.post("/responsibility/ledger/{line_id}/lock", response=LedgerLineOut, summary="定账")
-def lock(request: HttpRequest, line_id: int) -> LedgerLine:
+def lock(request: HttpRequest, line_id: Id) -> LedgerLine:
     lock_line(actor=request.user, line_id=line_id)
     return get_line_for_user(request.user, line_id)
 
 
 @router.post("/responsibility/ledger/{line_id}/close", response=LedgerLineOut, summary="销账（次年第一季度）")
-def close(request: HttpRequest, line_id: int, payload: CloseIn) -> LedgerLine:
+def close(request: HttpRequest, line_id: Id, payload: CloseIn) -> LedgerLine:
     close_line(actor=request.user, line_id=line_id, fulfilled=payload.fulfilled, note=payload.note)
     return get_line_for_user(request.user, line_id)
 
 
 @router.post("/responsibility/ledger/{line_id}/reconciliations", response={201: ReconciliationOut},
              summary="季度对账（佐证材料请在页面上传）")
-def reconcile(request: HttpRequest, line_id: int, payload: ReconciliationIn) -> Status[Reconciliation]:
+def reconcile(request: HttpRequest, line_id: Id, payload: ReconciliationIn) -> Status[Reconciliation]:
     entry = submit_reconciliation(actor=request.user, line_id=line_id, **payload.dict())
     return Status(201, entry)
 
 
 @router.post("/responsibility/reconciliations/{reconciliation_id}/review", response=ReconciliationOut,
              summary="审核对账：approved / problem / returned")
-def review(request: HttpRequest, reconciliation_id: int, payload: ReviewIn) -> Reconciliation:
+def review(request: HttpRequest, reconciliation_id: Id, payload: ReviewIn) -> Reconciliation:
     return review_reconciliation(actor=request.user, reconciliation_id=reconciliation_id, **payload.dict())
 
 
 @router.get("/responsibility/visits", response=Page[VisitOut], summary="走访记录")
-def list_visits(request: HttpRequest, person_id: int | None = None, household_id: int | None = None,
-                page: int = 1, page_size: int = 20) -> dict[str, Any]:
+def list_visits(request: HttpRequest, person_id: Id | None = None, household_id: Id | None = None,
+                page: PageNumber = 1, page_size: PageSize = 20) -> dict[str, Any]:
     queryset = visits_for(request.user, person_id=person_id, household_id=household_id)
     return paged(queryset, page=page, page_size=page_size)
 

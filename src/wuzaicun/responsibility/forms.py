@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from django import forms
 
+from wuzaicun.core.bounds import ID_RANGE, id_or_none
 from wuzaicun.core.forms import StyledForm
 
 from .duties import GoalKind, ListKind, StationedPost
+from .models import PROGRESS_VALUE_RANGE, TARGET_VALUE_RANGE
 
 
 class EntryForm(StyledForm):
     kind = forms.ChoiceField(label="清单类型", choices=ListKind.choices)
     village_code = forms.CharField(label="村（区划代码）", min_length=12, max_length=12)
-    person_id = forms.IntegerField(label="责任人（人员编号）", required=False,
-                                   help_text="帮村以外的清单填写；在“人员”中可查到编号")
-    team_id = forms.IntegerField(label="责任主体（领导班子编号）", required=False, help_text="帮村清单填写")
+    person_id = ID_RANGE.form_field(label="责任人（人员编号）", required=False,
+                                    help_text="帮村以外的清单填写；在“人员”中可查到编号")
+    team_id = ID_RANGE.form_field(label="责任主体（领导班子编号）", required=False, help_text="帮村清单填写")
     household_ids = forms.CharField(label="帮扶户（农户编号，用逗号分隔）", required=False)
     duties = forms.CharField(label="职责（用“、”分隔）", required=False)
     goal = forms.CharField(label="目标", max_length=300, required=False)
@@ -24,9 +26,10 @@ class EntryForm(StyledForm):
     def clean_household_ids(self) -> list[int]:
         raw = self.cleaned_data.get("household_ids") or ""
         parts = [p.strip() for p in raw.replace("，", ",").replace("、", ",").split(",") if p.strip()]
-        if any(not p.isdigit() for p in parts):
+        ids = [id_or_none(p) for p in parts]
+        if any(i is None for i in ids):
             raise forms.ValidationError("帮扶户须填写农户编号（数字），用逗号分隔")
-        return [int(p) for p in parts]
+        return [i for i in ids if i is not None]
 
 
 class EntryEditForm(StyledForm):
@@ -48,7 +51,7 @@ class RuleForm(StyledForm):
 
 class LineForm(StyledForm):
     commitment = forms.CharField(label="承诺事项", max_length=300)
-    target_value = forms.DecimalField(label="目标值", min_value=0, decimal_places=2, required=False)
+    target_value = TARGET_VALUE_RANGE.form_field(label="目标值", required=False)
     target_unit = forms.CharField(label="单位", max_length=20, required=False)
 
 
@@ -70,7 +73,7 @@ class MultipleFileField(forms.FileField):
 
 class ReconcileForm(StyledForm):
     quarter = forms.TypedChoiceField(label="季度", coerce=int, choices=[(q, f"第{q}季度") for q in (1, 2, 3, 4)])
-    progress_value = forms.DecimalField(label="完成值", min_value=0, decimal_places=2, required=False)
+    progress_value = PROGRESS_VALUE_RANGE.form_field(label="完成值", required=False)
     on_track = forms.TypedChoiceField(label="进度", coerce=lambda v: v == "1",
                                       choices=[("1", "进度正常"), ("0", "进度滞后")])
     narrative = forms.CharField(label="进展情况", widget=forms.Textarea(attrs={"rows": 4}))
@@ -84,8 +87,8 @@ class ReviewForm(StyledForm):
 
 
 class VisitForm(StyledForm):
-    person_id = forms.IntegerField(label="走访人（人员编号）")
-    household_id = forms.IntegerField(label="农户（农户编号）")
+    person_id = ID_RANGE.form_field(label="走访人（人员编号）")
+    household_id = ID_RANGE.form_field(label="农户（农户编号）")
     visited_on = forms.DateField(label="走访日期", widget=forms.DateInput(attrs={"type": "date"}))
     activity = forms.CharField(label="走访内容", max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
     attachments = MultipleFileField(label="照片（可多选）", required=False)

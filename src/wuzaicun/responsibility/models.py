@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Now
 
+from wuzaicun.core.bounds import range_of
 from wuzaicun.core.models import EvidenceFile
 from wuzaicun.core.review import ReviewState
 
@@ -303,3 +304,8 @@ class Evidence(EvidenceFile):
                 name="evidence_has_owner",
             ),
         ]
+
+
+# What a form, the API and an import may store in the ledger's number columns.
+TARGET_VALUE_RANGE = range_of(LedgerLine, "target_value", low=0)
+PROGRESS_VALUE_RANGE = range_of(Reconciliation, "progress_value", low=0)

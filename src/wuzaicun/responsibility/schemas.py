@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Schema
+
+from wuzaicun.core.bounds import Id, Quarter, Year
+
+from .models import PROGRESS_VALUE_RANGE, TARGET_VALUE_RANGE
 
 
 class EntryOut(Schema):
@@ -49,12 +53,12 @@ class EntryOut(Schema):
 
 
 class EntryIn(Schema):
-    year: int
+    year: Year
     kind: str
     village_code: str
-    person_id: int | None = None
-    team_id: int | None = None
-    household_ids: list[int] = []
+    person_id: Id | None = None
+    team_id: Id | None = None
+    household_ids: list[Id] = Field(default=[], max_length=1000)
     duties: list[str] = []
     goal: str = ""
     goal_kind: str = ""
@@ -123,16 +127,16 @@ class LedgerLineOut(Schema):
 
 
 class LedgerLineIn(Schema):
-    assignment_id: int
+    assignment_id: Id
     commitment: str = Field(min_length=1, max_length=300)
-    target_value: Decimal | None = Field(default=None, ge=0)
+    target_value: Annotated[Decimal, TARGET_VALUE_RANGE] | None = None
     target_unit: str = Field(default="", max_length=20)
 
 
 class ReconciliationIn(Schema):
-    quarter: int = Field(ge=1, le=4)
+    quarter: Quarter
     narrative: str = Field(min_length=1)
-    progress_value: Decimal | None = Field(default=None, ge=0)
+    progress_value: Annotated[Decimal, PROGRESS_VALUE_RANGE] | None = None
     on_track: bool = True
 
 
@@ -147,8 +151,8 @@ class CloseIn(Schema):
 
 
 class VisitIn(Schema):
-    person_id: int
-    household_id: int
+    person_id: Id
+    household_id: Id
     visited_on: dt.date
     activity: str = Field(min_length=1, max_length=500)
 

@@ -179,12 +179,12 @@ def rule_update(request: AuthedRequest, code: str) -> HttpResponse:
 @requires(Perm.CONFIGURE_RULES)
 @require_POST
 def year_open(request: AuthedRequest) -> HttpResponse:
-    text = request.POST.get("year", "").strip()
-    if not text.isdigit():
+    if not request.POST.get("year", "").strip():
         raise DomainError("请填写年度", field="年度")
-    open_year(actor=request.user, year=int(text))
-    messages.success(request, f"已设立{text}年度责任清单")
-    return redirect(f"/responsibility/?year={text}")
+    year = year_param(request.POST.get("year"), default=0)
+    open_year(actor=request.user, year=year)
+    messages.success(request, f"已设立{year}年度责任清单")
+    return redirect(f"/responsibility/?year={year}")
 
 
 @requires(Perm.CONFIGURE_RULES)

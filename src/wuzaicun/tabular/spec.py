@@ -7,7 +7,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
 
-from wuzaicun.core.text import MONEY_LIMIT, ParseError, normalise, parse_int, parse_money, parse_year
+from wuzaicun.core.bounds import NumberRange
+from wuzaicun.core.errors import DomainError
+from wuzaicun.core.text import (
+    MONEY_LIMIT,
+    ParseError,
+    normalise,
+    parse_decimal,
+    parse_int,
+    parse_money,
+    parse_year,
+)
 
 Raw = str | int | float | Any  # a cell as read: text, number, date or datetime
 _FEN = Decimal("0.01")
@@ -79,6 +89,19 @@ def money(raw: Raw) -> Decimal:
     elif type(raw) is int and 0 <= raw < MONEY_LIMIT:
         return Decimal(raw).quantize(_FEN)
     return parse_money(text(raw))
+
+
+def number(bounds: NumberRange) -> Callable[[Raw], Any]:
+    """A number within its column's range (`core.bounds.range_of`), decimals rounded to the column's places."""
+
+    def parse(raw: Raw) -> Any:
+        value = raw if type(raw) is int or type(raw) is float else parse_decimal(text(raw))
+        try:
+            return bounds.check(value)
+        except DomainError as exc:
+            raise ParseError(exc.message) from None
+
+    return parse
 
 
 @dataclass(frozen=True)

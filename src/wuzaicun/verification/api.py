@@ -11,7 +11,8 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from wuzaicun.accounts.scope import narrowed
-from wuzaicun.core.api import Page, paged
+from wuzaicun.core.api import Page, PageNumber, PageSize, paged
+from wuzaicun.core.bounds import Id, Year
 from wuzaicun.core.params import region_param
 
 from .models import Finding, SpotCheckPlan
@@ -94,13 +95,13 @@ class ResultOut(Schema):
 
 
 @router.get("/verification/plans", response=Page[PlanOut], summary="季度抽查计划（不含名单）")
-def list_plans(request: HttpRequest, page: int = 1, page_size: int = 20) -> dict[str, Any]:
+def list_plans(request: HttpRequest, page: PageNumber = 1, page_size: PageSize = 20) -> dict[str, Any]:
     return paged(plans_for(request.user), page=page, page_size=page_size)
 
 
 @router.get("/verification/plans/{plan_id}", response=PlanDetailOut,
             summary="抽查计划；计划结束前名单只对负责人、督查员和系统管理员返回，其余为 null")
-def get_plan(request: HttpRequest, plan_id: int) -> dict[str, Any]:
+def get_plan(request: HttpRequest, plan_id: Id) -> dict[str, Any]:
     plan: SpotCheckPlan = get_plan_for_user(request.user, plan_id)
     picks = picks_for(request.user, plan)
     data = PlanOut.from_orm(plan).dict(by_alias=False)
@@ -109,7 +110,7 @@ def get_plan(request: HttpRequest, plan_id: int) -> dict[str, Any]:
 
 @router.post("/verification/plans/{plan_id}/picks/{pick_id}/finding", response={201: FindingOut},
              summary="录入抽查结果（四不两直）")
-def add_finding(request: HttpRequest, plan_id: int, pick_id: int, payload: FindingIn) -> Status[Finding]:
+def add_finding(request: HttpRequest, plan_id: Id, pick_id: Id, payload: FindingIn) -> Status[Finding]:
     get_plan_for_user(request.user, plan_id)
     sanction = None
     if payload.sanction_kind:
@@ -122,6 +123,6 @@ def add_finding(request: HttpRequest, plan_id: int, pick_id: int, payload: Findi
 
 
 @router.get("/verification/results", response=Page[ResultOut], summary="年度考核结果")
-def list_results(request: HttpRequest, year: int, region: str = "", page: int = 1, page_size: int = 20) -> dict[str, Any]:
+def list_results(request: HttpRequest, year: Year, region: str = "", page: PageNumber = 1, page_size: PageSize = 20) -> dict[str, Any]:
     queryset = narrowed(results_for(request.user, year=year), region_param(region)).order_by("subject_id")
     return paged(queryset, page=page, page_size=page_size)

@@ -24,6 +24,7 @@ from wuzaicun.regions.codes import level_of, prefix_of
 from wuzaicun.regions.models import Region
 
 from .models import (
+    WEIGHT_RANGE,
     AssessmentResult,
     AssessmentScheme,
     EnteredScore,
@@ -252,8 +253,9 @@ def update_weights(*, actor: Any, scheme_id: int, weights: dict[int, Decimal]) -
         for pk, weight in weights.items():
             if pk not in nodes:
                 raise DomainError("指标不属于该指标体系", field="权重")
-            if not 0 <= weight <= 100:
+            if WEIGHT_RANGE.problem(weight):
                 raise DomainError(f"“{nodes[pk].title}”的权重应在 0–100 之间", field="权重")
+            weight = WEIGHT_RANGE.check(weight)
             if nodes[pk].weight != weight:
                 changes[nodes[pk].code] = [str(nodes[pk].weight), str(weight)]
                 nodes[pk].weight = weight

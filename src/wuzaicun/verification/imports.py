@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from wuzaicun.accounts.scope import narrowed, scoped
-from wuzaicun.core.text import ParseError
 from wuzaicun.regions.codes import level_of
 from wuzaicun.regions.imports import region_code
 from wuzaicun.regions.models import Region
@@ -20,21 +19,13 @@ from wuzaicun.tabular.spec import (
     RowError,
     RowIssue,
     Template,
-    text,
+    number,
     year,
 )
 
-from .models import AssessmentResult, AssessmentScheme, EnteredScore, Indicator
+from .models import SCORE_RANGE, AssessmentResult, AssessmentScheme, EnteredScore, Indicator
 
-
-def _score(raw: Any) -> Decimal:
-    try:
-        value = Decimal(text(raw))
-    except InvalidOperation:
-        raise ParseError(f"“{raw}”不是分数") from None
-    if not 0 <= value <= 100:
-        raise ParseError(f"得分 {value} 应在 0–100 之间")
-    return value.quantize(Decimal("0.01"))
+_score = number(SCORE_RANGE)
 
 
 class ScoreSink:

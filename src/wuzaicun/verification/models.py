@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Now
 
+from wuzaicun.core.bounds import range_of
 from wuzaicun.core.models import EvidenceFile
 
 
@@ -315,3 +316,7 @@ class FindingEvidence(EvidenceFile):
     class Meta:
         verbose_name = "抽查佐证材料"
         verbose_name_plural = "抽查佐证材料"
+
+
+WEIGHT_RANGE = range_of(Indicator, "weight", low=0, high=100)
+SCORE_RANGE = range_of(EnteredScore, "score", low=0, high=100)

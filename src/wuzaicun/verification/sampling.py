@@ -46,6 +46,8 @@ def rate_problem(rate: Decimal) -> str | None:
         return f"抽查比例 {rate} 低于规定的 10%（1个10%）"
     if rate > 1:
         return f"抽查比例 {rate} 不能超过 100%"
+    if rate != rate.quantize(Decimal("0.001")):  # the plan stores three decimals; the draw must use what is stored
+        return f"抽查比例 {rate} 最多三位小数"
     return None
 
 

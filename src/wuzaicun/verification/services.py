@@ -19,6 +19,7 @@ from wuzaicun.accounts.services import require_perm
 from wuzaicun.audit.models import Action
 from wuzaicun.audit.services import record
 from wuzaicun.core import crypto
+from wuzaicun.core.bounds import MAX_YEAR, MIN_YEAR
 from wuzaicun.core.errors import DomainError, NotFound, PermissionDenied
 from wuzaicun.core.evidence import store_evidence_file
 from wuzaicun.core.text import required_text
@@ -55,7 +56,7 @@ class OutOfOrder(DomainError):
 def parse_quarter(text: str) -> tuple[int, int]:
     """'2016Q3' (or 2016q3, 2016-3) to (2016, 3)."""
     match = _QUARTER.match(text.strip().replace("-", ""))
-    if not match:
+    if not match or not MIN_YEAR <= int(match[1]) <= MAX_YEAR:
         raise DomainError(f"季度“{text}”无效，应写作 2016Q3", field="季度")
     return int(match[1]), int(match[2])
 

@@ -18,6 +18,7 @@ from wuzaicun.accounts.http import AuthedRequest
 from wuzaicun.accounts.roles import Perm
 from wuzaicun.accounts.scope import narrowed
 from wuzaicun.accounts.services import require_perm
+from wuzaicun.core.bounds import id_or_none
 from wuzaicun.core.errors import DomainError, NotFound
 from wuzaicun.core.indicators import indicators
 from wuzaicun.core.paging import paginate, render_list
@@ -105,12 +106,12 @@ def draw(request: AuthedRequest) -> HttpResponse:
     except InvalidOperation:
         raise DomainError("抽查比例须为数字，如 0.10", field="抽查比例") from None
     region = region_param(request.POST.get("region")) or request.user.scope_id or ""
-    inspector_ids = [int(i) for i in request.POST.getlist("inspectors") if i.isdigit() and len(i) < 18]
-    witness = request.POST.get("witness", "")
+    inspector_ids = [i for i in map(id_or_none, request.POST.getlist("inspectors")) if i is not None]
+    witness = id_or_none(request.POST.get("witness", ""))
     plan = draw_spot_check_plan(actor=request.user, year=year, quarter=quarter, rate=rate, region_code=region,
                                 exclude_checked=request.POST.get("exclude_checked") == "on",
                                 inspector_ids=inspector_ids,
-                                witness_id=int(witness) if witness.isdigit() and len(witness) < 18 else None)
+                                witness_id=witness)
     if plan.status == PlanStatus.AWAITING_WITNESS:
         messages.success(request, f"已冻结{plan.label}抽查总体 {plan.population_size} 条并公布种子承诺值；"
                                   f"见证人提交随机数后生成抽中名单（{plan.pick_count} 条，保密）")
@@ -248,10 +249,10 @@ def schemes(request: AuthedRequest) -> HttpResponse:
             for key in request.POST:
                 if key.startswith("w-"):
                     try:
-                        weights[int(key[2:])] = Decimal(request.POST.get(key, ""))
+                        weights[id_or_none(key[2:]) or 0] = Decimal(request.POST.get(key, ""))
                     except (ValueError, InvalidOperation):
                         raise DomainError("权重须为数字", field="权重") from None
-            update_weights(actor=request.user, scheme_id=int(request.POST.get("scheme", "0") or 0), weights=weights)
+            update_weights(actor=request.user, scheme_id=id_or_none(request.POST.get("scheme")) or 0, weights=weights)
             messages.success(request, "已保存权重")
         return redirect(f"/verification/schemes/?year={year}&level={level}")
     default = AssessmentScheme.objects_unscoped.filter(year=year, level=level, county__isnull=True).first()

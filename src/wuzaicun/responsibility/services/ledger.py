@@ -25,6 +25,8 @@ from wuzaicun.core.review import ReviewState, one_level_up, resubmit_problem, re
 from wuzaicun.registry.models import Household
 
 from ..models import (
+    PROGRESS_VALUE_RANGE,
+    TARGET_VALUE_RANGE,
     Assignment,
     AssignmentHousehold,
     Evidence,
@@ -60,13 +62,16 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def _check_target(value: Decimal | None, unit: str) -> None:
+def _check_target(value: Decimal | None, unit: str) -> Decimal | None:
+    """The target as the column stores it; refused when negative, too large or without a unit."""
     if value is not None and value < 0:
         raise DomainError("目标值不能为负数", field="目标值")
-    if value is not None and not unit.strip():
+    checked: Decimal | None = TARGET_VALUE_RANGE.check(value)
+    if checked is not None and not unit.strip():
         raise DomainError("填写了目标值时须写明单位", field="单位")
     if problem := quantity_problem(value, unit, "目标值"):
         raise DomainError(problem, field="目标值")
+    return checked
 
 
 def add_line(
@@ -76,7 +81,7 @@ def add_line(
     require_perm(actor, Perm.EDIT_LISTS)
     if not commitment.strip():
         raise DomainError("请填写承诺事项", field="承诺事项")
-    _check_target(target_value, target_unit)
+    target_value = _check_target(target_value, target_unit)
     with transaction.atomic(durable=True):
         entry = get_for_user(Assignment, actor, pk=assignment_id)
         line = LedgerLine.objects_unscoped.create(
@@ -94,7 +99,7 @@ def update_line(
 ) -> LedgerLine:
     """Change a draft line; once 定账, targets cannot change (a 重审 reopens it)."""
     require_perm(actor, Perm.EDIT_LISTS)
-    _check_target(target_value, target_unit)
+    target_value = _check_target(target_value, target_unit)
     with transaction.atomic(durable=True):
         line = _locked_line(actor, line_id)
         _refuse_closed(line)
@@ -153,6 +158,7 @@ def submit_reconciliation(
         raise DomainError("季度须为 1–4", field="季度")
     if not narrative.strip():
         raise DomainError("请填写进展情况", field="进展情况")
+    progress_value = PROGRESS_VALUE_RANGE.check(progress_value)
     today = today or _today()
     with transaction.atomic(durable=True):
         line = _locked_line(actor, line_id)

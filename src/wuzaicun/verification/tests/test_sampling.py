@@ -5,7 +5,9 @@ from decimal import Decimal
 
 import pytest
 
+from wuzaicun.core.errors import DomainError
 from wuzaicun.verification.sampling import Member, draw, picks_per_stratum, population_hash, rate_problem
+from wuzaicun.verification.services import parse_quarter
 
 SEED = bytes(range(32))
 
@@ -48,3 +50,14 @@ def test_the_population_hash_changes_with_any_member():
 @pytest.mark.parametrize(("rate", "refused"), [(Decimal("0.09"), True), (Decimal("0.10"), False), (Decimal("1.5"), True)])
 def test_a_rate_below_ten_per_cent_is_refused(rate, refused):
     assert (rate_problem(rate) is not None) is refused
+
+
+@pytest.mark.parametrize("typed", ["NaN", "sNaN", "Infinity", "0.1234"])
+def test_a_rate_that_is_no_number_or_finer_than_stored_is_refused_not_crashed(typed):
+    assert rate_problem(Decimal(typed)) is not None
+
+
+@pytest.mark.parametrize("typed", ["0000Q1", "9999Q3", "2016Q5"])
+def test_a_quarter_outside_the_years_is_refused_in_chinese(typed):
+    with pytest.raises(DomainError, match="季度"):
+        parse_quarter(typed)
