@@ -10,6 +10,7 @@ from ninja.responses import Status
 
 from wuzaicun.core.api import Page, PageNumber, PageSize, paged
 from wuzaicun.core.bounds import Id, Year
+from wuzaicun.core.errors import NotFound
 from wuzaicun.core.params import region_param
 
 from .coverage import coverage_report
@@ -25,20 +26,26 @@ from .schemas import (
     ReconciliationIn,
     ReconciliationOut,
     ReviewIn,
+    RuleIn,
+    RuleOut,
     VisitIn,
     VisitOut,
+    YearIn,
     YearOut,
 )
-from .selectors import entries_for, get_entry_for_user
+from .selectors import entries_for, get_entry_for_user, get_year, year_rules
 from .services import (
     add_line,
     close_line,
     create_entry,
     delete_entry,
     lock_line,
+    open_year,
     record_visit,
     review_reconciliation,
+    set_working_year,
     submit_reconciliation,
+    update_rule,
 )
 
 router = Router(tags=["责任在村落实"])
@@ -47,6 +54,29 @@ router = Router(tags=["责任在村落实"])
 @router.get("/responsibility/years", response=list[YearOut], summary="责任年度")
 def list_years(request: HttpRequest) -> list[ResponsibilityYear]:
     return list(ResponsibilityYear.objects_unscoped.order_by("-year"))
+
+
+@router.post("/responsibility/years", response={201: YearOut}, summary="设立年度责任清单（已设立则修改截止日期）")
+def open_list_year(request: HttpRequest, payload: YearIn) -> Status[ResponsibilityYear]:
+    return Status(201, open_year(actor=request.user, year=payload.year, due=payload.due_date))
+
+
+@router.post("/responsibility/years/{year}/working", response=YearOut, summary="设为工作年度")
+def make_working_year(request: HttpRequest, year: Year) -> ResponsibilityYear:
+    return set_working_year(actor=request.user, year=year)
+
+
+@router.get("/responsibility/years/{year}/rules", response=list[RuleOut], summary="年度规则（与 wuzaicun year rules --json 相同）")
+def list_rules(request: HttpRequest, year: Year) -> list[dict[str, Any]]:
+    if get_year(year) is None:
+        raise NotFound(f"{year}年度尚未设立责任清单")
+    return year_rules(year)
+
+
+@router.patch("/responsibility/years/{year}/rules/{code}", response=RuleOut, summary="修改年度规则（启用、停用、阈值）")
+def change_rule(request: HttpRequest, year: Year, code: str, payload: RuleIn) -> dict[str, Any]:
+    update_rule(actor=request.user, year=year, code=code, enabled=payload.enabled, threshold=payload.threshold)
+    return next(r for r in year_rules(year) if r["code"] == code)
 
 
 @router.get("/responsibility/entries", response=Page[EntryOut], summary="清单条目")

@@ -68,6 +68,25 @@ class EntryIn(Schema):
 class YearOut(Schema):
     year: int
     due_date: dt.date
+    is_working: bool
+
+
+class YearIn(Schema):
+    year: Year
+    due_date: dt.date | None = None
+
+
+class RuleOut(Schema):
+    code: str
+    title: str
+    enabled: bool
+    threshold: int | None
+    default_threshold: int | None
+
+
+class RuleIn(Schema):
+    enabled: bool = True
+    threshold: int | None = Field(default=None, ge=1, le=100)
 
 
 class GapOut(Schema):

@@ -33,6 +33,14 @@ def year_choices(selected: int | None = None) -> list[int]:
     return sorted(known or {working_year()}, reverse=True)
 
 
+def year_rules(year: int) -> list[dict[str, Any]]:
+    """The year's rules as the command line and the API give them: code, title, enabled, thresholds."""
+    from .rules import effective_rules
+
+    return [{"code": r.spec.code, "title": r.spec.title, "enabled": r.enabled, "threshold": r.threshold,
+             "default_threshold": r.spec.default_threshold} for r in effective_rules(rule_settings(year))]
+
+
 def year_context(year: int) -> dict[str, Any]:
     """What a page's year selector (`_year_select.html`) needs."""
     return {"year": year, "years": year_choices(year), "working_year": working_year()}

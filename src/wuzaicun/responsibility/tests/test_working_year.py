@@ -77,3 +77,23 @@ def test_coverage_defaults_to_the_working_year(world, year_open):
     out = io.StringIO()
     call_command("coverage", "--json", stdout=out)
     assert json.loads(out.getvalue())["year"] == 2016
+
+
+def test_a_year_is_set_up_through_the_api(world, db):
+    from wuzaicun.testing.api import api_client
+
+    city = api_client("city")
+    opened = city.post("/api/responsibility/years", data=json.dumps({"year": 2017, "due_date": "2017-02-28"}),
+                       content_type="application/json")
+    assert opened.status_code == 201 and opened.json() == {"year": 2017, "due_date": "2017-02-28", "is_working": False}
+    changed = city.patch("/api/responsibility/years/2017/rules/household_helpers_min3",
+                         data=json.dumps({"enabled": True, "threshold": 4}), content_type="application/json")
+    assert changed.status_code == 200 and changed.json()["threshold"] == 4
+    rules = {r["code"]: r for r in city.get("/api/responsibility/years/2017/rules").json()}
+    assert rules["household_helpers_min3"]["threshold"] == 4 and rules["village_bangcun"]["enabled"] is True
+    assert city.post("/api/responsibility/years/2017/working").json()["is_working"] is True
+    assert working_year() == 2017
+    county = api_client("county_a")
+    refused = county.post("/api/responsibility/years/2017/working")
+    assert refused.status_code in (403, 404) and "message" in refused.json()
+    assert city.get("/api/responsibility/years/2030/rules").status_code == 404

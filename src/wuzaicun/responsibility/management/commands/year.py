@@ -12,8 +12,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from wuzaicun.core.commands import acting_user
 from wuzaicun.core.errors import DomainError
 from wuzaicun.core.text import ParseError, parse_date
-from wuzaicun.responsibility.rules import RULES_BY_CODE, effective_rules
-from wuzaicun.responsibility.selectors import due_date, get_year, rule_settings, working_year
+from wuzaicun.responsibility.rules import RULES_BY_CODE
+from wuzaicun.responsibility.selectors import due_date, get_year, rule_settings, working_year, year_rules
 from wuzaicun.responsibility.services import open_year, set_working_year, update_rule
 
 
@@ -80,8 +80,7 @@ class Command(BaseCommand):
             update_rule(actor=actor, year=year, code=code, enabled=enabled, threshold=threshold)
             self.stderr.write(f"已保存规则 {RULES_BY_CODE[code].title}：{'启用' if enabled else '停用'}"
                               + (f"，阈值 {threshold}" if threshold is not None else ""))
-        rows = [{"code": r.spec.code, "title": r.spec.title, "enabled": r.enabled, "threshold": r.threshold,
-                 "default_threshold": r.spec.default_threshold} for r in effective_rules(rule_settings(year))]
+        rows = year_rules(year)
         if options["json"]:
             self.stdout.write(json.dumps({"year": year, "due_date": str(due_date(year)),
                                           "working": year == working_year(), "rules": rows}, ensure_ascii=False))
