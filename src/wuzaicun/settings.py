@@ -215,6 +215,11 @@ UPLOAD_DIR = DATA_DIR / "uploads"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_BYTES", str(200 * 1024 * 1024)))
+# An .xlsx is refused before parsing when its entries unpack to more than this. A million-row households
+# export unpacks to ~0.5 GB (its sheet XML: ~500 bytes a row), so 1 GiB admits it with room to spare.
+IMPORT_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("IMPORT_MAX_UNCOMPRESSED_BYTES", str(1024**3)))
+# Sheet lines (header and blank lines included) read from one file; reading stops at the first beyond.
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "1100000"))
 
 # Field encryption (resident IDs, phones): versioned keys kept outside the database.
 FIELD_KEYS_FILE = Path(os.environ.get("FIELD_KEYS_FILE", DATA_DIR / "field_keys.json"))

@@ -30,3 +30,15 @@ def entries_for(
     if until:
         queryset = queryset.filter(at__date__lte=until)
     return queryset.order_by("-id")
+
+
+def names_for_page(user: Any, page: list[AuditEntry]) -> dict[str, Any]:
+    """The names a page of audit rows mentions: accounts in the user's scope, and places (public names)."""
+    from wuzaicun.accounts.models import User
+    from wuzaicun.regions.selectors import region_names
+
+    from .labels import region_codes_in
+
+    ids = {int(e.object_id) for e in page if e.object_type == "user" and str(e.object_id).isdigit()}
+    users = {u.pk: u.display_name for u in scoped(User, user).filter(pk__in=ids)} if ids else {}
+    return {"user_names": users, "region_names": region_names(region_codes_in(page))}

@@ -5,18 +5,18 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpResponse
-from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from wuzaicun.accounts.decorators import requires
 from wuzaicun.accounts.http import AuthedRequest
 from wuzaicun.accounts.roles import Perm
-from wuzaicun.core.paging import paginate
+from wuzaicun.core.paging import paginate, render_list
 from wuzaicun.core.params import region_param
 
+from .labels import describe
 from .models import Action, Result
-from .selectors import entries_for
+from .selectors import entries_for, names_for_page
 
 
 def _date(value: str) -> dt.date | None:
@@ -37,5 +37,7 @@ def entries(request: AuthedRequest) -> HttpResponse:
         region=region_param(filters["region"]),
     )
     context = paginate(request, queryset) | {"filters": filters, "actions": Action.choices, "results": Result.choices}
-    name = "audit/entries.html#list" if getattr(request, "htmx", False) else "audit/entries.html"
-    return render(request, name, context)
+    page = list(context["page_obj"].object_list)
+    describe(page, **names_for_page(request.user, page))
+    context["page_obj"].object_list = page
+    return render_list(request, "audit/entries.html", context)

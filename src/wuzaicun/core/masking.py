@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+MASK_CHAR = "*"
+
+
+def is_masked(value: str) -> bool:
+    """A value as a masking profile writes it (520321********1234, 138****1234): never a real number."""
+    return MASK_CHAR in value
+
 
 def mask_resident_id(value: str) -> str:
     """Internal profile: 520321********1234."""

@@ -4,7 +4,7 @@ One mechanism for every form that needs an object: `PickerField` / `MultiplePick
 `core/_picker.html` (a search box, the chosen label or chips, and hidden inputs holding the ids);
 typing posts the search term with htmx to the owning app's endpoint, which answers the
 `core/_picker_results.html` fragment built by `render_choices` from its own scoped selectors. The
-search is a POST (D17): a full resident ID typed into the box never lands in a URL, a log or the
+search is a POST (D20): a full resident ID typed into the box never lands in a URL, a log or the
 history. app.js chooses with the mouse or the keyboard and keeps the hidden inputs. Apps own their
 kinds (regions: villages; registry: people, teams, households); core imports none of them.
 """

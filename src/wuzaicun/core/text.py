@@ -111,3 +111,16 @@ def parse_yes_no(value: str) -> bool:
     if text in {"否", "N", "n", "0", "FALSE", "False", "false", "", "×"}:
         return False
     raise ParseError(f"“{value}”应填“是”或“否”")
+
+
+def required_text(value: str, *, field: str, max_length: int, hint: str = "") -> str:
+    """A free-text field a workflow step requires (a reason, a contribution): trimmed, not empty, not too
+    long; else a DomainError naming the field."""
+    from .errors import DomainError
+
+    text = value.strip()
+    if not text:
+        raise DomainError(f"请填写{field}{hint}", field=field)
+    if len(text) > max_length:
+        raise DomainError(f"{field}不能超过 {max_length} 个字（实为 {len(text)} 个）", field=field)
+    return text

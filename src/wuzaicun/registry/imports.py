@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from wuzaicun.accounts.scope import code_in_scope, scoped
 from wuzaicun.core.identifiers import resident_id_problem, sex_from_resident_id
-from wuzaicun.core.masking import mask_phone, mask_resident_id
-from wuzaicun.core.text import parse_date
+from wuzaicun.core.masking import is_masked, mask_phone, mask_resident_id
+from wuzaicun.core.text import ParseError, parse_date
 from wuzaicun.regions.codes import prefix_of
 from wuzaicun.regions.models import Level, Region
 from wuzaicun.tabular.bulk import insert_rows, rows_by_key, update_rows
@@ -24,7 +24,7 @@ from wuzaicun.tabular.spec import (
     Column,
     ExportContext,
     ImportContext,
-    RowError,
+    RowErrors,
     RowIssue,
     Template,
     bounded_text,
@@ -37,11 +37,28 @@ from wuzaicun.tabular.spec import (
 
 from .fields import open_phone, open_resident_id, seal_phone, seal_resident_id
 from .models import Household, Person, PoliticalStatus, PovertyCause, PovertyStatus, Rank, Sex, Unit
-from .rules import household_problems, normalise_resident_id, phone_error, sex_error
+from .rules import (
+    MASKED_PHONE,
+    household_problems,
+    masked_id_error,
+    normalise_resident_id,
+    phone_error,
+    sex_error,
+)
 
 
 def _resident_id(raw: Any) -> str:
-    return normalise_resident_id(text(raw))
+    number = normalise_resident_id(text(raw))
+    if error := masked_id_error(number):
+        raise ParseError(error)
+    return number
+
+
+def _phone(raw: Any) -> str:
+    value = text(raw)
+    if is_masked(value):
+        raise ParseError(MASKED_PHONE)
+    return value
 
 
 def _existing(model: type[Person] | type[Household], digests: Sequence[str]) -> dict[str, tuple[Any, ...]]:
@@ -67,17 +84,24 @@ class _RegisteredSink:
         self.inserted = 0
         self.updated = 0
 
-    def checked_id(self, row: dict[str, Any], line: int) -> tuple[str, bytes, str]:
+    checks_partial_rows = True
+
+    def checked_id(self, row: dict[str, Any], line: int, problems: list[tuple[str, str]]) -> tuple[str, bytes, str]:
+        """The number sealed and hashed; its problem, if any, is added to `problems` (then the values are empty)."""
         number = row["resident_id"]
+        if number is None:  # did not parse: its message is already there
+            return "", b"", ""
         # resident_id_error's check, with today's date read once per import rather than once per row
         if problem := resident_id_problem(number, today=self.today):
-            raise RowError("身份证号", f"身份证号{problem}")
+            problems.append(("身份证号", f"身份证号{problem}"))
+            return "", b"", ""
         sealed, digest = seal_resident_id(number)
         # Keyed by the blind index's first 128 bits as an int: half the memory of the hex string at a
         # million rows, and a collision is as likely as guessing an AES key.
         key = int(digest[:32], 16)
         if (first := self.seen.get(key)) is not None:
-            raise RowError("身份证号", f"与第{first}行的身份证号重复")
+            problems.append(("身份证号", f"与第{first}行的身份证号重复"))
+            return "", b"", ""
         self.seen[key] = line
         return number, sealed, digest
 
@@ -133,15 +157,16 @@ class HouseholdSink(_RegisteredSink):
         )
 
     def check(self, row: dict[str, Any], line: int) -> tuple[Any, ...]:
+        problems: list[tuple[str, str]] = []
         region = row["region_code"]
-        if region not in self.villages:
-            raise RowError("区划代码", f"“{region}”不是村级区划代码，或不在您的管辖范围内")
-        for column, reason in household_problems(
-            status=row["status"], identified_year=row["identified_year"], exit_year=row["exit_year"],
-            members=row["members"],
-        ):
-            raise RowError(column, reason)
-        number, sealed, digest = self.checked_id(row, line)
+        if region is not None and region not in self.villages:
+            problems.append(("区划代码", f"“{region}”不是村级区划代码，或不在您的管辖范围内"))
+        if None not in (row["status"], row["identified_year"], row["members"]):
+            problems += household_problems(status=row["status"], identified_year=row["identified_year"],
+                                           exit_year=row["exit_year"], members=row["members"])
+        number, sealed, digest = self.checked_id(row, line, problems)
+        if problems:
+            raise RowErrors(problems)
         income = row["income_per_head"]
         return (
             region, row["head_name"], sealed, digest, mask_resident_id(number), row["members"], row["status"],
@@ -150,9 +175,7 @@ class HouseholdSink(_RegisteredSink):
 
 
 def _export_households(ctx: ExportContext) -> Iterator[Sequence[Any]]:
-    from wuzaicun.accounts.roles import Perm
-
-    full = ctx.actor is not None and ctx.actor.can(Perm.REVEAL_ID)
+    full = ctx.full_ids  # checked by the engine: REVEAL_ID and a reason
     queryset = scoped(Household, ctx.actor)
     if ctx.region_code:
         queryset = queryset.filter(region__code__within=prefix_of(ctx.region_code))
@@ -181,6 +204,7 @@ HOUSEHOLDS = register(
         ),
         sink=HouseholdSink,
         export_rows=_export_households,
+        carries_ids=True,
     )
 )
 
@@ -201,19 +225,26 @@ class PersonSink(_RegisteredSink):
         super().__init__(ctx)
         self.regions = frozenset(scoped(Region, ctx.actor).values_list("code", flat=True))
         self.units: dict[tuple[str, str], int | None] = {}  # None: not registered yet, made by `write`
+        self.unit_regions: dict[str, str | None] = {}  # a unit's name → the region it places a person in
+        self._named: list[tuple[int, str, str]] | None = None
 
     def check(self, row: dict[str, Any], line: int) -> tuple[Any, ...]:
-        region = row.get("region_code") or self.ctx.region_code
+        problems: list[tuple[str, str]] = []
+        region = row.get("region_code") or (self.region_of_unit(row["unit"]) if row["unit"] else None) \
+            or self.ctx.region_code
         if not region:
-            raise RowError("区划代码", "未填写区划代码，导入时也未指定所属区划")
-        if region not in self.regions:
-            raise RowError("区划代码", f"“{region}”不存在或不在您的管辖范围内")
-        number, sealed, digest = self.checked_id(row, line)
-        if error := sex_error(row["sex"], number):
-            raise RowError("性别", error)
+            problems.append(("区划代码", "未填写区划代码，工作单位也不能确定所属区划，导入时也未指定所属区划"
+                                         "（命令行 --region）"))
+        elif region not in self.regions:
+            problems.append(("区划代码", f"“{region}”不存在或不在您的管辖范围内"))
+        number, sealed, digest = self.checked_id(row, line, problems)
+        if number and (error := sex_error(row["sex"], number)):
+            problems.append(("性别", error))
         phone = row["phone"] or ""
         if error := phone_error(phone):
-            raise RowError("联系电话", error)
+            problems.append(("联系电话", error))
+        if problems or not region:
+            raise RowErrors(problems)
         unit_id = self._unit(region, row["unit"]) if row["unit"] else None  # an id, or (region, name) to make
         return (
             region, row["name"], sealed, digest, mask_resident_id(number), row["sex"] or sex_from_resident_id(number),
@@ -221,6 +252,28 @@ class PersonSink(_RegisteredSink):
             row["post"] or "", row["rank"] or "", seal_phone(phone) if phone else None,
             mask_phone(phone) if phone else "", 1,
         )
+
+    def region_of_unit(self, unit: str) -> str | None:
+        """The region a person's 工作单位 places them in: the registered unit's of that name (when one region
+        in scope has it), else the one region in scope whose name the unit's name holds — the deepest, so
+        遵义市红花岗区农业局 is in 红花岗区 and 中共遵义市委 in 遵义市 — else None (ambiguous or unknown)."""
+        if unit not in self.unit_regions:
+            registered = set(scoped(Unit, self.ctx.actor).filter(name=unit).values_list("region_id", flat=True))
+            if len(registered) == 1:
+                self.unit_regions[unit] = registered.pop()
+            else:
+                found = [(level, code) for level, code, name in self._region_names() if name in unit]
+                deepest = max((level for level, _ in found), default=0)
+                codes = [code for level, code in found if level == deepest]
+                self.unit_regions[unit] = codes[0] if len(codes) == 1 and not registered else None
+        return self.unit_regions[unit]
+
+    def _region_names(self) -> list[tuple[int, str, str]]:
+        """(level, code, name) of the regions in scope above the village: what a unit's name may name."""
+        if self._named is None:
+            self._named = list(scoped(Region, self.ctx.actor).filter(level__lt=Level.VILLAGE).values_list(
+                "level", "code", "name"))
+        return self._named
 
     def _unit(self, region: str, name: str) -> int | tuple[str, str]:
         """The id of the unit of that name in the region, or its (region, name) when it is still to be made
@@ -251,9 +304,7 @@ class PersonSink(_RegisteredSink):
 
 
 def _export_people(ctx: ExportContext) -> Iterator[Sequence[Any]]:
-    from wuzaicun.accounts.roles import Perm
-
-    full = ctx.actor is not None and ctx.actor.can(Perm.REVEAL_ID)
+    full = ctx.full_ids  # checked by the engine: REVEAL_ID and a reason
     queryset = scoped(Person, ctx.actor).select_related("unit")
     if ctx.region_code:
         queryset = queryset.filter(region__code__within=prefix_of(ctx.region_code))
@@ -282,11 +333,12 @@ PEOPLE = register(
             Column("工作单位", "unit", bounded_text(100), required=False),
             Column("职务", "post", bounded_text(100), required=False),
             Column("职级", "rank", choice(Rank.values), required=False, choices=tuple(Rank.values)),
-            Column("联系电话", "phone", required=False),
+            Column("联系电话", "phone", _phone, required=False),
             Column("区划代码", "region_code", required=False, note="所属区划；不填则用导入时指定的区划"),
             Column("入党时间", "party_since", lambda raw: parse_date(raw), required=False),
         ),
         sink=PersonSink,
         export_rows=_export_people,
+        carries_ids=True,
     )
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from wuzaicun.core.identifiers import resident_id_problem, sex_from_resident_id
+from wuzaicun.core.masking import is_masked
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
@@ -12,6 +13,15 @@ _LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 
 def normalise_resident_id(value: str) -> str:
     return value.strip().replace(" ", "").upper()
+
+
+# What an import says of a number a masked export wrote: it cannot be taken for a number.
+MASKED_RESIDENT_ID = "身份证号已脱敏，无法导入，请使用完整身份证号导出"
+MASKED_PHONE = "联系电话已脱敏，无法导入，请使用完整身份证号导出（含完整联系电话）"
+
+
+def masked_id_error(value: str) -> str | None:
+    return MASKED_RESIDENT_ID if is_masked(value) else None
 
 
 def resident_id_error(value: str) -> str | None:

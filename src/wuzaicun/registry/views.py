@@ -174,7 +174,7 @@ def person_edit(request: AuthedRequest, person_id: int) -> HttpResponse:
 @requires(Perm.VIEW_REGISTRY)
 @require_POST
 def pick(request: AuthedRequest, kind: str) -> HttpResponse:
-    """People, leadership teams or households in scope matching the typed term, for a picker (POST: D17)."""
+    """People, leadership teams or households in scope matching the typed term, for a picker (POST: D20)."""
     search = SEARCHES.get(kind)
     if search is None:
         raise NotFound()

@@ -46,7 +46,7 @@ def export_lists(*, actor: Any, year: int, region: str | None, area_name: str, t
         for number, entry in enumerate(rows.iterator(chunk_size=2000), start=1):
             who = entry.person.name if entry.person else (entry.team.name if entry.team else "")
             post = entry.stationed_post or (entry.person.post if entry.person else "")
-            ws.append([safe_cell(v) for v in (
+            ws.append([safe_cell(v, sheet=ws) for v in (
                 number, who, post, entry.village.name, getattr(entry, "household_count", 0), "、".join(entry.duties), entry.goal,
                 entry.created_at.strftime("%Y-%m-%d"),
             )])

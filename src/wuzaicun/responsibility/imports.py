@@ -15,13 +15,22 @@ from wuzaicun.core.text import ParseError, parse_year
 from wuzaicun.regions.models import Level, Region
 from wuzaicun.registry.fields import resident_id_hash
 from wuzaicun.registry.models import Household, LeadershipTeam, Person
-from wuzaicun.registry.rules import normalise_resident_id, resident_id_error
+from wuzaicun.registry.rules import masked_id_error, normalise_resident_id, resident_id_error
 from wuzaicun.tabular.registry import register
-from wuzaicun.tabular.spec import Column, ExportContext, ImportContext, RowError, RowIssue, Template, text
+from wuzaicun.tabular.spec import (
+    Column,
+    ExportContext,
+    ExportOnlySink,
+    ImportContext,
+    RowErrors,
+    RowIssue,
+    Template,
+    text,
+)
 
 from .duties import KIND_BY_LABEL, GoalKind, ListKind, StationedPost
 from .models import Assignment, AssignmentHousehold, ResponsibilityYear
-from .rules import entry_problems, split_duties
+from .rules import entry_problems, goal_kind_from_text, split_duties
 
 _GOAL_BY_LABEL = {label: value for value, label in GoalKind.choices if value}
 PARTY = ("中共党员", "中共预备党员")
@@ -39,14 +48,14 @@ def _ids(raw: Any) -> list[str]:
     numbers = [normalise_resident_id(n) for n in text(raw).replace("；", "、").replace(";", "、")
                .replace(",", "、").replace("，", "、").replace(" ", "、").split("、") if n.strip()]
     for number in numbers:
-        if error := resident_id_error(number):
+        if error := masked_id_error(number) or resident_id_error(number):
             raise ParseError(f"{number}：{error}")
     return numbers
 
 
 def _person_id(raw: Any) -> str:
     number = normalise_resident_id(text(raw))
-    if error := resident_id_error(number):
+    if error := masked_id_error(number) or resident_id_error(number):
         raise ParseError(error)
     return number
 
@@ -81,23 +90,29 @@ class AssignmentSink:
         self.created = 0
         self.linked = 0
 
+    checks_partial_rows = True
+
     def check(self, row: dict[str, Any], line: int) -> dict[str, Any]:
+        problems: list[tuple[str, str]] = []
         year = row["year"]
-        if self.ctx.year is not None and year != self.ctx.year:
-            raise RowError("年度", f"年度 {year} 与导入时指定的 {self.ctx.year} 不一致")
-        if year not in self.open_years:
-            raise RowError("年度", f"{year}年度尚未设立责任清单")
-        if row["village"] not in self.villages:
-            raise RowError("区划代码", f"“{row['village']}”不是村级区划代码，或不在您的管辖范围内")
+        if year is not None and self.ctx.year is not None and year != self.ctx.year:
+            problems.append(("年度", f"年度 {year} 与导入时指定的 {self.ctx.year} 不一致"))
+        elif year is not None and year not in self.open_years:
+            problems.append(("年度", f"{year}年度尚未设立责任清单"))
+        if row["village"] is not None and row["village"] not in self.villages:
+            problems.append(("区划代码", f"“{row['village']}”不是村级区划代码，或不在您的管辖范围内"))
         if bool(row["person"]) == bool(row["team"]):
-            raise RowError("责任人身份证号", "责任人身份证号与责任主体须填且只填一个")
+            problems.append(("责任人身份证号", "责任人身份证号与责任主体须填且只填一个"))
         team_id = None
         if row["team"]:
             found = self.teams.get(row["team"], [])
             if len(found) != 1:
                 reason = "不存在或不在您的管辖范围内" if not found else "有重名，请在系统中核对"
-                raise RowError("责任主体", f"领导班子“{row['team']}”{reason}")
-            team_id = found[0]
+                problems.append(("责任主体", f"领导班子“{row['team']}”{reason}"))
+            else:
+                team_id = found[0]
+        if problems:
+            raise RowErrors(problems)
         row["team_id"] = team_id
         row["duties"] = split_duties(row["duties"] or "")
         return row
@@ -206,10 +221,9 @@ class AssignmentSink:
 
 
 def _export(ctx: ExportContext) -> Iterator[Sequence[Any]]:
-    from wuzaicun.accounts.roles import Perm
     from wuzaicun.registry.fields import open_resident_id
 
-    full = ctx.actor is not None and ctx.actor.can(Perm.REVEAL_ID)
+    full = ctx.full_ids  # checked by the engine: REVEAL_ID and a reason
     entries = narrowed(scoped(Assignment, ctx.actor), ctx.region_code)
     if ctx.year is not None:
         entries = entries.filter(year=ctx.year)
@@ -246,11 +260,72 @@ ASSIGNMENTS = register(
             Column("职责", "duties", required=False, width=30, note="多个职责用“、”分隔"),
             Column("目标", "goal", required=False, width=30),
             Column("驻村身份", "post", _post, required=False, choices=tuple(StationedPost.values)),
-            Column("目标类型", "goal_kind", _goal_kind, required=False, choices=tuple(_GOAL_BY_LABEL)),
+            Column("目标类型", "goal_kind", _goal_kind, required=False, choices=tuple(_GOAL_BY_LABEL),
+                   note="发展产业或兴办实体；文件中没有本列时，按“目标”的文字推断", derived_from=("goal", goal_kind_from_text)),
         ),
         sink=AssignmentSink,
         export_rows=_export,
+        carries_ids=True,
         needs_year=True,
         import_perm="edit_lists",
     )
 )
+
+
+def _export_gaps(ctx: ExportContext) -> Iterator[Sequence[Any]]:
+    """The coverage page's gaps as filtered (year, region, rule): every one, not a page of them."""
+    from wuzaicun.regions.selectors import region_names
+
+    from .coverage import SUBJECT_LABELS, coverage_report
+    from .rules import RULES_BY_CODE
+    from .selectors import working_year
+
+    report = coverage_report(ctx.actor, year=ctx.year or working_year(), region=ctx.region_code)
+    rule = ctx.filters.get("rule", "")
+    gaps = [g for g in report.gaps if not rule or g.rule == rule]
+    for start in range(0, len(gaps), 5000):
+        chunk = gaps[start:start + 5000]
+        names = region_names(g.region_code for g in chunk)
+        for g in chunk:
+            yield (report.year, RULES_BY_CODE[g.rule].title if g.rule in RULES_BY_CODE else g.rule,
+                   SUBJECT_LABELS.get(g.subject_type, g.subject_type), g.region_code,
+                   names.get(g.region_code, ""), g.message)
+
+
+register(Template(
+    kind="coverage_gaps", title="覆盖检查缺口", object_type="coverage",
+    columns=(
+        Column("年度", "year"), Column("规则", "rule", width=30), Column("对象", "subject"),
+        Column("区划代码", "region", width=16), Column("所在地", "place", width=20), Column("原因", "message", width=50),
+    ),
+    sink=ExportOnlySink, export_rows=_export_gaps, needs_year=True, import_perm="edit_lists", importable=False,
+    filters=(("rule", "规则"),),
+))
+
+
+def _export_review_queue(ctx: ExportContext) -> Iterator[Sequence[Any]]:
+    """The review queue as filtered (year, quarter, words): every reconciliation waiting for review."""
+    from .ledger_selectors import review_queue
+
+    quarter = ctx.filters.get("quarter", "")
+    queue = narrowed(review_queue(ctx.actor, year=ctx.year, quarter=int(quarter) if quarter in ("1", "2", "3", "4")
+                                  else None, q=ctx.filters.get("q", "")), ctx.region_code)
+    for item in queue.iterator(chunk_size=2000):
+        line = item.line
+        yield (line.year, item.quarter, line.assignment.village_id, line.assignment.village.name, line.commitment,
+               item.progress_value, line.target_unit, item.narrative, "否" if item.on_track else "是",
+               item.submitted_by.display_name if item.submitted_by else "",
+               item.submitted_at.astimezone().strftime("%Y-%m-%d %H:%M:%S") if item.submitted_at else "")
+
+
+register(Template(
+    kind="review_queue", title="待审核的季度对账", object_type="reconciliation",
+    columns=(
+        Column("年度", "year"), Column("季度", "quarter"), Column("区划代码", "village", width=16),
+        Column("村", "village_name", width=20), Column("承诺事项", "commitment", width=30), Column("完成值", "progress"),
+        Column("单位", "unit"), Column("进展情况", "narrative", width=40), Column("滞后", "behind"),
+        Column("提交人", "submitted_by"), Column("提交时间", "submitted_at", width=20),
+    ),
+    sink=ExportOnlySink, export_rows=_export_review_queue, needs_year=True, import_perm="review_ledger",
+    importable=False, filters=(("quarter", "季度"), ("q", "关键词")),
+))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 
 from .duties import STANDARD_DUTIES, ListKind
 
@@ -108,6 +109,28 @@ def entry_problems(
     if len(duties) != len(set(duties)):
         problems.append(("职责", "职责有重复"))
     return problems
+
+
+# Units of things counted whole (户, 人, 个 …): 0.47 户 is not a count.
+COUNT_UNITS = frozenset("户人个家次名所座处项条间套头只口")
+
+
+def quantity_problem(value: Decimal | None, unit: str, field: str) -> str | None:
+    """A value in a counted unit must be whole."""
+    if value is not None and unit.strip() in COUNT_UNITS and value != value.to_integral_value():
+        return f"{field}的单位是“{unit.strip()}”，须为整数（如 2，不是 {value}）"
+    return None
+
+
+_GOAL_WORDS = (("产业", "发展产业"), ("合作社", "兴办实体"), ("公司", "兴办实体"), ("实体", "兴办实体"),
+               ("企业", "兴办实体"), ("厂", "兴办实体"), ("基地", "兴办实体"))
+
+
+def goal_kind_from_text(goal: str) -> str:
+    """The goal type a 驻村 goal's own words give (发展辣椒产业 → 发展产业; 兴办合作社 → 兴办实体), by the word that
+    comes first; "" when it names neither. Used when an assignments file has no 目标类型 column."""
+    found = [(goal.find(word), label) for word, label in _GOAL_WORDS if word in goal]
+    return min(found)[1] if found else ""
 
 
 def split_duties(text: str) -> list[str]:

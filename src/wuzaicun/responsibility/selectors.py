@@ -69,11 +69,20 @@ def entries_for(
     return queryset.annotate(household_count=Count("household_links")) if household_counts else queryset
 
 
-def count_households(entries: list[Assignment]) -> list[Assignment]:
+def in_list_order(queryset: QuerySet[Assignment]) -> QuerySet[Assignment]:
+    """The five lists in the seed's order (帮村, 联村, 驻村, 助村, 带村), then by village."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    order = Case(*(When(kind=kind, then=Value(index)) for index, kind in enumerate(ListKind.values)),
+                 output_field=IntegerField())
+    return queryset.order_by(order, "village_id", "pk")
+
+
+def count_households(user: Any, entries: list[Assignment]) -> list[Assignment]:
     """Set `household_count` on a page of entries, in one grouped query over those entries only."""
     from .models import AssignmentHousehold
 
-    counts = dict(AssignmentHousehold.objects_unscoped.filter(assignment__in=[e.pk for e in entries])
+    counts = dict(scoped(AssignmentHousehold, user).filter(assignment__in=[e.pk for e in entries])
                   .values("assignment").annotate(n=Count("id")).values_list("assignment", "n"))
     for entry in entries:
         entry.household_count = counts.get(entry.pk, 0)  # type: ignore[attr-defined]

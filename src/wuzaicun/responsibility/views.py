@@ -35,6 +35,7 @@ from .selectors import (
     due_date,
     entries_for,
     get_entry_for_user,
+    in_list_order,
     rule_settings,
     working_year,
     year_context,
@@ -68,10 +69,9 @@ def board(request: AuthedRequest) -> HttpResponse:
 def entries(request: AuthedRequest) -> HttpResponse:
     year = _year(request)
     filters = {k: request.GET.get(k, "").strip() for k in ("kind", "region", "q")}
-    queryset = entries_for(request.user, year=year, household_counts=False, **filters).order_by(
-        "kind", "village_id", "pk")
+    queryset = in_list_order(entries_for(request.user, year=year, household_counts=False, **filters))
     context = paginate(request, queryset) | year_context(year) | {"filters": filters, "kinds": ListKind.choices}
-    context["page_obj"].object_list = count_households(list(context["page_obj"].object_list))
+    context["page_obj"].object_list = count_households(request.user, list(context["page_obj"].object_list))
     return render_list(request, "responsibility/entries.html", context)
 
 

@@ -14,24 +14,27 @@ from __future__ import annotations
 import pickle
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from wuzaicun.audit.models import Action
+from wuzaicun.accounts.roles import Perm
+from wuzaicun.accounts.scope import code_in_scope
+from wuzaicun.accounts.services import require_perm
+from wuzaicun.audit.models import Action, Result
 from wuzaicun.audit.services import record
-from wuzaicun.core.errors import Conflict, DomainError
+from wuzaicun.core.errors import Conflict, DomainError, NotFound
 from wuzaicun.core.text import ParseError, normalise
 
 from .bulk import bulk_session
 from .readers import Row, iter_rows
-from .spec import ExportContext, ImportContext, RowError, RowIssue, Template
-from .writers import write_xlsx
+from .spec import ExportContext, ImportContext, RowError, RowErrors, RowIssue, Template
+from .writers import write_csv, write_xlsx
 
 BATCH_SIZE = 2_000
 HEADER_SEARCH_ROWS = 10
@@ -50,23 +53,32 @@ class ImportReport:
     summary: str = ""
     seconds: float = 0.0
     columns: dict[str, int] = field(default_factory=dict)  # header → sheet column index
+    failed_lines: int = 0  # lines with at least one issue, counted exactly though only the first issues are kept
+    # One bit per sheet line (IMPORT_MAX_ROWS bounds the lines: ~140 KB at a million) marks a failed line.
+    _failed: bytearray = field(default_factory=bytearray, repr=False)
 
     @property
     def ok(self) -> bool:
         return self.issue_count == 0
 
-    @property
-    def failed_lines(self) -> int:
-        return len({i.line for i in self.issues})
-
     def add(self, issue: RowIssue) -> None:
         self.issue_count += 1
         if len(self.issues) < MAX_KEPT_ISSUES:
             self.issues.append(issue)
+        byte, bit = divmod(issue.line, 8)
+        if byte >= len(self._failed):
+            self._failed.extend(bytes(byte + 1 - len(self._failed) + 4096))
+        if not self._failed[byte] & (1 << bit):
+            self._failed[byte] |= 1 << bit
+            self.failed_lines += 1
 
 
 class HeaderNotFound(DomainError):
     code = "header_not_found"
+
+
+class NoDataRows(DomainError):
+    code = "no_data_rows"
 
 
 def header_key(value: Any) -> str:
@@ -119,13 +131,20 @@ def run_import(template: Template, path: Path, ctx: ImportContext, *, source_nam
     # The per-row loop is the import's hot path (a million rows): plain tuples, no attribute look-ups.
     plan = [(c.key, mapping[c.key], c.parse, c.required, c.header) for c in template.columns if c.key in mapping]
     absent = {c.key: None for c in template.columns if c.key not in mapping}
+    derived = [(c.key, mapping[c.derived_from[0]], c.derived_from[1], c.parse) for c in template.columns
+               if c.key not in mapping and c.derived_from and c.derived_from[0] in mapping]
     with bulk_session(), _spool() as spool:
         # First pass: no transaction, nothing written; the checked batches go to the spool.
         sink = template.sink(ctx)
         check = sink.check
+        # A sink that can check a row whose other columns did not parse says so: the user then sees every
+        # problem of the row in one pass. Others see only rows that parsed.
+        partial = getattr(sink, "checks_partial_rows", False)
         batch: list[tuple[int, Any]] = []
         for line, values in rows:
             width = len(values)
+            if values.count(None) + values.count("") == width:
+                continue  # a blank line (a million of them cost a second, not a check per column)
             cleaned: dict[str, Any] = absent.copy()
             problems: list[RowIssue] = []
             filled = 0
@@ -141,21 +160,38 @@ def run_import(template: Template, path: Path, ctx: ImportContext, *, source_nam
                     cleaned[key] = parse(raw)
                 except ParseError as exc:
                     problems.append(RowIssue(line, header, str(exc)))
+                    cleaned[key] = None
             if not filled and all(_blank(v) for v in values):
                 continue  # a blank row; one with text only in ignored columns is still checked
             report.total_rows += 1
-            if problems:
+            for key, index, derive, parse_derived in derived:
+                source = values[index] if index < width else None
+                typed = derive(str(source)) if source not in (None, "") else ""
+                cleaned[key] = parse_derived(typed) if typed else None
+            if problems and not partial:
                 for issue in problems:
                     report.add(issue)
                 continue
             try:
-                batch.append((line, check(cleaned, line)))
+                checked = check(cleaned, line)
             except RowError as exc:
-                report.add(RowIssue(line, exc.column, exc.message))
+                problems.append(RowIssue(line, exc.column, exc.message))
+            except RowErrors as exc:
+                problems += [RowIssue(line, column, message) for column, message in exc.problems]
+            if problems:
+                # One message a column: a value that did not parse is not also checked against the records.
+                seen: set[str] = set()
+                for issue in problems:
+                    if issue.column not in seen:
+                        seen.add(issue.column)
+                        report.add(issue)
                 continue
+            batch.append((line, checked))
             if len(batch) >= BATCH_SIZE:
                 _check_batch(sink, batch, report, spool if not ctx.dry_run else None)
         _check_batch(sink, batch, report, spool if not ctx.dry_run else None)
+        if report.total_rows == 0:
+            raise NoDataRows(f"表头（第{report.header_line}行）之后没有数据行：文件中没有可导入的数据，未导入任何数据")
         if report.ok and not ctx.dry_run:
             _write(template, sink, spool, ctx, report, source_name or path.name)
     report.issues.sort(key=lambda i: (i.line, index_of.get(i.column, -1)))
@@ -222,25 +258,75 @@ def issue_map(report: ImportReport) -> dict[int, dict[int, str]]:
     return out
 
 
-def export_to_xlsx(template: Template, ctx: ExportContext, target: Any) -> int:
-    """Write the template's export rows (same columns as the import) and audit the export.
+def export_to_xlsx(template: Template, ctx: ExportContext, target: Path | IO[bytes]) -> int:
+    """Write the template's export rows (same columns as the import) to .xlsx; checked and audited once."""
+    return _export(template, ctx, lambda rows: write_xlsx(target, title=template.title, headers=template.headers,
+                                                          rows=rows))
 
-    The rows are read outside any transaction: on SQLite every atomic block begins IMMEDIATE, taking
-    the database's one write lock, and a minute-long export holding it made every other user's write
-    wait and fail. The audit row is written afterwards in its own short transaction; an export that
-    fails on the way leaves no row, and no file reaches the user.
+
+def export_to_csv(template: Template, ctx: ExportContext, target: Path | IO[str]) -> int:
+    """The same export as .csv in UTF-8 with a BOM (so Excel reads the Chinese headers).
+
+    A path is opened only once the export is allowed, so a refusal leaves no file behind.
+    """
+
+    def write(rows: Iterable[Sequence[Any]]) -> int:
+        if isinstance(target, Path):
+            with target.open("w", encoding="utf-8-sig", newline="") as fh:
+                return write_csv(fh, headers=template.headers, rows=rows)
+        target.write("\ufeff")
+        return write_csv(target, headers=template.headers, rows=rows)
+
+    return _export(template, ctx, write)
+
+
+def _export(template: Template, ctx: ExportContext, write: Callable[[Iterable[Sequence[Any]]], int]) -> int:
+    """Every export goes through here: permission, scope, the full-ID rule, then one audit row.
+
+    Resident IDs go out masked (the internal profile, as on screen) unless a full-ID export is asked:
+    that needs REVEAL_ID and a reason, and the audit row keeps both with the row count and the region.
+    A region outside the actor's scope is refused like a missing record; the refusal is logged under
+    the actor's own region, so nothing of it shows in the other county's log.
     """
     if template.export_rows is None:
         raise DomainError(f"“{template.title}”不支持导出", code="export_unsupported")
-    count = write_xlsx(target, title=template.title, headers=template.headers, rows=template.export_rows(ctx))
+    actor = ctx.actor
+    require_perm(actor, Perm.EXPORT_DATA)
+    own_region = getattr(actor, "scope_id", "") or ""
+    if ctx.region_code and not code_in_scope(actor, ctx.region_code):
+        with transaction.atomic():
+            record(actor=actor, action=Action.DENIED, object_type=template.object_type, region_code=own_region,
+                   result=Result.REFUSED, summary=f"导出{template.title}被拒：所选区划不存在或不在管辖范围内")
+        raise NotFound()
+    reason = ctx.reason.strip()[:100]
+    if ctx.full_ids:
+        if not template.carries_ids:
+            raise DomainError(f"“{template.title}”不含身份证号，无需导出完整身份证号", code="no_resident_ids")
+        require_perm(actor, Perm.REVEAL_ID)
+        if not reason:
+            raise DomainError("导出完整身份证号须填写导出原因", field="导出原因", code="reason_required")
+    region = ctx.region_code or own_region
+    # The rows are read outside any transaction: on SQLite every atomic block begins IMMEDIATE, taking the
+    # one write lock, and a minute-long export holding it made other users' writes fail. The audit row is
+    # written afterwards in its own short transaction; an export that fails on the way leaves no row.
+    count = write(template.export_rows(ctx))
     with transaction.atomic():
+        if ctx.full_ids:
+            note = f"（完整身份证号，原因：{reason}）"
+        else:
+            note = "（身份证号已脱敏）" if template.carries_ids else ""
+        changes: dict[str, Any] = {"year": ctx.year, "region": region or None, "rows": count, **ctx.filters}
+        if template.carries_ids:
+            changes["full_ids"] = ctx.full_ids
+        if ctx.full_ids:
+            changes["reason"] = reason
         record(
-            actor=ctx.actor,
+            actor=actor,
             action=Action.EXPORT,
             object_type=template.object_type,
-            region_code=ctx.region_code or "",
-            summary=f"导出{template.title} {count} 行",
-            changes={"year": ctx.year, "region": ctx.region_code},
+            region_code=region,
+            summary=f"导出{template.title} {count} 行{note}",
+            changes=changes,
         )
     return count
 

@@ -14,11 +14,12 @@ import posixpath
 import re
 import zipfile
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import IO, Any
 from xml.parsers import expat
 
+from django.conf import settings
 from lxml import etree
 
 from wuzaicun.core.errors import DomainError
@@ -34,6 +35,9 @@ _M = f"{{{_MAIN}}}"
 _DATE_BUILTIN = frozenset([*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)])
 _DATE_CODE = re.compile(r"(?<!\\)[ymdhs]|年|月|日", re.IGNORECASE)
 _COLUMN_RE = re.compile(r"[A-Z]+")
+# <dimension ref="A1:I1000001"/> near the start of a sheet, before <sheetData>: the used range.
+_DIMENSION = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?dimension\s+ref="\$?[A-Z]*\$?(\d+)(?::\$?[A-Z]*\$?(\d+))?"')
+_SHEET_DATA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheetData[\s/>]")
 
 
 class ReadError(DomainError):
@@ -53,11 +57,23 @@ def sniff_encoding(path: Path) -> str:
         return "gb18030"
 
 
-def iter_csv(path: Path) -> Iterator[tuple[int, Row]]:
+# The apostrophe a CSV export puts before text that starts like a formula (writers.safe_cell).
+_QUOTED_FORMULA = re.compile(r"'+[=+\-@\t\r]")
+
+
+def _unquote(value: str) -> str:
+    """Strip the one apostrophe the export added, so that export → re-import changes nothing."""
+    return value[1:] if _QUOTED_FORMULA.match(value) else value
+
+
+def iter_csv(path: Path) -> Generator[tuple[int, Row], None, None]:
     encoding = sniff_encoding(path)
     with path.open(encoding=encoding, newline="", errors="strict") as fh:
         try:
-            yield from enumerate(csv.reader(fh), start=1)
+            for line, values in enumerate(csv.reader(fh), start=1):
+                if "'" in "".join(values):  # one C-level test per row keeps the common case fast
+                    values = [_unquote(v) for v in values]
+                yield line, values
         except UnicodeDecodeError:
             raise ReadError("文件编码无法识别：请另存为 UTF-8 或 GB18030 编码的 CSV") from None
         except csv.Error as exc:
@@ -235,7 +251,7 @@ def _number(text: str, is_date: bool) -> Any:
     return int(value) if value.is_integer() and "E" not in text.upper() else value
 
 
-def iter_xlsx(path: Path) -> Iterator[tuple[int, Row]]:
+def iter_xlsx(path: Path) -> Generator[tuple[int, Row], None, None]:
     try:
         zf = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
@@ -352,11 +368,38 @@ def _cell_value(
     return raw  # str (a formula's text result), e (an error such as #N/A)
 
 
+def declared_rows(zf: zipfile.ZipFile) -> int | None:
+    """The last line of the first sheet's used range as the sheet declares it, read without parsing the sheet.
+
+    None when the sheet declares none (then only the limit while streaming applies). A file may declare
+    less than it holds; `iter_rows` still stops at the limit.
+    """
+    try:
+        with zf.open(_first_sheet_path(zf)) as fh:
+            head = fh.read(1 << 16)
+    except (KeyError, ReadError, etree.XMLSyntaxError, zipfile.BadZipFile):
+        return None
+    data = _SHEET_DATA.search(head)
+    match = _DIMENSION.search(head, 0, data.start() if data else len(head))
+    if match is None:
+        return None
+    return int(match.group(2) or match.group(1))
+
+
 def iter_rows(path: Path) -> Iterator[tuple[int, Row]]:
-    """(1-based sheet line, cell values) for every row of a .csv or .xlsx file."""
+    """(1-based sheet line, cell values) for every row of a .csv or .xlsx file, at most IMPORT_MAX_ROWS lines."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return iter_csv(path)
+        return _bounded(iter_csv(path), settings.IMPORT_MAX_ROWS)
     if suffix == ".xlsx":
-        return iter_xlsx(path)
+        return _bounded(iter_xlsx(path), settings.IMPORT_MAX_ROWS)
     raise ReadError(f"不支持的文件类型“{suffix}”：请上传 .xlsx 或 .csv 文件")
+
+
+def _bounded(rows: Generator[tuple[int, Row], None, None], limit: int) -> Iterator[tuple[int, Row]]:
+    """Stop reading at the first line beyond the limit; blank lines count (they cost reading too)."""
+    for count, (line, values) in enumerate(rows, start=1):
+        if line > limit or count > limit:
+            rows.close()
+            raise ReadError(f"文件超过 {limit:,} 行的上限（读到第 {max(line, count):,} 行时停止），未导入任何数据：请拆分后分批导入")
+        yield line, values

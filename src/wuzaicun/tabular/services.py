@@ -83,13 +83,25 @@ def preview_rows(kind: str, path: Path, limit: int = 10) -> tuple[list[str], lis
     rows = iter_rows(path)
     _, mapping = locate_header(template, rows)
     columns = [c for c in template.columns if c.key in mapping]
+    derived = [c for c in template.columns if c.key not in mapping and c.derived_from and c.derived_from[0] in mapping]
     out: list[list[Any]] = []
     for _, values in rows:
         if len(out) >= limit:
             break
         row = [values[mapping[c.key]] if mapping[c.key] < len(values) else "" for c in columns]
-        out.append([_masked(c.key, v) for c, v in zip(columns, row, strict=True)])
-    return [c.header for c in columns], out
+        cells = [_masked(c.key, v) for c, v in zip(columns, row, strict=True)]
+        for column in derived:
+            assert column.derived_from is not None
+            source_key, derive = column.derived_from
+            source = values[mapping[source_key]] if mapping[source_key] < len(values) else None
+            cells.append(derive(str(source)) if source not in (None, "") else "")
+        out.append(cells)
+    return [c.header for c in columns] + [f"{c.header}（按{_header(template, c.derived_from)}推断）"
+                                          for c in derived if c.derived_from], out
+
+
+def _header(template: Any, derived_from: tuple[str, Any] | None) -> str:
+    return next((c.header for c in template.columns if derived_from and c.key == derived_from[0]), "")
 
 
 def _masked(key: str, value: Any) -> Any:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
@@ -90,6 +90,10 @@ class Column:
     choices: tuple[str, ...] = ()
     note: str = ""
     width: int = 14
+    # For a file without this column: (the key of the column its text is derived from, the derivation),
+    # the derived text being what a user would have typed here (then parsed as typed); "" derives nothing.
+    # The preview shows it.
+    derived_from: tuple[str, Callable[[str], str]] | None = None
 
 
 class RowError(Exception):
@@ -99,6 +103,16 @@ class RowError(Exception):
         super().__init__(message)
         self.column = column
         self.message = message
+
+
+class RowErrors(Exception):
+    """Every problem a check found in one row, so that the user mends the row in one pass: (column, message)
+    pairs. A check raises it with what it could check: a column whose value did not parse arrives as None
+    and is left to its own message."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        super().__init__("；".join(message for _, message in problems))
+        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -126,6 +140,9 @@ class Sink(Protocol):
     back (spooled by the engine) and writes them, repeating the database look-ups a write depends on
     (a record may have been registered meanwhile); it returns the issues that changed, and then the
     engine rolls everything back.
+
+    A sink whose class sets `checks_partial_rows = True` also gets rows some of whose columns did not parse
+    (they arrive as None) and raises RowErrors with every problem it finds, so a row is mended in one pass.
     """
 
     def check(self, row: dict[str, Any], line: int) -> Any: ...
@@ -139,9 +156,16 @@ class Sink(Protocol):
 
 @dataclass(frozen=True)
 class ExportContext:
+    """Who exports what. Resident IDs (and phones) go out masked unless `full_ids` is asked, which needs
+    the REVEAL_ID permission and a reason, as revealing one ID on screen does."""
+
     actor: Any
     year: int | None = None
     region_code: str | None = None
+    full_ids: bool = False
+    reason: str = ""
+    # A list page's other filters (its `Template.filters`), so that the export is the list as filtered.
+    filters: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -155,8 +179,30 @@ class Template:
     needs_year: bool = False
     import_perm: str = "import_data"
     importable: bool = True  # False: an export-only sheet (results the system computes)
+    carries_ids: bool = False  # its export holds resident IDs: masked unless a full-ID export is asked
     extra_headers: tuple[str, ...] = field(default=())
+    # (query-string key, Chinese label) of the list page's filters this export honours, besides year and region
+    filters: tuple[tuple[str, str], ...] = ()
 
     @property
     def headers(self) -> list[str]:
         return [c.header for c in self.columns]
+
+
+class ExportOnlySink:
+    """The sink of a sheet the system computes (results, gaps, queues): it is exported, never imported."""
+
+    def __init__(self, ctx: ImportContext) -> None:
+        self.ctx = ctx
+
+    def check(self, row: dict[str, Any], line: int) -> None:
+        raise RowError("", "该表由系统生成，只能导出，不能导入")
+
+    def flush(self, batch: list[tuple[int, Any]]) -> list[RowIssue]:
+        return []
+
+    def write(self, batch: list[tuple[int, Any]]) -> list[RowIssue]:
+        return []
+
+    def summary(self) -> str:
+        return ""

@@ -1,4 +1,4 @@
-"""Checks on an uploaded spreadsheet before it is parsed: size, type, magic bytes, ZIP bombs."""
+"""Checks on an uploaded spreadsheet before it is parsed: size, type, magic bytes, ZIP bombs, declared rows."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from django.conf import settings
 
 from wuzaicun.core.errors import DomainError
 
+from .readers import declared_rows
+
 ALLOWED_SUFFIXES = (".xlsx", ".csv")
 _MAX_ZIP_ENTRIES = 2_000
-_MAX_UNCOMPRESSED = 2 * 1024**3
 _MAX_RATIO = 200
 _RATIO_FLOOR = 1024 * 1024  # below this an entry cannot be a bomb, whatever its ratio
 
@@ -69,7 +70,17 @@ def _check_zip(path: Path) -> None:
                     raise UploadRefused("文件结构异常（压缩比异常），已拒绝")
                 if info.filename.lower().endswith("vbaproject.bin"):
                     raise UploadRefused("文件含有宏，已拒绝：请另存为不含宏的 .xlsx")
-            if total > _MAX_UNCOMPRESSED:
-                raise UploadRefused("文件解压后过大，已拒绝")
+            limit = settings.IMPORT_MAX_UNCOMPRESSED_BYTES
+            if total > limit:
+                raise UploadRefused(
+                    f"文件解压后过大（{_mb(total)} MB，上限为 {_mb(limit)} MB），已拒绝：请拆分后分批导入"
+                )
+            rows = declared_rows(zf)
     except zipfile.BadZipFile:
         raise UploadRefused("不是有效的 .xlsx 文件") from None
+    if rows is not None and rows > settings.IMPORT_MAX_ROWS:
+        raise UploadRefused(f"工作表有 {rows:,} 行，超过上限 {settings.IMPORT_MAX_ROWS:,} 行，已拒绝：请拆分后分批导入")
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1024**2:,.0f}"

@@ -15,10 +15,9 @@ from wuzaicun.accounts.http import AuthedRequest
 from wuzaicun.accounts.roles import Perm
 from wuzaicun.accounts.services import require_perm
 from wuzaicun.core.errors import DomainError
-from wuzaicun.core.params import region_param
 
 from .engine import export_to_xlsx
-from .forms import UploadForm
+from .forms import ExportForm, UploadForm
 from .registry import all_templates, get_template
 from .services import (
     discard,
@@ -94,7 +93,8 @@ def confirm(request: AuthedRequest, kind: str, token: str) -> HttpResponse:
     template = get_template(kind)
     if report.ok:
         discard(path)
-        messages.success(request, f"导入成功：{template.title}共 {report.imported} 行{report.summary}")
+        messages.success(request, f"导入完成：{template.title}共 {report.total_rows} 行，成功 {report.imported} 行，"
+                                  f"失败 0 行{report.summary}")
         return redirect("tabular:index")
     headers, sample = preview_rows(kind, path)
     return render(request, "tabular/preview.html", {
@@ -125,16 +125,37 @@ def template_file(request: AuthedRequest, kind: str) -> HttpResponseBase:
 
 
 @requires(Perm.EXPORT_DATA)
-@require_GET
+@require_http_methods(["GET", "POST"])
 def export(request: AuthedRequest, kind: str) -> HttpResponseBase:
+    """GET: the export form (links carry ?year= and ?region=); POST: the file, audited once.
+
+    The export itself is a POST: a GET that writes an audit row is repeated by link prefetching,
+    download managers and the back button, and a reason for full IDs does not belong in a URL.
+    """
     template = get_template(kind)
-    year_text = request.GET.get("year", "").strip()
-    region = region_param(request.GET.get("region"))
-    ctx = ExportContext(actor=request.user, year=int(year_text) if year_text.isdigit() else None,
-                        region_code=region)
-    target = temp_xlsx()
-    export_to_xlsx(template, ctx, target)
-    return file_response(target, f"{template.title}.xlsx")
+    if template.export_rows is None:
+        raise DomainError(f"“{template.title}”不支持导出", code="export_unsupported")
+    offer_full_ids = template.carries_ids and request.user.can(Perm.REVEAL_ID)
+    source = request.POST if request.method == "POST" else request.GET
+    # The list page's filters travel with the export (links carry them; the form keeps them as hidden fields).
+    filters = {key: source.get(key, "").strip()[:100] for key, _ in template.filters if source.get(key, "").strip()}
+    initial = {"year": request.GET.get("year", "").strip(), "region": request.GET.get("region", "").strip()}
+    form = ExportForm(request.POST if request.method == "POST" else None, initial=initial, offer_full_ids=offer_full_ids,
+                      needs_year=template.needs_year)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        ctx = ExportContext(actor=request.user, year=data.get("year"), region_code=data["region"],
+                            full_ids=bool(data.get("full_ids")), reason=data.get("reason") or "", filters=filters)
+        target = temp_xlsx()
+        try:
+            export_to_xlsx(template, ctx, target)
+        except DomainError:
+            discard(target)
+            raise
+        return file_response(target, f"{template.title}.xlsx")
+    labels = dict(template.filters)
+    return render(request, "tabular/export.html", {
+        "template": template, "form": form, "filters": [(key, labels[key], value) for key, value in filters.items()]})
 
 
 class _DeletingFile:

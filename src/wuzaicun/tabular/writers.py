@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -25,8 +25,18 @@ _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
 
 
-def safe_cell(value: Any) -> Any:
-    """A value safe to write: text starting with = + - @ tab or CR is prefixed with a quote (inert)."""
+def starts_like_formula(text: str) -> bool:
+    return text.startswith(_DANGEROUS_START)
+
+
+def safe_cell(value: Any, *, sheet: Worksheet | None = None) -> Any:
+    """A value safe to write, whose text comes back unchanged when the file is imported again.
+
+    Text starting with = + - @ tab or CR is made inert. In an .xlsx (pass the write-only `sheet`) it
+    becomes a text cell with Excel's quote-prefix style: shown as typed, never a formula, value
+    unchanged. In a .csv (no sheet) it gets one leading apostrophe, which the CSV reader strips again;
+    so does text that is apostrophes before such a start, so that stripping one is always exact.
+    """
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -34,9 +44,14 @@ def safe_cell(value: Any) -> Any:
     if isinstance(value, int | float | Decimal | dt.date):
         return value
     text = str(value)
-    if text.startswith(_DANGEROUS_START):
-        return "'" + text
-    return text
+    if sheet is None:
+        return "'" + text if starts_like_formula(text.lstrip("'")) else text
+    if not starts_like_formula(text):
+        return text
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"  # openpyxl takes any text starting with = for a formula
+    cell.quotePrefix = True
+    return cell
 
 
 def write_xlsx(
@@ -51,7 +66,7 @@ def write_xlsx(
     ws.append([_header_cell(ws, h) for h in headers])
     count = 0
     for row in rows:
-        ws.append([safe_cell(v) for v in row])
+        ws.append([safe_cell(v, sheet=ws) for v in row])
         count += 1
     wb.save(target)
     return count
@@ -65,6 +80,12 @@ def write_csv(target: IO[str], *, headers: Sequence[str], rows: Iterable[Sequenc
         writer.writerow([safe_cell(v) for v in row])
         count += 1
     return count
+
+
+def _cell(ws: Worksheet, value: Any) -> Cell:
+    """A styleable cell holding `value` made safe."""
+    safe = safe_cell(value, sheet=ws)
+    return safe if isinstance(safe, Cell) else WriteOnlyCell(ws, value=safe)
 
 
 def _header_cell(ws: Worksheet, header: str) -> Any:
@@ -126,7 +147,7 @@ def error_workbook(
         cells: list[Any] = []
         for index in range(max(width, len(values))):
             value = values[index] if index < len(values) else None
-            cell = WriteOnlyCell(ws, value=safe_cell(value))
+            cell = _cell(ws, value)
             if index in by_column:
                 cell.fill = _ERROR_FILL
                 cell.comment = Comment(by_column[index], "wuzaicun")
@@ -134,6 +155,6 @@ def error_workbook(
         if line == header_line:
             cells.append(_header_cell(ws, "错误原因"))
         elif by_column:
-            cells.append(WriteOnlyCell(ws, value=safe_cell("；".join(by_column.values()))))
+            cells.append(_cell(ws, "；".join(by_column.values())))
         ws.append(cells)
     wb.save(target)

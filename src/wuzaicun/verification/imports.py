@@ -15,6 +15,7 @@ from wuzaicun.tabular.registry import register
 from wuzaicun.tabular.spec import (
     Column,
     ExportContext,
+    ExportOnlySink,
     ImportContext,
     RowError,
     RowIssue,
@@ -107,23 +108,6 @@ register(Template(
 ))
 
 
-class _ComputedOnly:
-    def __init__(self, ctx: ImportContext) -> None:
-        self.ctx = ctx
-
-    def check(self, row: dict[str, Any], line: int) -> None:
-        raise RowError("年度", "该表由系统生成，只能导出，不能导入")
-
-    def flush(self, batch: list[tuple[int, Any]]) -> list[RowIssue]:
-        return []
-
-    def write(self, batch: list[tuple[int, Any]]) -> list[RowIssue]:
-        return []
-
-    def summary(self) -> str:
-        return ""
-
-
 def _export_results(ctx: ExportContext) -> Iterator[Sequence[Any]]:
     rows = narrowed(scoped(AssessmentResult, ctx.actor), ctx.region_code).select_related("subject")
     if ctx.year is not None:
@@ -138,7 +122,7 @@ register(Template(
         Column("年度", "year", year), Column("区划代码", "subject", region_code), Column("名称", "name"),
         Column("总分", "total"), Column("县内排名", "rank"), Column("等次", "grade"), Column("状态", "status"),
     ),
-    sink=_ComputedOnly, export_rows=_export_results, needs_year=True, import_perm="run_spot_checks", importable=False,
+    sink=ExportOnlySink, export_rows=_export_results, needs_year=True, import_perm="run_spot_checks", importable=False,
 ))
 
 
@@ -167,5 +151,43 @@ register(Template(
         Column("村", "village_name"), Column("清单类型", "kind"), Column("责任人（责任主体）", "who"),
         Column("检查结果", "result"), Column("情况说明", "notes"), Column("处理方式", "sanctions"),
     ),
-    sink=_ComputedOnly, export_rows=_export_findings, needs_year=True, import_perm="run_spot_checks", importable=False,
+    sink=ExportOnlySink, export_rows=_export_findings, needs_year=True, import_perm="run_spot_checks", importable=False,
+))
+
+
+def _export_picks(ctx: ExportContext) -> Iterator[Sequence[Any]]:
+    """One plan's picks as its page shows them (by stratum), for whoever may see them: until the plan closes
+    only its owner, inspectors and the system administrator (the view is audited as sensitive)."""
+    from wuzaicun.core.errors import DomainError, NotFound
+
+    from .selectors import get_plan_for_user, picks_for, plan_strata
+
+    plan_id = ctx.filters.get("plan", "")
+    if not plan_id.isdigit() or len(plan_id) > 18:
+        raise DomainError("请在抽查计划页面导出其抽中名单", field="抽查计划")
+    plan = get_plan_for_user(ctx.actor, int(plan_id))
+    picks = picks_for(ctx.actor, plan)
+    if picks is None:
+        raise NotFound()
+    labels = {s["code"]: s["label"] for s in plan_strata(plan)}
+    if ctx.filters.get("stratum") in labels:
+        picks = picks.filter(stratum=ctx.filters["stratum"])
+    for pick in picks.select_related("finding").iterator(chunk_size=2000):
+        entry = pick.assignment
+        who = entry.person.name if entry.person else (entry.team.name if entry.team else "")
+        finding = getattr(pick, "finding", None)
+        yield (plan.pk, f"{plan.year}年第{plan.quarter}季度", labels.get(pick.stratum, pick.stratum),
+               entry.get_kind_display(), entry.village_id, entry.village.name, who,
+               finding.get_result_display() if finding else "未检查")
+
+
+register(Template(
+    kind="spot_check_picks", title="抽查计划抽中名单", object_type="spot_check_plan",
+    columns=(
+        Column("计划编号", "plan"), Column("季度", "quarter"), Column("分层", "stratum", width=20),
+        Column("清单类型", "kind"), Column("区划代码", "village", width=16), Column("村", "village_name", width=20),
+        Column("责任人（责任主体）", "who", width=20), Column("检查结果", "result"),
+    ),
+    sink=ExportOnlySink, export_rows=_export_picks, import_perm="run_spot_checks", importable=False,
+    filters=(("plan", "抽查计划"), ("stratum", "分层")),
 ))

@@ -21,6 +21,7 @@ from wuzaicun.audit.services import record
 from wuzaicun.core import crypto
 from wuzaicun.core.errors import DomainError, NotFound, PermissionDenied
 from wuzaicun.core.evidence import store_evidence_file
+from wuzaicun.core.text import required_text
 from wuzaicun.regions.codes import code_from_prefix, prefix_of
 from wuzaicun.regions.models import Region
 from wuzaicun.responsibility.selectors import draw_population
@@ -146,11 +147,7 @@ def _witness(actor: Any, witness_id: int) -> Any:
 def witness_plan(*, actor: Any, plan_id: int, contribution: str) -> SpotCheckPlan:
     """The witness adds a random contribution after the commitment is public; only then are the picks
     drawn, from a key neither the drawer nor the witness could know or choose alone."""
-    contribution = contribution.strip()
-    if not contribution:
-        raise DomainError("请填写见证随机数（如掷骰子的结果或任意随机字符）", field="见证随机数")
-    if len(contribution) > 200:
-        raise DomainError("见证随机数不能超过 200 个字符", field="见证随机数")
+    contribution = required_text(contribution, field="见证随机数", max_length=200, hint="（如掷骰子的结果或任意随机字符）")
     with transaction.atomic(durable=True):
         plan = SpotCheckPlan.objects_unscoped.select_for_update().filter(pk=plan_id).first()
         if plan is None or plan.witness_id is None or plan.witness_id != getattr(actor, "pk", None):
@@ -217,11 +214,7 @@ def void_plan(*, actor: Any, plan_id: int, reason: str) -> SpotCheckPlan:
     """Void a plan drawn in error (wrong area, rate or quarter): it ends at once, its seed is revealed
     and it stays on the public register with the reason, so a redraw is never done in the dark."""
     require_perm(actor, Perm.RUN_SPOT_CHECKS)
-    reason = reason.strip()
-    if not reason:
-        raise DomainError("请写明作废原因", field="作废原因")
-    if len(reason) > 500:
-        raise DomainError("作废原因不能超过 500 个字", field="作废原因")
+    reason = required_text(reason, field="作废原因", max_length=500)
     with transaction.atomic(durable=True):
         get_for_user(SpotCheckPlan, actor, pk=plan_id)
         plan = SpotCheckPlan.objects_unscoped.select_for_update(of=("self",)).get(pk=plan_id)

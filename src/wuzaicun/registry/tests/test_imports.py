@@ -162,7 +162,7 @@ def test_export_then_reimport_changes_nothing_and_duplicates_nothing(world, tmp_
                      h.exit_year, h.cause, h.income_per_head)
               for h in Household.objects_unscoped.all()}
     exported = tmp_path / "households.xlsx"
-    count = export_to_xlsx(get_template("households"), ExportContext(actor=county_a), exported)
+    count = export_to_xlsx(get_template("households"), ExportContext(actor=county_a, full_ids=True, reason="核对"), exported)
     assert count == 6  # county A's two villages, three households each
 
     report = import_file(actor=county_a, kind="households", path=exported)
@@ -253,9 +253,75 @@ def test_people_round_trip_through_export(world, tmp_path):
     county_a = world.users["county_a"]
     before = sorted(Person.objects_unscoped.values_list("id", "name", "sex", "region_id", "rank"))
     exported = tmp_path / "people.xlsx"
-    export_to_xlsx(get_template("people"), ExportContext(actor=county_a), exported)
+    export_to_xlsx(get_template("people"), ExportContext(actor=county_a, full_ids=True, reason="核对"), exported)
 
     report = import_file(actor=county_a, kind="people", path=exported)
 
     assert report.ok, report.issues
     assert sorted(Person.objects_unscoped.values_list("id", "name", "sex", "region_id", "rank")) == before
+
+
+def test_a_masked_people_export_reimported_names_the_masked_id_and_phone(world, tmp_path):
+    county_a = world.users["county_a"]
+    person = Person.objects_unscoped.filter(region__code__within="520302").order_by("region_id", "id").first()
+    Person.objects_unscoped.filter(pk=person.pk).update(**_sealed_phone("13812345678"))
+    exported = tmp_path / "people.xlsx"
+    export_to_xlsx(get_template("people"), ExportContext(actor=county_a), exported)
+    before = sorted(Person.objects_unscoped.values_list("id", "version"))
+
+    report = import_file(actor=county_a, kind="people", path=exported)
+
+    assert not report.ok and report.failed_lines == report.total_rows == 4
+    assert issues(report)[:2] == [
+        (2, "身份证号", "身份证号已脱敏，无法导入，请使用完整身份证号导出"),
+        (2, "联系电话", "联系电话已脱敏，无法导入，请使用完整身份证号导出（含完整联系电话）"),
+    ]
+    assert sorted(Person.objects_unscoped.values_list("id", "version")) == before
+
+
+def _sealed_phone(number: str) -> dict[str, str | bytes]:
+    from wuzaicun.core.masking import mask_phone
+    from wuzaicun.registry.fields import seal_phone
+
+    return {"phone_sealed": seal_phone(number), "phone_masked": mask_phone(number)}
+
+
+CONTRACT_PEOPLE = ["姓名", "身份证号", "性别", "民族", "政治面貌", "工作单位", "职务", "职级", "联系电话"]
+
+
+def test_a_contract_people_file_takes_each_region_from_the_unit(world, tmp_path):
+    """No 区划代码 column (the contract has none): a registered unit's region, else the region the unit's
+    name names (the deepest), else --region, else a message naming the column."""
+    from wuzaicun.registry.models import Unit
+
+    Unit.objects_unscoped.create(name="老城街道办事处", region_id="520302001000")
+    rows = [
+        sheets.person(工作单位="老城街道办事处", 姓名="甲"),
+        sheets.person(工作单位="遵义市红花岗区农业局", 姓名="乙"),
+        sheets.person(工作单位="中共遵义市委组织部", 姓名="丙"),
+        sheets.person(工作单位="某合作社", 姓名="丁"),
+    ]
+    path = sheets.write_csv(tmp_path / "人.csv", sheets.table(CONTRACT_PEOPLE, rows))
+    refused = import_file(actor=world.users["city"], kind="people", path=path)
+    assert issues(refused) == [(5, "区划代码", "未填写区划代码，工作单位也不能确定所属区划，导入时也未指定所属区划（命令行 --region）")]
+    report = import_file(actor=world.users["city"], kind="people", path=path, region_code="520303000000")
+    assert report.ok, report.issues
+    placed = dict(Person.objects_unscoped.filter(name__in="甲乙丙丁").values_list("name", "region_id"))
+    assert placed == {"甲": "520302001000", "乙": "520302000000", "丙": "520300000000", "丁": "520303000000"}
+
+
+def test_a_unit_naming_a_region_outside_the_scope_places_nobody_there(world, tmp_path):
+    path = sheets.write_csv(tmp_path / "人.csv", sheets.table(CONTRACT_PEOPLE, [sheets.person(工作单位="汇川区教育局")]))
+    report = import_file(actor=world.users["county_a"], kind="people", path=path)
+    assert [i.column for i in report.issues] == ["区划代码"]
+    assert not Person.objects_unscoped.filter(name="李明").exists()
+
+
+def test_the_command_takes_a_region_prefix(world, tmp_path):
+    import io
+
+    from django.core.management import call_command
+
+    path = sheets.write_csv(tmp_path / "人.csv", sheets.table(CONTRACT_PEOPLE, [sheets.person(工作单位="某合作社", 姓名="戊")]))
+    call_command("import", "people", str(path), "--region", "520302", "--as", "county_a", stderr=io.StringIO())
+    assert Person.objects_unscoped.get(name="戊").region_id == "520302000000"

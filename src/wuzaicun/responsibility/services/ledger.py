@@ -34,6 +34,7 @@ from ..models import (
     ReopenRequest,
     Visit,
 )
+from ..rules import quantity_problem
 from ..selectors import get_helper_for_user
 
 Upload = tuple[Iterable[bytes], str]  # (chunks, original file name)
@@ -64,6 +65,8 @@ def _check_target(value: Decimal | None, unit: str) -> None:
         raise DomainError("目标值不能为负数", field="目标值")
     if value is not None and not unit.strip():
         raise DomainError("填写了目标值时须写明单位", field="单位")
+    if problem := quantity_problem(value, unit, "目标值"):
+        raise DomainError(problem, field="目标值")
 
 
 def add_line(
@@ -158,6 +161,8 @@ def submit_reconciliation(
             raise OutOfOrder("台账条目尚未定账，不能对账")
         if not quarter_started(line.year, quarter, today):
             raise OutOfOrder(f"{line.year}年第{quarter}季度尚未开始，不能对账")
+        if problem := quantity_problem(progress_value, line.target_unit, "进展数值"):
+            raise DomainError(problem, field="进展数值")
         existing = Reconciliation.objects_unscoped.select_for_update().filter(line=line, quarter=quarter).first()
         values = {"narrative": narrative.strip(), "progress_value": progress_value, "on_track": on_track,
                   "submitted_by": actor, "submitted_at": timezone.now(), "state": ReviewState.PENDING,

@@ -92,3 +92,28 @@ def test_export_writes_the_list_back_in_the_same_columns(world, year_open, tmp_p
     rows = list(sheet.iter_rows(values_only=True))
     assert list(rows[0][:8]) == HEADER
     assert {r[1] for r in rows[1:]} == {"帮村", "联村", "驻村", "助村"}
+
+
+def test_without_a_goal_type_column_the_goal_type_comes_from_the_goal_text(world, year_open, tmp_path):
+    from wuzaicun.responsibility.coverage import coverage_report
+    from wuzaicun.responsibility.rules import goal_kind_from_text
+    from wuzaicun.tabular.services import preview_rows
+
+    assert goal_kind_from_text("发展辣椒产业，兴办专业合作社1个") == "发展产业"
+    assert goal_kind_from_text("兴办茶叶加工厂") == "兴办实体"
+    assert goal_kind_from_text("帮助群众办实事") == ""
+    secretaries = [factories.person(world.regions[VILLAGE], name=f"第一书记{i}", rank="一般干部") for i in range(3)]
+    goals = ["发展辣椒产业，兴办专业合作社1个", "建设茶叶基地", "做好群众工作"]
+    path = _write(tmp_path / "a.csv", [
+        [str(YEAR), "驻村", s.reveal_resident_id(), "", VILLAGE, "", "宣传政策", goal]
+        for s, goal in zip(secretaries, goals, strict=True)
+    ])
+    headers, sample = preview_rows("assignments", path)
+    assert headers[-1] == "目标类型（按目标推断）" and [row[-1] for row in sample] == ["发展产业", "兴办实体", ""]
+    report = import_file(actor=world.users["county_a"], kind="assignments", path=path, year=YEAR)
+    assert report.ok, report.issues
+    kinds = dict(Assignment.objects_unscoped.filter(kind="stationed").values_list("person__name", "goal_kind"))
+    assert kinds == {"第一书记0": "industry", "第一书记1": "entity", "第一书记2": ""}
+    gaps = [g for g in coverage_report(world.users["county_a"], year=YEAR, region=None).gaps
+            if g.rule == "zhucun_goal_industry"]
+    assert len(gaps) == 1  # only the goal that names neither an industry nor an entity

@@ -194,3 +194,23 @@ def test_a_visit_must_be_to_a_household_the_helper_helps(world, year_open):
     with pytest.raises(NotFound):
         record_visit(actor=world.users["county_b"], person_id=helper.pk, household_id=household.pk,
                      visited_on=dt.date(YEAR, 4, 2), activity="走访")
+
+
+def test_a_count_is_whole_and_shows_without_decimals(world, year_open, client_for):
+    made = cover_village(world, VILLAGE)
+    township = world.users["township_a"]
+    with pytest.raises(DomainError, match="须为整数"):
+        add_line(actor=township, assignment_id=made["stationed"].pk, commitment="帮扶脱贫",
+                 target_value=Decimal("2.5"), target_unit="户")
+    line = add_line(actor=township, assignment_id=made["stationed"].pk, commitment="帮扶脱贫",
+                    target_value=Decimal("2"), target_unit="户")
+    lock_line(actor=township, line_id=line.pk)
+    with pytest.raises(DomainError, match="须为整数"):
+        submit_reconciliation(actor=world.users["reporter_a"], line_id=line.pk, quarter=1, narrative="进展",
+                              progress_value=Decimal("0.47"), today=JUNE)
+    assert not Reconciliation.objects_unscoped.exists()
+    board = client_for("township_a").get(f"/responsibility/ledger/village/{VILLAGE}/", {"year": YEAR}).text
+    assert "2 户" in board and "2.00 户" not in board
+    acres = add_line(actor=township, assignment_id=made["stationed"].pk, commitment="种茶",
+                     target_value=Decimal("12.5"), target_unit="亩")  # land is not counted whole
+    assert acres.target_value == Decimal("12.5")

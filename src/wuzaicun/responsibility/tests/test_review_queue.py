@@ -65,3 +65,20 @@ def test_a_batch_outside_the_scope_is_refused(world, pending):
     with pytest.raises(NotFound):
         approve_reconciliations(actor=world.users["county_b"], reconciliation_ids=[pending[0].pk])
     assert Reconciliation.objects_unscoped.get(pk=pending[0].pk).state == "pending"
+
+
+def test_the_queue_exports_as_filtered(world, pending):
+    import io
+
+    from openpyxl import load_workbook
+
+    from wuzaicun.tabular.engine import export_to_xlsx
+    from wuzaicun.tabular.registry import get_template
+    from wuzaicun.tabular.spec import ExportContext
+
+    target = io.BytesIO()
+    export_to_xlsx(get_template("review_queue"), ExportContext(actor=world.users["township_a"], year=YEAR,
+                                                                filters={"q": "承诺事项1"}), target)
+    target.seek(0)
+    rows = [[c.value for c in r] for r in load_workbook(target).active.iter_rows()]
+    assert len(rows) == 2 and rows[1][4] == "承诺事项1" and rows[1][3] == "甲村"

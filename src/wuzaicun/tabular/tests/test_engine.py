@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from openpyxl import load_workbook
 
 from wuzaicun.audit.models import AuditEntry
+from wuzaicun.core.errors import DomainError
 from wuzaicun.registry.models import Household
 from wuzaicun.tabular import engine
-from wuzaicun.tabular.engine import HeaderNotFound, format_issues
+from wuzaicun.tabular.engine import HeaderNotFound, NoDataRows, format_issues
 from wuzaicun.tabular.services import import_file, write_error_file
 
 from . import sheets
@@ -183,7 +186,7 @@ def test_issues_come_sorted_by_line_then_column_even_when_found_later(world, tmp
     report = run(world, households_file(tmp_path, rows))
 
     assert [(i.line, i.column) for i in report.issues] == [
-        (2, "致贫原因"), (3, "身份证号"), (5, "家庭人口"),
+        (2, "致贫原因"), (3, "身份证号"), (5, "身份证号"), (5, "家庭人口"),  # every problem of line 5 at once
     ]
 
 
@@ -223,3 +226,57 @@ def test_the_error_workbook_keeps_title_rows_and_marks_lines_below_them(world, t
     assert sheet.cell(row=3, column=10).value == "错误原因"
     assert "识别年度" in sheet.cell(row=4, column=10).value
     assert sheet.cell(row=4, column=6).comment is not None
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_header_only_file_is_refused_as_having_no_data_rows(world, tmp_path, suffix):
+    path = households_file(tmp_path, [], suffix=suffix)
+
+    with pytest.raises(NoDataRows, match="表头（第1行）之后没有数据行"):
+        run(world, path, dry_run=True)
+    assert not import_entries()
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_file_of_blank_rows_is_refused_quickly_as_having_no_data_rows(world, tmp_path, suffix):
+    lines = [HOUSEHOLD_HEADERS] + [[""] * 9] * 20_000
+    path = (sheets.write_csv if suffix == ".csv" else sheets.write_xlsx)(tmp_path / f"blank{suffix}", lines)
+    before = Household.objects_unscoped.count()
+
+    started = time.perf_counter()
+    with pytest.raises(NoDataRows, match="没有数据行"):
+        run(world, path)
+
+    assert time.perf_counter() - started < 5
+    assert Household.objects_unscoped.count() == before and not import_entries()
+
+
+def test_a_file_longer_than_the_row_limit_stops_the_import_and_writes_nothing(world, tmp_path, settings):
+    settings.IMPORT_MAX_ROWS = 10
+    path = households_file(tmp_path, [sheets.household() for _ in range(30)])
+    before = Household.objects_unscoped.count()
+
+    with pytest.raises(DomainError, match="文件超过 10 行的上限"):
+        run(world, path)
+
+    assert Household.objects_unscoped.count() == before and not import_entries()
+
+
+def test_the_count_of_failed_rows_is_exact_when_only_the_first_issues_are_kept(world, tmp_path, monkeypatch):
+    monkeypatch.setattr(engine, "MAX_KEPT_ISSUES", 3)
+    rows = [sheets.household(家庭人口=0, 致贫原因="懒") for _ in range(6)] + [sheets.household()]
+
+    report = run(world, households_file(tmp_path, rows), dry_run=True)
+
+    assert len(report.issues) == 3
+    assert (report.total_rows, report.failed_lines, report.issue_count) == (7, 6, 12)
+    assert format_issues(report)[-1] == "……另有 9 处问题未列出"
+
+
+def test_a_row_reports_every_problem_in_one_pass(world, tmp_path):
+    """A type error no longer hides the row's region and ID problems until the next upload."""
+    row = sheets.household(区划代码="520303100201", 家庭人口="三口", resident_id="520302199001011234")
+    report = run(world, households_file(tmp_path, [row]))
+    assert {i.column for i in report.issues} == {"区划代码", "家庭人口", "身份证号"}
+    assert report.failed_lines == 1 and report.issue_count == 3
+    assert not Household.objects_unscoped.filter(head_name=row["户主姓名"]).exists()

@@ -250,3 +250,44 @@ def test_full_width_codes_and_numbers_import_as_if_typed_half_width(tmp_path):
     stored = Household.objects_unscoped.get(head_name="张 德明")
     assert (stored.region_id, stored.members, stored.identified_year) == ("520302001001", 4, 2014)
     assert stored.reveal_resident_id() == number
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_reading_stops_at_the_first_line_beyond_the_row_limit(tmp_path, settings, suffix):
+    settings.IMPORT_MAX_ROWS = 5
+    lines = [["区划代码"]] + [[f"52030200100{i % 10}"] for i in range(50)]
+    path = (sheets.write_csv if suffix == ".csv" else sheets.write_xlsx)(tmp_path / f"long{suffix}", lines)
+    read = []
+
+    with pytest.raises(ReadError) as caught:
+        for line, _ in iter_rows(path):
+            read.append(line)
+
+    assert read == [1, 2, 3, 4, 5]
+    assert caught.value.message.startswith("文件超过 5 行的上限")
+
+
+def test_blank_lines_count_against_the_row_limit(tmp_path, settings):
+    settings.IMPORT_MAX_ROWS = 100
+    path = tmp_path / "blank.csv"
+    path.write_text("区划代码\n" + "\n" * 10_000 + "520302001001\n", encoding="utf-8")
+
+    with pytest.raises(ReadError, match="文件超过 100 行的上限"):
+        rows_of(path)
+
+
+def test_a_sheet_whose_rows_lie_far_below_the_limit_is_stopped_at_the_limit(tmp_path, settings):
+    """A row numbered past the limit stops reading even when few rows precede it (no <dimension> to trust)."""
+    settings.IMPORT_MAX_ROWS = 1_000
+    path = sheets.write_xlsx(tmp_path / "far.xlsx", [["区划代码"], ["520302001001"]])
+    with zipfile.ZipFile(path) as zf:
+        parts = {name: zf.read(name) for name in zf.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    sheet = sheet.replace('<row r="2"', '<row r="30000000"').replace('r="A2"', 'r="A30000000"')
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace('<dimension ref="A1:A2"/>', "").encode()
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+
+    with pytest.raises(ReadError, match="文件超过 1,000 行的上限"):
+        rows_of(path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -137,3 +138,51 @@ def test_an_accepted_upload_is_kept_under_a_random_name(tmp_path):
 
     assert stored.path.parent == upload_dir() and stored.path.name == f"{stored.token}.xlsx"
     assert stored.path.exists()
+
+
+def test_an_xlsx_unpacking_beyond_the_configured_size_is_refused_before_parsing(tmp_path, settings):
+    path = sheets.write_xlsx(tmp_path / "wide.xlsx", [["区划代码", "户主姓名"]] + [["520302001001", f"户主{i}"]
+                                                                               for i in range(3_000)])
+    with zipfile.ZipFile(path) as zf:
+        unpacked = sum(info.file_size for info in zf.infolist())
+    settings.IMPORT_MAX_UNCOMPRESSED_BYTES = unpacked - 1
+
+    message = refused(path)
+
+    assert message.startswith("文件解压后过大") and "已拒绝" in message
+    settings.IMPORT_MAX_UNCOMPRESSED_BYTES = unpacked
+    check_upload(path, original_name=path.name)
+
+
+def test_an_xlsx_declaring_more_rows_than_the_limit_is_refused_before_parsing(tmp_path, settings, monkeypatch):
+    path = sheets.write_xlsx(tmp_path / "long.xlsx", [["区划代码"]] + [["520302001001"]] * 150)
+    settings.IMPORT_MAX_ROWS = 100
+    parsed = []
+
+    def rows(*args):
+        parsed.append(args)
+        return iter(())
+
+    monkeypatch.setattr("wuzaicun.tabular.readers._rows", rows)
+
+    assert refused(path) == "工作表有 151 行，超过上限 100 行，已拒绝：请拆分后分批导入"
+    assert not parsed  # refused from the sheet's declared range, before its rows were read
+
+
+def test_the_default_limits_admit_a_million_row_households_export(tmp_path):
+    """Measured on our own export (the bulkiest xlsx a user sends back: inline strings, escaped Chinese)."""
+    from django.conf import settings as defaults
+
+    from wuzaicun.tabular.registry import get_template
+    from wuzaicun.tabular.writers import write_xlsx
+
+    rows = 2_000
+    row = ("520302001001", "欧阳德明明", "52030219800101123X", 12, "未脱贫", 2014, 2016, "缺劳力", Decimal("12345.67"))
+    path = tmp_path / "export.xlsx"
+    write_xlsx(path, title="贫困户", headers=get_template("households").headers, rows=[row] * rows)
+    with zipfile.ZipFile(path) as zf:
+        per_row = sum(info.file_size for info in zf.infolist()) / rows
+
+    assert defaults.IMPORT_MAX_ROWS >= 1_000_001  # a million data rows and the header
+    assert 1.5 * per_row * 1_000_001 <= defaults.IMPORT_MAX_UNCOMPRESSED_BYTES  # with room to spare
+    assert defaults.IMPORT_MAX_UNCOMPRESSED_BYTES < 1_500_000_000  # the review's 1.5 GB bomb is refused

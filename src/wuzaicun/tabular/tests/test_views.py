@@ -28,7 +28,7 @@ def test_upload_previews_the_row_count_and_problems_without_writing(world, clien
     page = upload(client_for("county_a"), tmp_path, rows)
 
     assert page.status_code == 200
-    assert "共 3 行，其中 1 行存在问题（共 1 处）" in page.text
+    assert "共 3 行" in page.text and "成功 0 行" in page.text and "失败 1 行（1 处问题）" in page.text
     assert "<td>第3行</td><td>家庭人口</td><td>“0”不能小于 1</td>" in page.text
     assert "下载错误标注文件" in page.text and "确认导入" not in page.text
     assert Household.objects_unscoped.count() == before
@@ -47,7 +47,7 @@ def test_confirm_imports_what_the_preview_checked(world, client_for, tmp_path):
     assert Household.objects_unscoped.count() == before + 2
     [entry] = AuditEntry.objects_unscoped.filter(action="import")
     assert entry.actor == world.users["county_a"] and "户.csv" in entry.summary
-    assert "导入成功：贫困户共 2 行" in client.get("/imports/").text
+    assert "导入完成：贫困户共 2 行，成功 2 行，失败 0 行" in client.get("/imports/").text
 
 
 def test_another_users_upload_cannot_be_confirmed(world, client_for, tmp_path):
@@ -136,3 +136,23 @@ def test_anonymous_visitors_are_sent_to_log_in(world, client):
     response = client.get("/imports/households/upload/")
 
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_a_header_only_upload_is_refused_as_having_no_data_rows(world, client_for, tmp_path):
+    page = upload(client_for("county_a"), tmp_path, [])
+
+    assert page.status_code == 200 and "没有数据行" in page.text
+    assert "检查全部通过" not in page.text and 'id="confirm-import"' not in page.text
+
+
+def test_the_preview_counts_every_failed_row_though_it_lists_only_the_first_problems(
+    world, client_for, tmp_path, monkeypatch
+):
+    from wuzaicun.tabular import engine
+
+    monkeypatch.setattr(engine, "MAX_KEPT_ISSUES", 2)
+    rows = [sheets.household(家庭人口=0) for _ in range(5)]
+
+    page = upload(client_for("county_a"), tmp_path, rows)
+
+    assert "共 5 行" in page.text and "失败 5 行（5 处问题）" in page.text

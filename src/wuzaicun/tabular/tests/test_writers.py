@@ -5,13 +5,16 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import zipfile
 from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
 
 from wuzaicun.core.operator import OPERATOR
-from wuzaicun.tabular.engine import export_to_xlsx
+from wuzaicun.registry.models import Household, Person
+from wuzaicun.tabular.engine import export_to_csv, export_to_xlsx
+from wuzaicun.tabular.readers import iter_rows
 from wuzaicun.tabular.registry import get_template
 from wuzaicun.tabular.services import import_file, write_error_file
 from wuzaicun.tabular.spec import ExportContext
@@ -37,7 +40,7 @@ def test_safe_cell_leaves_ordinary_values_as_they_are(value, written):
     assert safe_cell(value) == written
 
 
-def test_an_exported_workbook_has_no_formula_cells_for_formula_like_text(tmp_path):
+def test_an_exported_workbook_keeps_formula_like_text_as_quote_prefixed_text_unchanged(tmp_path):
     target = tmp_path / "out.xlsx"
     rows = [[value, 1, dt.date(2016, 3, 1)] for value in DANGEROUS]
 
@@ -46,8 +49,14 @@ def test_an_exported_workbook_has_no_formula_cells_for_formula_like_text(tmp_pat
     sheet = load_workbook(target).worksheets[0]
     cells = [cell for row in sheet.iter_rows() for cell in row]
     assert all(cell.data_type != "f" for cell in cells)
-    assert [sheet.cell(row=i + 2, column=1).value for i in range(len(DANGEROUS))] == ["'" + v for v in DANGEROUS]
+    texts = [sheet.cell(row=i + 2, column=1) for i in range(len(DANGEROUS))]
+    assert [c.value for c in texts] == DANGEROUS
+    assert all(c.data_type == "s" and c.quotePrefix for c in texts)
+    assert not sheet.cell(row=1, column=1).quotePrefix
     assert sheet.cell(row=2, column=3).is_date
+    with zipfile.ZipFile(target) as zf:
+        xml = zf.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in xml and "<t>=1+1</t>" in xml
 
 
 def test_a_csv_export_prefixes_formula_like_text_too():
@@ -58,6 +67,17 @@ def test_a_csv_export_prefixes_formula_like_text_too():
     assert values == ["'" + v for v in DANGEROUS]
 
 
+@pytest.mark.parametrize("value", [*DANGEROUS, "'=1", "''+2", "'abc", "'", "it's", "-", "=", "a=b"])
+def test_the_csv_reader_undoes_exactly_what_the_csv_writer_added(tmp_path, value):
+    path = tmp_path / "values.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        write_csv(fh, headers=["值"], rows=[[value]])
+
+    rows = [values for _, values in iter_rows(path)]
+
+    assert rows == [["值"], [value]]
+
+
 def test_exporting_households_named_like_formulas_gives_inert_cells(world, tmp_path):
     factories.household(world.region(sheets.VILLAGE_A1), head_name="=1+2")
     factories.household(world.region(sheets.VILLAGE_A1), head_name="@A1")
@@ -66,9 +86,48 @@ def test_exporting_households_named_like_formulas_gives_inert_cells(world, tmp_p
     export_to_xlsx(get_template("households"), ExportContext(actor=OPERATOR), target)
 
     sheet = load_workbook(target).worksheets[0]
-    names = [row[1].value for row in sheet.iter_rows(min_row=2)]
-    assert {"'=1+2", "'@A1"} <= set(names)
+    names = {row[1].value: row[1] for row in sheet.iter_rows(min_row=2)}
+    assert names["=1+2"].quotePrefix and names["@A1"].quotePrefix
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+
+
+FORMULA_LIKE_NAMES = ["=1+1", "-5", "@x", "+86"]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_households_named_like_formulas_come_back_unchanged_from_export_and_reimport(world, tmp_path, suffix):
+    village = world.region(sheets.VILLAGE_A1)
+    for name in FORMULA_LIKE_NAMES:
+        factories.household(village, head_name=name)
+    county_a = world.users["county_a"]
+    before = sorted(Household.objects_unscoped.values_list("pk", "head_name"))
+    target = tmp_path / f"households{suffix}"
+    ctx = ExportContext(actor=county_a, full_ids=True, reason="核对")
+    (export_to_csv if suffix == ".csv" else export_to_xlsx)(get_template("households"), ctx, target)
+
+    report = import_file(actor=county_a, kind="households", path=target)
+
+    assert report.ok, report.issues
+    assert sorted(Household.objects_unscoped.values_list("pk", "head_name")) == before
+    assert set(FORMULA_LIKE_NAMES) <= {name for _, name in before}
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_people_named_like_formulas_come_back_unchanged_from_export_and_reimport(world, tmp_path, suffix):
+    village = world.region(sheets.VILLAGE_A1)
+    for name in FORMULA_LIKE_NAMES:
+        factories.person(village, name=name, post="-", ethnicity="@族")
+    county_a = world.users["county_a"]
+    fields = ("pk", "name", "post", "ethnicity")
+    before = sorted(Person.objects_unscoped.values_list(*fields))
+    target = tmp_path / f"people{suffix}"
+    ctx = ExportContext(actor=county_a, full_ids=True, reason="核对")
+    (export_to_csv if suffix == ".csv" else export_to_xlsx)(get_template("people"), ctx, target)
+
+    report = import_file(actor=county_a, kind="people", path=target)
+
+    assert report.ok, report.issues
+    assert sorted(Person.objects_unscoped.values_list(*fields)) == before
 
 
 def test_the_error_workbook_does_not_turn_uploaded_text_into_formulas(world, tmp_path):
@@ -82,7 +141,8 @@ def test_the_error_workbook_does_not_turn_uploaded_text_into_formulas(world, tmp
 
     sheet = load_workbook(target).worksheets[0]
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
-    assert sheet.cell(row=2, column=2).value == "'=1+1"
+    assert sheet.cell(row=2, column=2).value == "=1+1" and sheet.cell(row=2, column=2).quotePrefix
+    assert sheet.cell(row=2, column=4).fill.fgColor.rgb.endswith("FFC7CE")
 
 
 def test_the_template_workbook_has_the_headers_notes_and_drop_downs_for_choice_columns(tmp_path):

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from wuzaicun.core.commands import acting_user
 from wuzaicun.core.errors import DomainError
+from wuzaicun.core.params import region_param
 from wuzaicun.tabular.engine import format_issues
 from wuzaicun.tabular.services import import_file
 from wuzaicun.tabular.uploads import check_upload
@@ -22,7 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("kind", help="regions、villages、people、households …")
         parser.add_argument("file", type=Path)
         parser.add_argument("--year", type=int)
-        parser.add_argument("--region", help="文件未给出区划时使用的区划代码（人员）")
+        parser.add_argument("--region", help="文件和工作单位都不能确定区划时使用的区划代码或其前缀（人员），如 520300")
         parser.add_argument("--dry-run", action="store_true", help="只检查，不写入")
         parser.add_argument("--as", dest="as_user", help="以该用户的权限和管辖范围导入")
 
@@ -34,14 +35,18 @@ class Command(BaseCommand):
             check_upload(path, original_name=path.name)
             report = import_file(
                 actor=acting_user(options["as_user"]), kind=options["kind"], path=path, year=options["year"],
-                region_code=options["region"], dry_run=options["dry_run"], source_name=path.name,
+                region_code=region_param(options["region"]), dry_run=options["dry_run"], source_name=path.name,
             )
         except DomainError as exc:
             raise CommandError(exc.message) from None
         if not report.ok:
             for line in format_issues(report):
                 self.stderr.write(line)
-            self.stderr.write(f"共 {report.total_rows} 行，{report.failed_lines} 行有问题（{report.issue_count} 处），未导入任何数据")
+            self.stderr.write(f"共 {report.total_rows} 行，成功 0 行，失败 {report.failed_lines} 行（{report.issue_count} 处问题），"
+                              "未导入任何数据")
             sys.exit(1)
-        verb = "检查通过（未写入）" if options["dry_run"] else "导入成功"
-        self.stderr.write(f"{verb}：共 {report.total_rows} 行{report.summary}，用时 {report.seconds:.1f} 秒")
+        if options["dry_run"]:
+            self.stderr.write(f"检查通过（未写入）：共 {report.total_rows} 行，失败 0 行，用时 {report.seconds:.1f} 秒")
+        else:
+            self.stderr.write(f"导入成功：共 {report.total_rows} 行，成功 {report.imported} 行，失败 0 行"
+                              f"{report.summary}，用时 {report.seconds:.1f} 秒")
