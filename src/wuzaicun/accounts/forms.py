@@ -6,6 +6,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from wuzaicun.core.forms import StyledForm
+from wuzaicun.core.pickers import PickerField, PickerForm
+from wuzaicun.regions.pickers import REGION_PICKER
 
 from .roles import Role
 
@@ -17,12 +19,18 @@ class LoginForm(AuthenticationForm):
     }
 
 
-class UserCreateForm(StyledForm):
+class UserCreateForm(StyledForm, PickerForm):
     username = forms.CharField(label="用户名", max_length=150)
     full_name = forms.CharField(label="姓名", max_length=50, required=False)
     role = forms.ChoiceField(label="角色", choices=Role.choices)
-    scope = forms.CharField(label="管辖范围（区划代码）", max_length=12)
+    scope = PickerField(label="管辖范围", source=REGION_PICKER)
     password = forms.CharField(label="初始密码", widget=forms.PasswordInput, strip=False)
+
+
+class UserEditForm(StyledForm, PickerForm):
+    full_name = forms.CharField(label="姓名", max_length=50, required=False)
+    role = forms.ChoiceField(label="角色", choices=Role.choices)
+    scope = PickerField(label="管辖范围", source=REGION_PICKER)
 
 
 class PasswordChangeForm(StyledForm):

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from .models import User
-from .scope import scoped
+from .scope import get_for_user, scoped
 
 
 def users_for(user: Any, *, q: str = "") -> QuerySet[User]:
@@ -15,3 +15,7 @@ def users_for(user: Any, *, q: str = "") -> QuerySet[User]:
     if q:
         queryset = queryset.filter(username__icontains=q) | queryset.filter(full_name__icontains=q)
     return queryset.order_by("username")
+
+
+def get_user_for_user(user: Any, pk: int) -> User:
+    return get_for_user(scoped(User, user).select_related("scope"), user, pk=pk)

@@ -12,4 +12,7 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("password/", views.password, name="password"),
     path("users/", views.users, name="users"),
+    path("users/<id:user_id>/edit/", views.user_edit, name="user_edit"),
+    path("users/<id:user_id>/active/", views.user_active, name="user_active"),
+    path("users/<id:user_id>/password/", views.user_reset_password, name="user_reset_password"),
 ]

@@ -18,11 +18,18 @@ from wuzaicun.core.errors import DomainError
 from wuzaicun.core.paging import paginate
 
 from .decorators import requires
-from .forms import LoginForm, PasswordChangeForm, UserCreateForm
+from .forms import LoginForm, PasswordChangeForm, UserCreateForm, UserEditForm
 from .http import AuthedRequest
 from .roles import GRANTABLE, Perm, Role
-from .selectors import users_for
-from .services import change_password, create_user, end_all_sessions
+from .selectors import get_user_for_user, users_for
+from .services import (
+    change_password,
+    create_user,
+    end_all_sessions,
+    reset_password,
+    set_user_active,
+    update_user,
+)
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -80,9 +87,8 @@ def password(request: AuthedRequest) -> HttpResponse:
 @requires(Perm.MANAGE_USERS)
 @require_http_methods(["GET", "POST"])
 def users(request: AuthedRequest) -> HttpResponse:
-    form = UserCreateForm(request.POST or None, initial={"scope": request.user.scope_id})
-    grantable = GRANTABLE[request.user.role]
-    form.fields["role"].choices = [(r.value, r.label) for r in Role if r.value in grantable]  # type: ignore[attr-defined]
+    form = UserCreateForm(request.POST or None, initial={"scope": request.user.scope_id}, user=request.user)
+    _grantable_roles(request, form)
     if request.method == "POST" and form.is_valid():
         try:
             created = create_user(actor=request.user, **form.cleaned_data)
@@ -93,5 +99,46 @@ def users(request: AuthedRequest) -> HttpResponse:
             return redirect("accounts:users")
     q = request.GET.get("q", "").strip()
     context = paginate(request, users_for(request.user, q=q))
-    context.update(form=form, q=q)
+    context.update(form=form, q=q, manageable=GRANTABLE[request.user.role])
     return render(request, "accounts/users.html", context)
+
+
+def _grantable_roles(request: AuthedRequest, form: UserCreateForm | UserEditForm) -> None:
+    grantable = GRANTABLE[request.user.role]
+    form.fields["role"].choices = [(r.value, r.label) for r in Role if r.value in grantable]  # type: ignore[attr-defined]
+
+
+@requires(Perm.MANAGE_USERS)
+@require_http_methods(["GET", "POST"])
+def user_edit(request: AuthedRequest, user_id: int) -> HttpResponse:
+    target = get_user_for_user(request.user, user_id)
+    form = UserEditForm(request.POST or None, user=request.user,
+                        initial={"full_name": target.full_name, "role": target.role, "scope": target.scope_id})
+    _grantable_roles(request, form)
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_user(actor=request.user, user_id=target.pk, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"已保存用户“{target.username}”")
+            return redirect("accounts:users")
+    return render(request, "accounts/user_form.html", {"form": form, "target": target})
+
+
+@requires(Perm.MANAGE_USERS)
+@require_POST
+def user_active(request: AuthedRequest, user_id: int) -> HttpResponse:
+    active = request.POST.get("active") == "1"
+    target = set_user_active(actor=request.user, user_id=user_id, active=active)
+    messages.success(request, f"已{'启用' if active else '停用'}用户“{target.username}”")
+    return redirect("accounts:users")
+
+
+@requires(Perm.MANAGE_USERS)
+@require_POST
+def user_reset_password(request: AuthedRequest, user_id: int) -> HttpResponse:
+    """The new initial password is shown once, on this response (never in a message kept in the session)."""
+    password = reset_password(actor=request.user, user_id=user_id)
+    target = get_user_for_user(request.user, user_id)
+    return render(request, "accounts/password_reset.html", {"target": target, "password": password})

@@ -7,16 +7,16 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from wuzaicun.accounts.scope import scoped
+from wuzaicun.accounts.scope import narrowed, scoped
 
 from .models import AuditEntry
 
 
 def entries_for(
     user: Any, *, action: str = "", actor: str = "", object_type: str = "",
-    since: dt.date | None = None, until: dt.date | None = None, result: str = "",
+    since: dt.date | None = None, until: dt.date | None = None, result: str = "", region: str | None = None,
 ) -> QuerySet[AuditEntry]:
-    queryset = scoped(AuditEntry, user, with_unassigned=True)
+    queryset = narrowed(scoped(AuditEntry, user, with_unassigned=True), region)
     if action:
         queryset = queryset.filter(action=action)
     if actor:

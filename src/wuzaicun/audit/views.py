@@ -12,6 +12,7 @@ from wuzaicun.accounts.decorators import requires
 from wuzaicun.accounts.http import AuthedRequest
 from wuzaicun.accounts.roles import Perm
 from wuzaicun.core.paging import paginate, render_list
+from wuzaicun.core.params import region_param
 
 from .labels import describe
 from .models import Action, Result
@@ -29,10 +30,11 @@ def _date(value: str) -> dt.date | None:
 @vary_on_headers("HX-Request")
 @require_GET
 def entries(request: AuthedRequest) -> HttpResponse:
-    filters = {k: request.GET.get(k, "").strip() for k in ("action", "actor", "object_type", "since", "until", "result")}
+    filters = {k: request.GET.get(k, "").strip() for k in ("action", "actor", "object_type", "since", "until", "result", "region")}
     queryset = entries_for(
         request.user, action=filters["action"], actor=filters["actor"], object_type=filters["object_type"],
         since=_date(filters["since"]), until=_date(filters["until"]), result=filters["result"],
+        region=region_param(filters["region"]),
     )
     context = paginate(request, queryset) | {"filters": filters, "actions": Action.choices, "results": Result.choices}
     page = list(context["page_obj"].object_list)

@@ -14,7 +14,7 @@ class StyledForm(forms.Form):
             widget = field.widget
             if isinstance(widget, forms.Select):
                 css = "form-select"
-            elif isinstance(widget, forms.CheckboxInput):
+            elif isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
                 css = "form-check-input"
             else:
                 css = "form-control"

@@ -39,9 +39,9 @@ def paginate(request: HttpRequest, queryset: QuerySet[Any] | Sequence[Any], *, c
     }
 
 
-def render_list(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+def render_list(request: HttpRequest, template: str, context: dict[str, Any], *, partial: str = "list") -> HttpResponse:
     """The whole list page, or only its `list` partial (the #list element) for an htmx request.
     Views using it carry `@vary_on_headers("HX-Request")` so a cached fragment never stands for a page."""
     from django.shortcuts import render
 
-    return render(request, f"{template}#list" if getattr(request, "htmx", False) else template, context)
+    return render(request, f"{template}#{partial}" if getattr(request, "htmx", False) else template, context)

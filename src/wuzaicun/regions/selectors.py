@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 
 from wuzaicun.accounts.scope import get_for_user, prefix_for, scoped
+from wuzaicun.core.errors import NotFound
 
-from .codes import ancestor_codes
+from .codes import ancestor_codes, prefix_of
 from .models import Level, Region, VillageYear
 
 
@@ -87,3 +89,44 @@ def region_names(codes: Iterable[str]) -> dict[str, str]:
     for start in range(0, len(wanted), 500):
         names.update(Region.objects_unscoped.filter(code__in=wanted[start:start + 500]).values_list("code", "name"))
     return names
+
+
+@dataclass
+class TreeNode:
+    """A region in the side tree of list pages; `children` None means not loaded yet (htmx loads them)."""
+
+    region: Region
+    children: list[TreeNode] | None = None
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.region.level >= Level.VILLAGE
+
+
+def region_tree(user: Any, selected: str | None = None) -> TreeNode | None:
+    """The user's scope region with its children, and the path down to `selected` opened (one query)."""
+    root_code = getattr(user, "scope_id", None)
+    if not root_code:
+        return None
+    try:
+        root = get_region_for_user(user, root_code)
+    except NotFound:
+        return None
+    opened = {root.code}
+    if selected and selected.isdigit() and len(selected) == 12 and selected.startswith(prefix_of(root.code)):
+        opened.update(c for c in [*ancestor_codes(selected), selected] if c.startswith(prefix_of(root.code)))
+    by_parent: dict[str, list[TreeNode]] = {}
+    for region in scoped(Region, user).filter(parent_id__in=opened).order_by("code"):
+        by_parent.setdefault(region.parent_id or "", []).append(TreeNode(region))
+
+    def attach(node: TreeNode) -> TreeNode:
+        if node.region.code in by_parent:
+            node.children = [attach(child) for child in by_parent[node.region.code]]
+        return node
+
+    return attach(TreeNode(root))
+
+
+def tree_nodes(user: Any, region: Region) -> list[TreeNode]:
+    """The children of one tree node, for the htmx request that opens it."""
+    return [TreeNode(child) for child in children_in_scope(user, region)]

@@ -5,12 +5,14 @@ from __future__ import annotations
 from django import forms
 
 from wuzaicun.core.forms import StyledForm
+from wuzaicun.core.pickers import PickerField, PickerForm
+from wuzaicun.regions.pickers import REGION_PICKER, VILLAGE_PICKER
 
 from .models import INCOME_PER_HEAD_RANGE, PoliticalStatus, PovertyCause, PovertyStatus, Rank, Sex
 
 
-class HouseholdForm(StyledForm):
-    region_code = forms.CharField(label="村（区划代码）", max_length=12, min_length=12)
+class HouseholdForm(StyledForm, PickerForm):
+    region_code = PickerField(label="村", source=VILLAGE_PICKER)
     head_name = forms.CharField(label="户主姓名", max_length=50)
     resident_id = forms.CharField(label="身份证号", max_length=18, required=False,
                                   help_text="修改时留空表示不变")
@@ -23,8 +25,8 @@ class HouseholdForm(StyledForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class PersonForm(StyledForm):
-    region_code = forms.CharField(label="所属区划（区划代码）", max_length=12, min_length=12)
+class PersonForm(StyledForm, PickerForm):
+    region_code = PickerField(label="所属区划", source=REGION_PICKER)
     name = forms.CharField(label="姓名", max_length=50)
     resident_id = forms.CharField(label="身份证号", max_length=18)
     sex = forms.ChoiceField(label="性别", choices=[("", "按身份证号"), *Sex.choices], required=False)
@@ -33,6 +35,12 @@ class PersonForm(StyledForm):
     post = forms.CharField(label="职务", max_length=100, required=False)
     rank = forms.ChoiceField(label="职级", choices=[("", "—"), *Rank.choices], required=False)
     phone = forms.CharField(label="联系电话", max_length=20, required=False)
+
+
+class PersonEditForm(PersonForm):
+    resident_id = forms.CharField(label="身份证号", max_length=18, required=False, help_text="留空表示不变")
+    phone = forms.CharField(label="联系电话", max_length=20, required=False, help_text="留空表示不变")
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class RevealForm(StyledForm):

@@ -155,6 +155,17 @@ def reveal_person_id(*, actor: Any, person_id: int, reason: str) -> str:
     return person.reveal_resident_id()
 
 
+def _check_person(actor: Any, *, region_code: str, name: str, post: str, ethnicity: str, rank: str,
+                  political_status: str) -> None:
+    get_for_user(Region, actor, code=region_code)
+    if rank and rank not in Rank.values:
+        raise DomainError(f"职级“{rank}”不是可选值", field="职级")
+    if political_status not in PoliticalStatus.values:
+        raise DomainError(f"政治面貌“{political_status}”不是可选值", field="政治面貌")
+    if not name.strip() or len(name) > 50 or len(post) > 100 or len(ethnicity) > 20:
+        raise DomainError("姓名、职务或民族为空或过长", field="姓名")
+
+
 def create_person(
     *,
     actor: Any,
@@ -169,13 +180,8 @@ def create_person(
     phone: str = "",
 ) -> Person:
     require_perm(actor, Perm.EDIT_REGISTRY)
-    get_for_user(Region, actor, code=region_code)
-    if rank and rank not in Rank.values:
-        raise DomainError(f"职级“{rank}”不是可选值", field="职级")
-    if political_status not in PoliticalStatus.values:
-        raise DomainError(f"政治面貌“{political_status}”不是可选值", field="政治面貌")
-    if not name.strip() or len(name) > 50 or len(post) > 100 or len(ethnicity) > 20:
-        raise DomainError("姓名、职务或民族为空或过长", field="姓名")
+    _check_person(actor, region_code=region_code, name=name, post=post, ethnicity=ethnicity, rank=rank,
+                  political_status=political_status)
     number = _checked_resident_id(resident_id)
     if error := sex_error(sex, number):
         raise DomainError(error, field="性别")
@@ -195,3 +201,71 @@ def create_person(
                changes={"name": [None, person.name], "resident_id": [None, person.resident_id_masked]})
     return person
 
+
+
+PERSON_FIELDS = ("region_id", "name", "sex", "ethnicity", "political_status", "post", "rank")
+
+
+def update_person(
+    *,
+    actor: Any,
+    person_id: int,
+    expected_version: int,
+    region_code: str,
+    name: str,
+    resident_id: str | None = None,
+    sex: str = "",
+    ethnicity: str = "汉族",
+    political_status: str = "群众",
+    post: str = "",
+    rank: str = "",
+    phone: str | None = None,
+) -> Person:
+    """Change a person's record; `resident_id` or `phone` None keeps the stored number. A stale
+    `expected_version` (someone saved in between) is refused with Conflict, never overwritten."""
+    require_perm(actor, Perm.EDIT_REGISTRY)
+    _check_person(actor, region_code=region_code, name=name, post=post, ethnicity=ethnicity, rank=rank,
+                  political_status=political_status)
+    number = _checked_resident_id(resident_id) if resident_id else None
+    if phone and (error := phone_error(phone)):
+        raise DomainError(error, field="联系电话")
+    if number is not None:
+        sealed, digest = seal_resident_id(number)
+        current = get_person_for_user(actor, person_id)
+        if digest != current.resident_id_hash:
+            _refuse_registered(actor, Person, digest, noun="人员")  # before the write, so the refusal is audited
+    with transaction.atomic(durable=True):
+        get_person_for_user(actor, person_id)
+        locked = Person.objects_unscoped.select_for_update().get(pk=person_id)
+        if locked.version != expected_version:
+            raise Conflict()
+        check_number = number or locked.reveal_resident_id()
+        if error := sex_error(sex, check_number):
+            raise DomainError(error, field="性别")
+        values: dict[str, Any] = {
+            "region_id": region_code, "name": name.strip(), "sex": sex or sex_from_resident_id(check_number),
+            "ethnicity": ethnicity, "political_status": political_status, "post": post, "rank": rank,
+        }
+        old: dict[str, Any] = {k: getattr(locked, k) for k in PERSON_FIELDS}
+        new: dict[str, Any] = dict(values)
+        for key, value in values.items():
+            setattr(locked, key, value)
+        fields = [*PERSON_FIELDS, "version"]
+        if number is not None:
+            old["resident_id"], new["resident_id"] = locked.resident_id_masked, mask_resident_id(number)
+            locked.resident_id_sealed, locked.resident_id_hash = sealed, digest
+            locked.resident_id_masked = new["resident_id"]
+            fields += ["resident_id_sealed", "resident_id_hash", "resident_id_masked"]
+        if phone:
+            old["phone"], new["phone"] = locked.phone_masked, mask_phone(phone)
+            locked.phone_sealed, locked.phone_masked = seal_phone(phone) or None, new["phone"]
+            fields += ["phone_sealed", "phone_masked"]
+        locked.version += 1
+        try:
+            with transaction.atomic():
+                locked.save(update_fields=fields)
+        except IntegrityError:
+            raise DomainError("该身份证号已登记为人员", field="身份证号", code="duplicate") from None
+        record(actor=actor, action=Action.UPDATE, object_type="person", object_id=locked.pk,
+               region_code=region_code, summary=f"修改人员 {locked.name}", changes=diff(old, new))
+    return locked

@@ -16,4 +16,6 @@ urlpatterns = [
     path("households/<id:pk>/reveal/", views.household_reveal, name="household_reveal"),
     path("people/", views.people, name="people"),
     path("people/new/", views.person_create, name="person_new"),
+    path("people/<id:person_id>/edit/", views.person_edit, name="person_edit"),
+    path("pick/<str:kind>/", views.pick, name="pick"),
 ]

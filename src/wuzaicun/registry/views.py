@@ -1,4 +1,4 @@
-"""Registry pages: the region tree with counts, people and households lists, household detail."""
+"""Registry pages: the region tree with counts, people and households lists, household detail, pickers."""
 
 from __future__ import annotations
 
@@ -13,15 +13,17 @@ from django.views.decorators.vary import vary_on_headers
 from wuzaicun.accounts.decorators import requires
 from wuzaicun.accounts.http import AuthedRequest
 from wuzaicun.accounts.roles import Perm
-from wuzaicun.core.errors import Conflict, DomainError
+from wuzaicun.core.errors import Conflict, DomainError, NotFound
 from wuzaicun.core.paging import paginate
+from wuzaicun.core.pickers import picker_query, render_choices
 from wuzaicun.regions.models import Level
 from wuzaicun.regions.selectors import breadcrumb, get_region_for_user, latest_year
 
-from .forms import HouseholdForm, PersonForm, RevealForm
+from .forms import HouseholdForm, PersonEditForm, PersonForm, RevealForm
 from .models import PovertyCause, PovertyStatus, Rank
-from .selectors import get_household_for_user, households_for, people_for, tree_children
-from .services import create_person, delete_household, reveal_household_id, save_household
+from .pickers import SEARCHES
+from .selectors import get_household_for_user, get_person_for_user, households_for, people_for, tree_children
+from .services import create_person, delete_household, reveal_household_id, save_household, update_person
 
 
 def _list_page(request: AuthedRequest, template: str, context: dict[str, Any]) -> HttpResponse:
@@ -88,7 +90,7 @@ def household_edit(request: AuthedRequest, pk: int | None = None) -> HttpRespons
                    "identified_year": household.identified_year, "exit_year": household.exit_year,
                    "cause": household.cause, "income_per_head": household.income_per_head,
                    "version": household.version}
-    form = HouseholdForm(request.POST or None, initial=initial)
+    form = HouseholdForm(request.POST or None, initial=initial, user=request.user)
     if household is None:
         form.fields["resident_id"].required = True
         form.fields["resident_id"].help_text = ""
@@ -130,7 +132,7 @@ def people(request: AuthedRequest) -> HttpResponse:
 @requires(Perm.EDIT_REGISTRY)
 @require_http_methods(["GET", "POST"])
 def person_create(request: AuthedRequest) -> HttpResponse:
-    form = PersonForm(request.POST or None, initial={"region_code": request.user.scope_id})
+    form = PersonForm(request.POST or None, initial={"region_code": request.user.scope_id}, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             person = create_person(actor=request.user, **form.cleaned_data)
@@ -142,3 +144,39 @@ def person_create(request: AuthedRequest) -> HttpResponse:
             messages.success(request, f"已新增人员“{person.name}”")
             return redirect("registry:people")
     return render(request, "registry/person_form.html", {"form": form})
+
+
+@requires(Perm.EDIT_REGISTRY)
+@require_http_methods(["GET", "POST"])
+def person_edit(request: AuthedRequest, person_id: int) -> HttpResponse:
+    person = get_person_for_user(request.user, person_id)
+    initial = {"region_code": person.region_id, "name": person.name, "sex": person.sex,
+               "ethnicity": person.ethnicity, "political_status": person.political_status, "post": person.post,
+               "rank": person.rank, "version": person.version}
+    form = PersonEditForm(request.POST or None, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        data["resident_id"] = data["resident_id"] or None
+        data["phone"] = data["phone"] or None
+        try:
+            saved = update_person(actor=request.user, person_id=person_id, expected_version=version, **data)
+        except Conflict:
+            raise  # a stale save answers 409, it is not a form error
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"已保存人员“{saved.name}”")
+            return redirect("registry:people")
+    return render(request, "registry/person_form.html", {"form": form, "person": person})
+
+
+@requires(Perm.VIEW_REGISTRY)
+@require_POST
+def pick(request: AuthedRequest, kind: str) -> HttpResponse:
+    """People, leadership teams or households in scope matching the typed term, for a picker (POST: D22)."""
+    search = SEARCHES.get(kind)
+    if search is None:
+        raise NotFound()
+    query = picker_query(request)
+    return render_choices(request, search(request.user, query.term, within=query.within), query=query)

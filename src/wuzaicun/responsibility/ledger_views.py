@@ -200,7 +200,7 @@ def reopen_decide(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def visit_new(request: AuthedRequest) -> HttpResponse:
     form = VisitForm(request.POST or None, request.FILES or None,
-                     initial={k: request.GET.get(k) for k in ("person_id", "household_id")})
+                     initial={k: request.GET.get(k) for k in ("person_id", "household_id")}, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

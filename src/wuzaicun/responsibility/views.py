@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -27,7 +28,7 @@ from .coverage import coverage_report, gap_rows
 from .duties import STANDARD_DUTIES, WHO, ListKind
 from .exports import export_lists
 from .forms import EntryEditForm, EntryForm, RuleForm
-from .rules import RULES_BY_CODE, effective_rules, split_duties
+from .rules import RULES_BY_CODE, effective_rules
 from .selectors import (
     board_counts,
     count_households,
@@ -78,11 +79,13 @@ def entries(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def entry_new(request: AuthedRequest) -> HttpResponse:
     year = _year(request)
-    form = EntryForm(request.POST or None, initial={"kind": request.GET.get("kind", "")})
+    form = EntryForm(request.POST or None, initial={"kind": request.GET.get("kind", "")}, user=request.user,
+                     duties_url=f"{reverse('responsibility:entry_new')}?year={year}")
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
+        del data["duties"], data["other_duties"]
         try:
-            create_entry(actor=request.user, year=year, duties=split_duties(data.pop("duties") or ""), **data)
+            create_entry(actor=request.user, year=year, duties=form.chosen_duties(), **data)
         except Conflict:
             raise  # a stale save answers 409, it is not a form error
         except DomainError as exc:
@@ -90,23 +93,24 @@ def entry_new(request: AuthedRequest) -> HttpResponse:
         else:
             messages.success(request, "已新增清单条目")
             return redirect(f"/responsibility/entries/?year={year}&kind={data['kind']}")
-    return render(request, "responsibility/entry_form.html", {"form": form, "year": year,
-                                                              "standard": STANDARD_DUTIES})
+    return render(request, "responsibility/entry_form.html", {"form": form, "year": year})
 
 
 @requires(Perm.EDIT_LISTS)
 @require_http_methods(["GET", "POST"])
 def entry_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     entry = get_entry_for_user(request.user, pk)
-    initial = {"household_ids": ",".join(str(link.household_id) for link in entry.household_links.all()),
-               "duties": "、".join(entry.duties), "goal": entry.goal, "goal_kind": entry.goal_kind,
-               "stationed_post": entry.stationed_post, "version": entry.version}
-    form = EntryEditForm(request.POST or None, initial=initial)
+    standard = STANDARD_DUTIES.get(entry.kind, ())
+    initial = {"household_ids": [link.household_id for link in entry.household_links.all()],
+               "village_code": entry.village_id, "duties": [d for d in entry.duties if d in standard],
+               "other_duties": "、".join(d for d in entry.duties if d not in standard), "goal": entry.goal,
+               "goal_kind": entry.goal_kind, "stationed_post": entry.stationed_post, "version": entry.version}
+    form = EntryEditForm(request.POST or None, initial=initial, user=request.user, kind=entry.kind)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             update_entry(actor=request.user, entry_id=pk, expected_version=data["version"],
-                         household_ids=data["household_ids"], duties=split_duties(data["duties"] or ""),
+                         household_ids=data["household_ids"], duties=form.chosen_duties(),
                          goal=data["goal"] or "", goal_kind=data["goal_kind"] or "",
                          stationed_post=data["stationed_post"] or "")
         except Conflict:
@@ -116,8 +120,7 @@ def entry_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "已保存清单条目")
             return redirect(f"/responsibility/entries/?year={entry.year}&kind={entry.kind}")
-    return render(request, "responsibility/entry_form.html", {"form": form, "year": entry.year, "entry": entry,
-                                                              "standard": STANDARD_DUTIES})
+    return render(request, "responsibility/entry_form.html", {"form": form, "year": entry.year, "entry": entry})
 
 
 @requires(Perm.EDIT_LISTS)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from wuzaicun.accounts.models import User
 from wuzaicun.registry.models import Household, Person
 
 from .world import World
@@ -45,6 +46,7 @@ def _values(world: World) -> dict[str, list[str]]:
         "pk": households,
         "household_id": households,
         "person_id": people,
+        "user_id": [str(pk) for pk in User.objects_unscoped.values_list("pk", flat=True)],
         "code": list(world.regions),
         "kind": ["households", "people", "regions", "villages"],
     }

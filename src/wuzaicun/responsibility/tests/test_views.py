@@ -47,7 +47,7 @@ def test_the_entry_form_refuses_what_the_lists_refuse(world, year_open, client_f
         "kind": "group_head", "village_code": VILLAGE, "person_id": member.pk, "duties": "带领"})
     assert page.status_code == 200 and "带村清单的责任人须为能人党员" in page.text
     ok = client.post(f"/responsibility/entries/new/?year={YEAR}", {
-        "kind": "helper", "village_code": VILLAGE, "person_id": member.pk, "duties": "走访、结对",
+        "kind": "helper", "village_code": VILLAGE, "person_id": member.pk, "duties": ["走访", "结对"],
         "household_ids": str(world.households[VILLAGE][0].pk)})
     assert ok.status_code == 302
     listing = client.get(f"/responsibility/entries/?year={YEAR}&kind=helper").text
