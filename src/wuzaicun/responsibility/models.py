@@ -120,7 +120,7 @@ class Assignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year}年{self.get_kind_display()}清单 #{self.pk}"
+        return f"{self.year}年{self.get_kind_display()}清单条目（编号 {self.pk}）"
 
 
 class AssignmentHousehold(models.Model):

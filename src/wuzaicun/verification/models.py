@@ -62,7 +62,7 @@ class SpotCheckPlan(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year}年第{self.quarter}季度抽查 #{self.pk}"
+        return f"{self.year}年第{self.quarter}季度抽查（计划编号 {self.pk}）"
 
     @property
     def label(self) -> str:
