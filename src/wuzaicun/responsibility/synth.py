@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import time
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
@@ -22,8 +23,8 @@ from wuzaicun.regions.models import VillageYear
 from wuzaicun.registry.models import Household, Person
 
 from .duties import STANDARD_DUTIES, GoalKind, ListKind
-from .models import Assignment, AssignmentHousehold, ResponsibilityYear
-from .services import open_year
+from .models import Assignment, AssignmentHousehold, HouseholdHelpers, ResponsibilityYear
+from .services import open_year, recount_helpers
 
 MISSING_LIST = 0.02  # a poor village without one of its lists
 SHORT_HELPERS = 0.03  # a poor household with fewer than three helpers
@@ -155,7 +156,7 @@ def _city_leaders(ctx: SynthContext, city: str, entries: _Entries) -> None:
     VillageYear.objects_unscoped.filter(year=ctx.year, village_id__in=packed).update(exit_year=ctx.year)
 
 
-def _write(ctx: SynthContext, entries: _Entries) -> None:
+def _write(ctx: SynthContext, entries: _Entries, county: str | None = None) -> None:
     if not entries.rows:
         return
     ctx.insert(Assignment._meta.db_table, _COLUMNS, entries.rows)
@@ -169,6 +170,11 @@ def _write(ctx: SynthContext, entries: _Entries) -> None:
         ids[(kind, person, team, village)] = pk
     links = ((ids[key], household) for key, homes in entries.links for household in homes)
     ctx.insert(AssignmentHousehold._meta.db_table, ("assignment_id", "household_id"), links)
+    if county is not None:  # the county's households' helper counts, as every write of the links keeps them (D17)
+        started, table = time.perf_counter(), HouseholdHelpers._meta.db_table
+        ctx.rows[table] += recount_helpers(
+            Household.objects_unscoped.filter(region__code__within=county[:6]), year=ctx.year)
+        ctx.seconds[table] += time.perf_counter() - started
 
 
 def generate_lists(ctx: SynthContext) -> None:
@@ -190,7 +196,7 @@ def generate_lists(ctx: SynthContext) -> None:
             continue
         entries = _Entries(ctx, ctx.rng_for("lists", county), due)
         _county(ctx, county, due, entries)
-        _write(ctx, entries)
+        _write(ctx, entries, county)
 
 
 register_step("responsibility_lists", 70, generate_lists, label="五张责任清单")

@@ -34,6 +34,7 @@ ALLOWED = {
     "registry/imports.py": "import sinks: duplicate checks across scopes (unique numbers), writes",
     "responsibility/services/lists.py": "writes entries after scoped look-ups",
     "responsibility/services/ledger.py": "locks rows (select_for_update) after a scoped get_for_user",
+    "responsibility/services/helper_counts.py": "recounts the households a write touched (derived counts, D17)",
     "responsibility/imports.py": "the assignments import sink (writes)",
     "responsibility/synth.py": "synthetic lists (writes)",
     "verification/services.py": "draws and verifies plans: the frozen population and picks are the plan's own",
