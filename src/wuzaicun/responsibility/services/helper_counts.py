@@ -25,10 +25,10 @@ from wuzaicun.accounts.services import require_perm
 from wuzaicun.audit.models import Action
 from wuzaicun.audit.services import record
 from wuzaicun.registry.changes import on_party_membership_change
-from wuzaicun.registry.models import PARTY_STATUSES, Household
+from wuzaicun.registry.models import PARTY_STATUSES, Household, Person
 
 from ..duties import ListKind
-from ..models import AssignmentHousehold, HouseholdHelpers
+from ..models import Assignment, AssignmentHousehold, HouseholdHelpers
 
 CHUNK = 5_000  # household ids per statement: well under SQLite's limit on bound parameters
 
@@ -67,17 +67,35 @@ def recount_helpers(households: Households, *, year: int | None = None) -> int:
 
 
 def _recount(households: Any, year: int | None) -> int:
-    stale = HouseholdHelpers.objects_unscoped.filter(household__in=households)
-    counted = counted_helpers(year).filter(household__in=households)
-    if year is not None:
-        stale = stale.filter(year=year)
-    stale._raw_delete(stale.db)  # no cascades and no signals: one DELETE
-    sql, params = counted.query.sql_with_params()
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:  # INSERT … SELECT: the counts never pass through Python
+    """DELETE the households' counts, then INSERT … SELECT them from the links: they never pass through Python.
+
+    The SELECT is written by hand so that the households drive it: `CROSS JOIN` makes SQLite loop over the
+    links of these households first (their (household, assignment) index), then look up each entry and its
+    person. Left to choose, SQLite started from every helper entry of the year and looked for each of the
+    households among its links: 6 s to recount 3 households at province scale, 106 s for 2,000. PostgreSQL
+    reads CROSS JOIN as an inner join and plans it from its statistics."""
+    if isinstance(households, QuerySet):
+        inner, inner_params = households.query.sql_with_params()
+        within, within_params = f"IN ({inner})", list(inner_params)
+    else:
+        within, within_params = f"IN ({', '.join(['%s'] * len(households))})", list(households)
+    q = connection.ops.quote_name
+    counts, links, entries = (q(HouseholdHelpers._meta.db_table), q(AssignmentHousehold._meta.db_table),
+                              q(Assignment._meta.db_table))
+    people = q(Person._meta.db_table)
+    in_year, year_params = (" AND year = %s", [year]) if year is not None else ("", [])
+    of_year = " AND a.year = %s" if year is not None else ""
+    party = ", ".join(["%s"] * len(PARTY_STATUSES))
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {counts} WHERE household_id {within}{in_year}",  # noqa: S608 - our names
+                       within_params + year_params)
         cursor.execute(
-            f"INSERT INTO {quote(HouseholdHelpers._meta.db_table)} "
-            f"({quote('household_id')}, {quote('year')}, {quote('helpers')}) {sql}", params)
+            f"INSERT INTO {counts} (household_id, year, helpers) "  # noqa: S608 - our names; values bound
+            f"SELECT l.household_id, a.year, COUNT(DISTINCT a.person_id) FROM {links} l "
+            f"CROSS JOIN {entries} a CROSS JOIN {people} p "
+            f"WHERE l.household_id {within} AND a.id = l.assignment_id AND p.id = a.person_id "
+            f"AND a.kind = %s AND p.political_status IN ({party}){of_year} GROUP BY l.household_id, a.year",
+            [*within_params, ListKind.HELPER.value, *PARTY_STATUSES, *year_params])
         return max(int(cursor.rowcount), 0)
 
 
