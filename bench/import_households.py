@@ -1,12 +1,20 @@
 """Benchmark: import N households from .csv and .xlsx through the one tabular engine; prints rows/s and peak MB.
 
-    .venv/bin/python bench/import_households.py 1000000 [--xlsx-only|--csv-only] [--keep]
+    .venv/bin/python bench/import_households.py 1000000 [--xlsx-only|--csv-only] [--no-peers] [--keep]
 
 A fresh SQLite database in a temporary folder (or the database named by DATABASE_URL) is migrated and
 given the shipped Zunyi regions; an N-row households file is generated (cached under bench/out/) with
 valid, unique resident IDs in Zunyi villages; each import runs in its own child process against an
 empty household table, so each peak-memory figure is that import's own. Wall-clock rows/s depend on
 what else the machine runs; rows per CPU-second (the import process's own) are steadier.
+
+In the same run, on the same database and table, two peers (../shared/PERFORMANCE.md):
+- 极限 (the limit): the same rows, prepared beforehand (parsed, checked, encrypted, hashed: untimed),
+  inserted with plain executemany (SQLite) / COPY (PostgreSQL) in one transaction; only the inserts
+  and the commit are timed.
+- ORM 对照 (the ORM peer): the engine's own reading and checking, writing each batch as model instances
+  with `bulk_create`, in one transaction.
+Then the engine's rows/s as a share of each.
 
 Measured on the 2-core project machine, 1M rows (rows/s, peak MB): SQLite 3.40 csv 25,400 / 412,
 xlsx 16,000 / 458; PostgreSQL 15 (server on the same 2 cores) csv 13,800 / 195, xlsx 11,000 / 240.
@@ -30,6 +38,7 @@ import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -231,29 +240,108 @@ def database_label() -> str:
         if connection.vendor == "sqlite" else f"{connection.vendor} {connection.pg_version}"
 
 
-def child(data_dir: Path, path: Path) -> None:
-    """One import in this process: empty the household table, import, print a JSON line of figures."""
-    setup_django(data_dir)
+def _empty_household_table() -> None:
     from django.db import connection
 
-    from wuzaicun.core.operator import OPERATOR
     from wuzaicun.registry.models import Household
-    from wuzaicun.tabular.services import import_file
 
     table = Household._meta.db_table
     with connection.cursor() as cursor:  # plain SQL: the ORM's delete() would load every row first
         cursor.execute(f"DELETE FROM {table}")  # noqa: S608
-        cursor.execute(f"VACUUM {'ANALYZE ' if connection.vendor == 'postgresql' else ''}{table}"
-                       if connection.vendor == "postgresql" else "VACUUM")
+        cursor.execute(f"VACUUM ANALYZE {table}" if connection.vendor == "postgresql" else "VACUUM")
+
+
+def _prepared_batches(path: Path) -> Iterator[list[tuple[object, ...]]]:
+    """The rows exactly as the engine's households sink writes them, in the engine's batches."""
+    from wuzaicun.core.operator import OPERATOR
+    from wuzaicun.registry.imports import HOUSEHOLDS
+    from wuzaicun.tabular.engine import BATCH_SIZE
+    from wuzaicun.tabular.readers import iter_rows
+    from wuzaicun.tabular.spec import ImportContext
+
+    sink = HOUSEHOLDS.sink(ImportContext(actor=OPERATOR))
+    rows = iter_rows(path)
+    _, header = next(rows)
+    columns = [(c.key, header.index(c.header), c.parse) for c in HOUSEHOLDS.columns]
+    batch: list[tuple[object, ...]] = []
+    for line, values in rows:
+        cleaned = {key: parse(values[i]) if values[i] not in (None, "") else None for key, i, parse in columns}
+        batch.append(sink.check(cleaned, line))
+        if len(batch) >= BATCH_SIZE:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _limit(path: Path) -> tuple[int, float, float]:
+    """The prepared rows into the empty table, executemany / COPY in one transaction; inserts timed only."""
+    from django.db import transaction
+
+    from wuzaicun.registry.imports import HouseholdSink
+    from wuzaicun.registry.models import Household
+    from wuzaicun.tabular.bulk import bulk_session, insert_rows
+
+    table, columns = Household._meta.db_table, HouseholdSink.insert_columns
+    rows = seconds = cpu = 0.0
+    with bulk_session():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        for batch in _prepared_batches(path):
+            started, cpu_started = time.perf_counter(), time.process_time()
+            rows += insert_rows(table, columns, batch)
+            seconds += time.perf_counter() - started
+            cpu += time.process_time() - cpu_started
+        started, cpu_started = time.perf_counter(), time.process_time()
+        atomic.__exit__(None, None, None)
+        seconds += time.perf_counter() - started
+        cpu += time.process_time() - cpu_started
+    return int(rows), seconds, cpu
+
+
+def _orm_peer(path: Path) -> Any:
+    """The engine's pass over the file, written through model instances and `bulk_create` instead."""
+    import dataclasses
+
+    from wuzaicun.core.operator import OPERATOR
+    from wuzaicun.registry.imports import HOUSEHOLDS, HouseholdSink
+    from wuzaicun.registry.models import Household
+    from wuzaicun.tabular.engine import run_import
+    from wuzaicun.tabular.spec import ImportContext
+
+    class OrmHouseholdSink(HouseholdSink):
+        def write(self, batch: list[tuple[int, Any]]) -> list[Any]:
+            names = self.insert_columns
+            Household.objects_unscoped.bulk_create([Household(**dict(zip(names, values, strict=True)))
+                                                    for _, values in batch])
+            self.inserted += len(batch)
+            return []
+
+    template = dataclasses.replace(HOUSEHOLDS, sink=OrmHouseholdSink)
+    return run_import(template, path, ImportContext(actor=OPERATOR))
+
+
+def child(data_dir: Path, path: Path, mode: str) -> None:
+    """One run in this process: empty the household table, import, print a JSON line of figures."""
+    setup_django(data_dir)
+    from wuzaicun.core.operator import OPERATOR
+    from wuzaicun.registry.models import Household
+    from wuzaicun.tabular.services import import_file
+
+    _empty_household_table()
     started, cpu_started = time.perf_counter(), time.process_time()
-    report = import_file(actor=OPERATOR, kind="households", path=path)
-    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
-    if not report.ok:
-        print("\n".join(f"第{i.line}行 [{i.column}] {i.message}" for i in report.issues[:20]), file=sys.stderr)
-        raise SystemExit(1)
+    if mode == "limit":
+        rows, seconds, cpu = _limit(path)
+    else:
+        report = import_file(actor=OPERATOR, kind="households", path=path) if mode == "engine" else _orm_peer(path)
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+        if not report.ok:
+            print("\n".join(f"第{i.line}行 [{i.column}] {i.message}" for i in report.issues[:20]), file=sys.stderr)
+            raise SystemExit(1)
+        rows = report.imported
     stored = Household.objects_unscoped.count()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"rows": report.imported, "stored": stored, "seconds": seconds, "cpu": cpu, "peak_mb": peak_mb}))
+    print(json.dumps({"rows": rows, "stored": stored, "seconds": seconds, "cpu": cpu, "peak_mb": peak_mb}))
 
 
 def main() -> None:
@@ -262,33 +350,44 @@ def main() -> None:
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--xlsx-only", action="store_true")
     group.add_argument("--csv-only", action="store_true")
+    parser.add_argument("--no-peers", action="store_true", help="只测引擎（不测极限与 ORM 对照）")
     parser.add_argument("--keep", action="store_true", help="保留临时数据目录（SQLite 数据库与密钥）")
-    parser.add_argument("--child", nargs=2, metavar=("DATA_DIR", "FILE"), help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs=3, metavar=("DATA_DIR", "FILE", "MODE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(Path(args.child[0]), Path(args.child[1]))
+        child(Path(args.child[0]), Path(args.child[1]), args.child[2])
         return
 
     formats = [".csv"] if args.csv_only else [".xlsx"] if args.xlsx_only else [".csv", ".xlsx"]
     files = {suffix: generated(args.n, suffix) for suffix in formats}
+    runs = [(f"引擎 {suffix[1:]}", path, "engine") for suffix, path in files.items()]
+    if not args.no_peers:
+        peer_file = files.get(".csv") or generated(args.n, ".csv")
+        runs = [("极限", peer_file, "limit"), *runs, ("ORM 对照", peer_file, "orm")]
     data_dir = Path(tempfile.mkdtemp(prefix="wzc-bench-"))
+    rates: dict[str, float] = {}
     try:
         prepare_database(data_dir)
-        print(f"{'格式':<6}{'行数':>10}{'秒':>8}{'行/秒':>9}{'CPU秒':>8}{'行/CPU秒':>10}{'峰值内存MB':>10}")
-        for suffix, path in files.items():
+        print(f"{'路径':<10}{'行数':>10}{'秒':>8}{'行/秒':>9}{'CPU秒':>8}{'行/CPU秒':>10}{'峰值内存MB':>10}")
+        for label, path, mode in runs:
             done = subprocess.run(
-                [sys.executable, __file__, str(args.n), "--child", str(data_dir), str(path)],
+                [sys.executable, __file__, str(args.n), "--child", str(data_dir), str(path), mode],
                 check=False, capture_output=True, text=True, env=os.environ | {"WUZAICUN_DATA_DIR": str(data_dir)},
             )
             if done.stderr.strip():
                 print(done.stderr.strip(), file=sys.stderr)
             if done.returncode:
-                raise SystemExit(f"{suffix[1:]} 导入失败（退出码 {done.returncode}）")
+                raise SystemExit(f"{label} 失败（退出码 {done.returncode}）")
             figures = json.loads(done.stdout.strip().splitlines()[-1])
             assert figures["stored"] == args.n, figures
             rows = figures["rows"]
-            print(f"{suffix[1:]:<6}{rows:>10,}{figures['seconds']:>8.1f}{rows / figures['seconds']:>9,.0f}"
+            rates[label] = rows / figures["seconds"]
+            print(f"{label:<10}{rows:>10,}{figures['seconds']:>8.1f}{rates[label]:>9,.0f}"
                   f"{figures['cpu']:>8.1f}{rows / figures['cpu']:>10,.0f}{figures['peak_mb']:>10.0f}", flush=True)
+        if "极限" in rates:
+            for label in [k for k in rates if k.startswith("引擎")] + ["ORM 对照"]:
+                print(f"{label}：极限的 {rates[label] / rates['极限']:.0%}"
+                      + (f"，ORM 对照的 {rates[label] / rates['ORM 对照']:.1f} 倍" if label != "ORM 对照" else ""))
     finally:
         if args.keep:
             print(f"数据目录保留在 {data_dir}", file=sys.stderr)

@@ -35,9 +35,11 @@ from wuzaicun.tabular.spec import (
     year,
 )
 
+from .changes import party_membership_changed
 from .fields import open_phone, open_resident_id, seal_phone, seal_resident_id
 from .models import (
     INCOME_PER_HEAD_RANGE,
+    PARTY_STATUSES,
     Household,
     Person,
     PoliticalStatus,
@@ -141,8 +143,11 @@ class _RegisteredSink:
         if not issues:
             table = self.model._meta.db_table
             self.inserted += insert_rows(table, self.insert_columns, inserts)
-            self.updated += update_rows(table, "id", self.update_columns, updates, bump_version=True)
+            self.updated += self._update(updates)
         return issues
+
+    def _update(self, updates: list[Sequence[Any]]) -> int:
+        return update_rows(self.model._meta.db_table, "id", self.update_columns, updates, bump_version=True)
 
     def summary(self) -> str:
         return f"（新增 {self.inserted}，更新 {self.updated}）"
@@ -293,6 +298,16 @@ class PersonSink(_RegisteredSink):
             self.units[key] = Unit.objects_unscoped.filter(region_id=region, name=name).values_list(
                 "pk", flat=True).first()
         return self.units[key] or key
+
+    def _update(self, updates: list[Sequence[Any]]) -> int:
+        """Update, and tell the apps that count party members whose membership changed (D23)."""
+        status_at = self.update_columns.index("political_status")
+        before = rows_by_key(Person._meta.db_table, "id", ("political_status",), [u[-1] for u in updates])
+        flipped = [u[-1] for u in updates
+                   if (before[u[-1]][0] in PARTY_STATUSES) != (u[status_at] in PARTY_STATUSES)]
+        count = super()._update(updates)
+        party_membership_changed(flipped)
+        return count
 
     def write(self, batch: list[tuple[int, Any]]) -> list[RowIssue]:
         unit_at = self.insert_columns.index("unit_id")

@@ -43,6 +43,9 @@ class PoliticalStatus(models.TextChoices):
     NONE = "群众", "群众"
 
 
+PARTY_STATUSES = (PoliticalStatus.PARTY_MEMBER, PoliticalStatus.PROBATIONARY)  # 党员: full and probationary
+
+
 class Rank(models.TextChoices):
     CITY_LEADER = "市级领导", "市级领导"
     COUNTY_LEVEL = "县处级", "县处级"
@@ -90,7 +93,7 @@ class Person(models.Model):
 
     @property
     def is_party_member(self) -> bool:
-        return self.political_status in (PoliticalStatus.PARTY_MEMBER, PoliticalStatus.PROBATIONARY)
+        return self.political_status in PARTY_STATUSES
 
     def reveal_resident_id(self) -> str:
         """The full number; callers are services that audit the reveal."""

@@ -18,8 +18,17 @@ from wuzaicun.core.identifiers import sex_from_resident_id
 from wuzaicun.core.masking import mask_phone, mask_resident_id
 from wuzaicun.regions.models import Region
 
+from .changes import party_membership_changed
 from .fields import seal_phone, seal_resident_id
-from .models import INCOME_PER_HEAD_RANGE, Household, Person, PoliticalStatus, PovertyCause, Rank
+from .models import (
+    INCOME_PER_HEAD_RANGE,
+    PARTY_STATUSES,
+    Household,
+    Person,
+    PoliticalStatus,
+    PovertyCause,
+    Rank,
+)
 from .rules import household_problems, normalise_resident_id, phone_error, resident_id_error, sex_error
 from .selectors import get_household_for_user, get_person_for_user
 
@@ -266,6 +275,8 @@ def update_person(
                 locked.save(update_fields=fields)
         except IntegrityError:
             raise DomainError("该身份证号已登记为人员", field="身份证号", code="duplicate") from None
+        if (old["political_status"] in PARTY_STATUSES) != (political_status in PARTY_STATUSES):
+            party_membership_changed([locked.pk])  # the households this person helps are recounted (D23)
         record(actor=actor, action=Action.UPDATE, object_type="person", object_id=locked.pk,
                region_code=region_code, summary=f"修改人员 {locked.name}", changes=diff(old, new))
     return locked

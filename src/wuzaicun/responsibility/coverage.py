@@ -11,9 +11,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import Substr
+from django.db.models import Count, FilteredRelation, Q, QuerySet
+from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 
 from wuzaicun.accounts.scope import narrowed, scoped
@@ -24,11 +23,10 @@ from wuzaicun.regions.selectors import regions_for, village_years_for
 from wuzaicun.registry.selectors import households_for, people_for
 
 from .duties import ListKind
-from .models import Assignment, AssignmentHousehold
+from .models import Assignment
 from .rules import RULES_BY_CODE, EffectiveRule, Gap, effective_rules
 from .selectors import due_date, rule_settings
 
-PARTY = ("中共党员", "中共预备党员")
 VILLAGE_KIND_RULES = {
     "village_bangcun": (ListKind.TEAM, "领导班子帮村"),
     "village_liancun": (ListKind.LEADER, "领导干部联村"),
@@ -89,29 +87,17 @@ def _village_rule(code: str) -> Any:
 
 
 def _household_helpers(user: Any, year: int, region: str | None, rule: EffectiveRule, due: dt.date) -> tuple[int, Iterator[Gap]]:
+    """Poor households with fewer than `minimum` distinct party-member helpers (助村) this year.
+
+    Reads the counts every write of the links keeps (`HouseholdHelpers`, D23); a household without a
+    count row has no helper at all. Counting from the links took 4.7 s at province scale."""
     minimum = rule.threshold or 3
     poor = narrowed(households_for(user), region).filter(status="未脱贫")
-    link = "assignment_links__assignment"
-    helpers = Count(
-        f"{link}__person", distinct=True,
-        filter=Q(**{f"{link}__year": year, f"{link}__kind": ListKind.HELPER,
-                    f"{link}__person__political_status__in": PARTY}),
-    )
-    # The best shape differs per database (../shared/PERFORMANCE.md): PostgreSQL counts every poor household's
-    # helpers in one grouped pass; SQLite first sets aside the households with enough helpers (one grouped
-    # pass over the links) and counts again only for the rest.
-    candidates = poor.order_by()
-    if connection.vendor == "sqlite":
-        enough = (
-            scoped(AssignmentHousehold, user)
-            .filter(assignment__year=year, assignment__kind=ListKind.HELPER,
-                    assignment__person__political_status__in=PARTY)
-            .values("household").annotate(n=Count("assignment__person", distinct=True)).filter(n__gte=minimum)
-            .values("household")
-        )
-        candidates = candidates.exclude(pk__in=enough)
+    # A left join on the unique (household, year) index: on SQLite 3× faster than NOT IN (the ids of the
+    # households with enough helpers) at province scale, and 90× for one county.
     short = (
-        candidates.annotate(helpers=helpers).filter(helpers__lt=minimum)
+        poor.order_by().annotate(counted=FilteredRelation("helper_counts", condition=Q(helper_counts__year=year)))
+        .annotate(helpers=Coalesce("counted__helpers", 0)).filter(helpers__lt=minimum)
         .values_list("pk", "region_id", "head_name", "resident_id_masked", "helpers").order_by("region_id", "pk")
     )
 
@@ -176,9 +162,10 @@ def _entry_rule(code: str, kinds: tuple[str, ...] | None, condition: Any, messag
         bad = entries.filter(condition(due)).values_list("pk", "village_id", "kind", "village__name").order_by("pk")
 
         def gaps() -> Iterator[Gap]:
+            labels = dict(ListKind.choices)  # not ListKind(kind) per row: a third of the rule at 140,000 entries
             for pk, village, kind, name in bad.iterator(chunk_size=5000):
                 yield Gap(code, "assignment", str(pk), village,
-                          message.format(kind=ListKind(kind).label, village=name, due=due))
+                          message.format(kind=labels[kind], village=name, due=due))
 
         return entries.count(), gaps()
 

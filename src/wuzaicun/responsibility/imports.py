@@ -31,6 +31,7 @@ from wuzaicun.tabular.spec import (
 from .duties import KIND_BY_LABEL, GoalKind, ListKind, StationedPost
 from .models import Assignment, AssignmentHousehold, ResponsibilityYear
 from .rules import entry_problems, goal_kind_from_text, split_duties
+from .services.helper_counts import recount_helpers
 
 _GOAL_BY_LABEL = {label: value for value, label in GoalKind.choices if value}
 PARTY = ("中共党员", "中共预备党员")
@@ -215,6 +216,7 @@ class AssignmentSink:
                  for _, key, _, households in ready for h in households]
         AssignmentHousehold.objects_unscoped.bulk_create(links, ignore_conflicts=True)
         self.linked += len(links)
+        recount_helpers({h for _, key, _, households in ready if key[1] == ListKind.HELPER for h in households})
 
     def summary(self) -> str:
         return f"（新增清单条目 {self.created}，帮扶户关联 {self.linked}）"

@@ -40,19 +40,14 @@ register_indicator(IndicatorProvider(
 
 
 def household_coverage(year: int, codes: Sequence[str], level: int) -> dict[str, Decimal]:
-    """Share of the poor households helped by at least three party members (助村) this year."""
-    from .models import AssignmentHousehold
-
-    width = PREFIX_LENGTHS[level]
-    enough = (
-        AssignmentHousehold.objects_unscoped.filter(
-            assignment__year=year, assignment__kind="helper",
-            assignment__person__political_status__in=("中共党员", "中共预备党员"))
-        .values("household").annotate(n=Count("assignment__person", distinct=True)).filter(n__gte=3)
-        .values("household")
-    )
+    """Share of the poor households helped by at least three party members (助村) this year (the stored
+    counts, as the coverage rule reads them: D23)."""
     from wuzaicun.registry.models import Household
 
+    from .models import HouseholdHelpers
+
+    width = PREFIX_LENGTHS[level]
+    enough = HouseholdHelpers.objects_unscoped.filter(year=year, helpers__gte=3).values("household_id")
     rows = (
         Household.objects_unscoped.filter(status="未脱贫").annotate(p=Substr("region_id", 1, width)).values("p")
         .annotate(total=Count("id"), helped=Count("id", filter=Q(pk__in=enough)))

@@ -144,6 +144,31 @@ class AssignmentHousehold(models.Model):
         return f"{self.assignment_id}→{self.household_id}"
 
 
+class HouseholdHelpers(models.Model):
+    """How many distinct party members help a household (助村) in a year: what `household_helpers_min3` counts.
+
+    Derived from the links, never entered: every write of the links (or of a helper's party membership)
+    recounts the households it touches in its own transaction (`helper_counts.py`, D23). No row means none.
+    """
+
+    household = models.ForeignKey("registry.Household", on_delete=models.CASCADE, related_name="helper_counts",
+                                  db_index=False)  # the unique (household, year) index serves it
+    year = models.PositiveSmallIntegerField("年度")
+    helpers = models.PositiveIntegerField("助村党员数")
+
+    scope_path: ClassVar[str] = "household__region__code"
+    objects_unscoped = models.Manager()
+
+    class Meta:
+        verbose_name = "助村党员数"
+        verbose_name_plural = "助村党员数"
+        constraints = [models.UniqueConstraint(fields=["household", "year"], name="householdhelpers_unique")]
+        indexes = [models.Index(fields=["year", "helpers"], name="householdhelpers_year_helpers")]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} {self.year}年 {self.helpers}"
+
+
 class LineStatus(models.TextChoices):
     DRAFT = "draft", "草稿"
     LOCKED = "locked", "已定账"

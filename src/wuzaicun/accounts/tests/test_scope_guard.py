@@ -19,6 +19,7 @@ PUBLIC_READS = {
     ("verification/selectors.py", "plan_strata"): "stratum sizes of a frozen population (public at the draw)",
     ("verification/selectors.py", "plan_population"): "entry numbers, kinds and counties of a revealed plan",
     ("verification/selectors.py", "plan_pick_ids"): "entry numbers picked by a revealed plan",
+    ("responsibility/selectors.py", "count_households"): "link counts of a page of entries the caller took from scoped()",
 }
 # Modules allowed to touch the unscoped managers, and why.
 ALLOWED = {
@@ -33,6 +34,7 @@ ALLOWED = {
     "registry/imports.py": "import sinks: duplicate checks across scopes (unique numbers), writes",
     "responsibility/services/lists.py": "writes entries after scoped look-ups",
     "responsibility/services/ledger.py": "locks rows (select_for_update) after a scoped get_for_user",
+    "responsibility/services/helper_counts.py": "recounts the households a write touched (derived counts, D23)",
     "responsibility/imports.py": "the assignments import sink (writes)",
     "responsibility/synth.py": "synthetic lists (writes)",
     "verification/services.py": "draws and verifies plans: the frozen population and picks are the plan's own",

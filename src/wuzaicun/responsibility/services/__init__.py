@@ -1,5 +1,6 @@
-"""Writes of 责任在村落实: the lists (lists.py) and the ledger's life (ledger.py)."""
+"""Writes of 责任在村落实: the lists (lists.py), the ledger's life (ledger.py), helper counts (helper_counts.py)."""
 
+from .helper_counts import helper_count_differences, rebuild_helper_counts, recount_helpers
 from .ledger import (
     add_line,
     approve_reconciliations,
@@ -22,10 +23,13 @@ __all__ = [
     "create_entry",
     "decide_reopen",
     "delete_entry",
+    "helper_count_differences",
     "lock_line",
     "mark_spot_checks",
     "open_year",
+    "rebuild_helper_counts",
     "record_visit",
+    "recount_helpers",
     "request_reopen",
     "review_reconciliation",
     "set_working_year",

@@ -21,6 +21,7 @@ from wuzaicun.registry.models import Household, LeadershipTeam, Person
 from ..duties import GoalKind, ListKind, StationedPost
 from ..models import Assignment, AssignmentHousehold, ResponsibilityYear, RuleSetting
 from ..rules import RULES, RULES_BY_CODE, entry_problems
+from .helper_counts import recount_helpers
 
 
 def _require_whole_year(actor: Any, year: int) -> None:
@@ -166,6 +167,8 @@ def create_entry(
         AssignmentHousehold.objects_unscoped.bulk_create(
             [AssignmentHousehold(assignment=entry, household=h) for h in households]
         )
+        if kind == ListKind.HELPER:
+            recount_helpers([h.pk for h in households], year=year)
         who = person.name if person else (team.name if team else "")
         record(actor=actor, action=Action.CREATE, object_type="assignment", object_id=entry.pk,
                region_code=village_code, summary=f"新增{ListKind(kind).label}清单：{who}",
@@ -179,6 +182,7 @@ def delete_entry(*, actor: Any, entry_id: int) -> None:
         entry = get_for_user(Assignment, actor, pk=entry_id)
         record(actor=actor, action=Action.DELETE, object_type="assignment", object_id=entry.pk,
                region_code=entry.village_id, summary=f"删除{entry.get_kind_display()}清单条目")
+        helped = list(AssignmentHousehold.objects_unscoped.filter(assignment=entry).values_list("household_id", flat=True))
         try:
             with transaction.atomic():
                 entry.delete()
@@ -187,6 +191,8 @@ def delete_entry(*, actor: Any, entry_id: int) -> None:
             if any(obj._meta.app_label == "verification" for obj in exc.protected_objects):
                 raise DomainError("该清单条目已列入季度抽查的冻结总体，不能删除", code="in_use") from None
             raise DomainError("该清单条目已有责任台账，不能删除", code="in_use") from None
+        if entry.kind == ListKind.HELPER:
+            recount_helpers(helped, year=entry.year)
 
 
 def update_entry(
@@ -220,9 +226,9 @@ def update_entry(
             households_in_village=all(h.region_id == entry.village_id for h in households), duties=duties,
         ):
             raise DomainError(f"{field}：{reason}", field=field)
+        before = set(AssignmentHousehold.objects_unscoped.filter(assignment=entry).values_list("household_id", flat=True))
         old = {"duties": "、".join(entry.duties), "goal": entry.goal, "goal_kind": entry.goal_kind,
-               "stationed_post": entry.stationed_post,
-               "households": len(AssignmentHousehold.objects_unscoped.filter(assignment=entry))}
+               "stationed_post": entry.stationed_post, "households": len(before)}
         entry.duties, entry.goal, entry.goal_kind, entry.stationed_post = duties, goal.strip(), goal_kind, stationed_post
         entry.version += 1
         entry.save(update_fields=["duties", "goal", "goal_kind", "stationed_post", "version"])
@@ -230,6 +236,8 @@ def update_entry(
         kept = set(AssignmentHousehold.objects_unscoped.filter(assignment=entry).values_list("household_id", flat=True))
         AssignmentHousehold.objects_unscoped.bulk_create(
             [AssignmentHousehold(assignment=entry, household=h) for h in households if h.pk not in kept])
+        if entry.kind == ListKind.HELPER:
+            recount_helpers(before ^ {h.pk for h in households}, year=entry.year)
         new = {"duties": "、".join(duties), "goal": entry.goal, "goal_kind": goal_kind,
                "stationed_post": stationed_post, "households": len(households)}
         record(actor=actor, action=Action.UPDATE, object_type="assignment", object_id=entry.pk,

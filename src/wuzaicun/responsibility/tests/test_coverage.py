@@ -12,9 +12,16 @@ from wuzaicun.core.operator import OPERATOR
 from wuzaicun.regions.models import VillageYear
 from wuzaicun.responsibility.coverage import coverage_report
 from wuzaicun.responsibility.models import Assignment, AssignmentHousehold
-from wuzaicun.responsibility.services import create_entry, update_rule
+from wuzaicun.responsibility.services import create_entry, update_entry, update_rule
 from wuzaicun.testing import factories
 from wuzaicun.testing.lists import OTHER_POOR_VILLAGE, VILLAGE, YEAR, cover_village
+
+
+def drop_household(entry: Assignment, household_id: int) -> None:
+    kept = AssignmentHousehold.objects_unscoped.filter(assignment=entry).exclude(household_id=household_id)
+    update_entry(actor=OPERATOR, entry_id=entry.pk, expected_version=entry.version,
+                 household_ids=list(kept.values_list("household_id", flat=True)), duties=entry.duties,
+                 goal=entry.goal, goal_kind=entry.goal_kind, stationed_post=entry.stationed_post)
 
 
 def gaps(rule: str, user=OPERATOR, region: str | None = "520302000000"):
@@ -40,10 +47,10 @@ def test_a_village_that_is_not_poor_needs_no_lists(world, year_open):
 
 
 def test_a_poor_household_with_fewer_than_three_party_helpers_is_a_gap(world, year_open):
-    cover_village(world, VILLAGE, helpers=3)
+    helper = cover_village(world, VILLAGE, helpers=3)["helper0"]
     assert gaps("household_helpers_min3", region=VILLAGE)[0] == []
     household = world.households[VILLAGE][0]
-    AssignmentHousehold.objects_unscoped.filter(household=household, assignment__kind="helper").first().delete()
+    drop_household(helper, household.pk)  # through the service, which keeps the counts (D23)
     found, summary = gaps("household_helpers_min3", region=VILLAGE)
     assert [g.subject_id for g in found] == [str(household.pk)]
     assert "2 名党员干部" in found[0].message and household.resident_id_masked in found[0].message

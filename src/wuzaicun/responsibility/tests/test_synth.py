@@ -6,7 +6,8 @@ from django.core.management import call_command
 
 from wuzaicun.core.operator import OPERATOR
 from wuzaicun.responsibility.coverage import coverage_report
-from wuzaicun.responsibility.models import Assignment, AssignmentHousehold
+from wuzaicun.responsibility.models import Assignment, AssignmentHousehold, HouseholdHelpers
+from wuzaicun.responsibility.services import helper_count_differences
 
 
 def test_synth_builds_the_lists_with_a_few_gaps(db):
@@ -15,6 +16,7 @@ def test_synth_builds_the_lists_with_a_few_gaps(db):
     assert set(Assignment.objects_unscoped.values_list("kind", flat=True)) == {
         "team", "leader", "stationed", "helper", "group_head"}
     assert AssignmentHousehold.objects_unscoped.count() > 3 * Assignment.objects_unscoped.filter(kind="helper").count() / 2
+    assert HouseholdHelpers.objects_unscoped.exists() and list(helper_count_differences()) == []  # kept (D23)
     summary = coverage_report(OPERATOR, year=2016, region="520302000000").summary
     households = summary["household_helpers_min3"]
     assert households["checked"] > 1000 and 0 < households["gaps"] < households["checked"] * 0.1
