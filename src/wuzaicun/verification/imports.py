@@ -148,7 +148,8 @@ register(Template(
 
 def _export_picks(ctx: ExportContext) -> Iterator[Sequence[Any]]:
     """One plan's picks as its page shows them (by stratum), for whoever may see them: until the plan closes
-    only its owner, inspectors and the system administrator (the view is audited as sensitive)."""
+    only its owner, inspectors and the system administrator (the view is audited as sensitive). The checks
+    run before the first row is asked for, so a refusal never leaves a half-written file."""
     from wuzaicun.core.errors import DomainError, NotFound
 
     from .selectors import get_plan_for_user, picks_for, plan_strata
@@ -163,13 +164,17 @@ def _export_picks(ctx: ExportContext) -> Iterator[Sequence[Any]]:
     labels = {s["code"]: s["label"] for s in plan_strata(plan)}
     if ctx.filters.get("stratum") in labels:
         picks = picks.filter(stratum=ctx.filters["stratum"])
-    for pick in picks.select_related("finding").iterator(chunk_size=2000):
-        entry = pick.assignment
-        who = entry.person.name if entry.person else (entry.team.name if entry.team else "")
-        finding = getattr(pick, "finding", None)
-        yield (plan.pk, f"{plan.year}年第{plan.quarter}季度", labels.get(pick.stratum, pick.stratum),
-               entry.get_kind_display(), entry.village_id, entry.village.name, who,
-               finding.get_result_display() if finding else "未检查")
+
+    def rows() -> Iterator[Sequence[Any]]:
+        for pick in picks.select_related("finding").iterator(chunk_size=2000):
+            entry = pick.assignment
+            who = entry.person.name if entry.person else (entry.team.name if entry.team else "")
+            finding = getattr(pick, "finding", None)
+            yield (plan.pk, f"{plan.year}年第{plan.quarter}季度", labels.get(pick.stratum, pick.stratum),
+                   entry.get_kind_display(), entry.village_id, entry.village.name, who,
+                   finding.get_result_display() if finding else "未检查")
+
+    return rows()
 
 
 register(Template(
