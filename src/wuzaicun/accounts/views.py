@@ -15,6 +15,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_http_methods, require_POST
 
 from wuzaicun.core.errors import DomainError
+from wuzaicun.core.forms import submit
 from wuzaicun.core.paging import paginate
 
 from .decorators import requires
@@ -90,11 +91,8 @@ def users(request: AuthedRequest) -> HttpResponse:
     form = UserCreateForm(request.POST or None, initial={"scope": request.user.scope_id}, user=request.user)
     _grantable_roles(request, form)
     if request.method == "POST" and form.is_valid():
-        try:
-            created = create_user(actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
+        created = submit(form, lambda: create_user(actor=request.user, **form.cleaned_data))
+        if created is not None:
             messages.success(request, f"用户“{created.username}”已创建，首次登录须修改密码")
             return redirect("accounts:users")
     q = request.GET.get("q", "").strip()
@@ -115,14 +113,10 @@ def user_edit(request: AuthedRequest, user_id: int) -> HttpResponse:
     form = UserEditForm(request.POST or None, user=request.user,
                         initial={"full_name": target.full_name, "role": target.role, "scope": target.scope_id})
     _grantable_roles(request, form)
-    if request.method == "POST" and form.is_valid():
-        try:
-            update_user(actor=request.user, user_id=target.pk, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, f"已保存用户“{target.username}”")
-            return redirect("accounts:users")
+    if request.method == "POST" and form.is_valid() and submit(
+            form, lambda: update_user(actor=request.user, user_id=target.pk, **form.cleaned_data)) is not None:
+        messages.success(request, f"已保存用户“{target.username}”")
+        return redirect("accounts:users")
     return render(request, "accounts/user_form.html", {"form": form, "target": target})
 
 

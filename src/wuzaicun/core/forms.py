@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django import forms
+
+T = TypeVar("T")
 
 
 class StyledForm(forms.Form):
@@ -19,3 +22,18 @@ class StyledForm(forms.Form):
             else:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+def submit(form: forms.Form, call: Callable[[], T]) -> T | None:
+    """Run a page's service for a valid form. A refusal (DomainError) becomes the form's error, so the
+    page shows it above what the user typed, nothing lost; None then. A stale save (Conflict) is not a
+    form error: it still answers 409."""
+    from .errors import Conflict, DomainError
+
+    try:
+        return call()
+    except Conflict:
+        raise
+    except DomainError as exc:
+        form.add_error(None, exc.message)
+        return None

@@ -13,7 +13,8 @@ from django.views.decorators.vary import vary_on_headers
 from wuzaicun.accounts.decorators import requires
 from wuzaicun.accounts.http import AuthedRequest
 from wuzaicun.accounts.roles import Perm
-from wuzaicun.core.errors import Conflict, DomainError, NotFound
+from wuzaicun.core.errors import DomainError, NotFound
+from wuzaicun.core.forms import submit
 from wuzaicun.core.paging import paginate
 from wuzaicun.core.pickers import picker_query, render_choices
 from wuzaicun.regions.models import Level
@@ -98,13 +99,9 @@ def household_edit(request: AuthedRequest, pk: int | None = None) -> HttpRespons
         data = dict(form.cleaned_data)
         version = data.pop("version")
         data["resident_id"] = data["resident_id"] or None
-        try:
-            saved = save_household(actor=request.user, household_id=pk, expected_version=version, **data)
-        except Conflict:
-            raise  # a stale save answers 409, it is not a form error
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
+        saved = submit(form, lambda: save_household(actor=request.user, household_id=pk, expected_version=version,
+                                                    **data))
+        if saved is not None:
             messages.success(request, "保存成功")
             return redirect("registry:household", pk=saved.pk)
     return render(request, "registry/household_form.html", {"form": form, "household": household})
@@ -134,13 +131,8 @@ def people(request: AuthedRequest) -> HttpResponse:
 def person_create(request: AuthedRequest) -> HttpResponse:
     form = PersonForm(request.POST or None, initial={"region_code": request.user.scope_id}, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            person = create_person(actor=request.user, **form.cleaned_data)
-        except Conflict:
-            raise  # a stale save answers 409, it is not a form error
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
+        person = submit(form, lambda: create_person(actor=request.user, **form.cleaned_data))
+        if person is not None:
             messages.success(request, f"已新增人员“{person.name}”")
             return redirect("registry:people")
     return render(request, "registry/person_form.html", {"form": form})
@@ -159,13 +151,9 @@ def person_edit(request: AuthedRequest, person_id: int) -> HttpResponse:
         version = data.pop("version")
         data["resident_id"] = data["resident_id"] or None
         data["phone"] = data["phone"] or None
-        try:
-            saved = update_person(actor=request.user, person_id=person_id, expected_version=version, **data)
-        except Conflict:
-            raise  # a stale save answers 409, it is not a form error
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
+        saved = submit(form, lambda: update_person(actor=request.user, person_id=person_id,
+                                                   expected_version=version, **data))
+        if saved is not None:
             messages.success(request, f"已保存人员“{saved.name}”")
             return redirect("registry:people")
     return render(request, "registry/person_form.html", {"form": form, "person": person})

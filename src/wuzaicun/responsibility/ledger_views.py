@@ -16,6 +16,7 @@ from wuzaicun.accounts.decorators import requires
 from wuzaicun.accounts.http import AuthedRequest
 from wuzaicun.accounts.roles import Perm
 from wuzaicun.core.errors import DomainError
+from wuzaicun.core.forms import submit
 from wuzaicun.core.paging import paginate, render_list
 from wuzaicun.core.params import quarter_param, year_param
 from wuzaicun.regions.selectors import breadcrumb, get_region_for_user
@@ -92,16 +93,11 @@ def person_board(request: AuthedRequest, pk: int) -> HttpResponse:
 def line_new(request: AuthedRequest, entry_id: int) -> HttpResponse:
     entry = get_entry_for_user(request.user, entry_id)
     form = LineForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            add_line(actor=request.user, assignment_id=entry.pk, commitment=form.cleaned_data["commitment"],
-                     target_value=form.cleaned_data["target_value"],
-                     target_unit=form.cleaned_data["target_unit"] or "")
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, "已新增台账条目（草稿），定账后目标不能修改")
-            return redirect("responsibility:ledger_village", code=entry.village_id)
+    if request.method == "POST" and form.is_valid() and submit(form, lambda: add_line(
+            actor=request.user, assignment_id=entry.pk, commitment=form.cleaned_data["commitment"],
+            target_value=form.cleaned_data["target_value"], target_unit=form.cleaned_data["target_unit"] or "")) is not None:
+        messages.success(request, "已新增台账条目（草稿），定账后目标不能修改")
+        return redirect("responsibility:ledger_village", code=entry.village_id)
     return render(request, "responsibility/line_form.html", {"form": form, "entry": entry})
 
 
@@ -133,13 +129,9 @@ def reconcile(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         uploads = [(f.chunks(), f.name) for f in data["attachments"]]
-        try:
-            submit_reconciliation(actor=request.user, line_id=pk, quarter=data["quarter"],
-                                  narrative=data["narrative"], progress_value=data["progress_value"],
-                                  on_track=data["on_track"], files=uploads)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
+        if submit(form, lambda: submit_reconciliation(
+                actor=request.user, line_id=pk, quarter=data["quarter"], narrative=data["narrative"],
+                progress_value=data["progress_value"], on_track=data["on_track"], files=uploads)):
             messages.success(request, f"第{data['quarter']}季度对账已提交，待乡镇审核")
             return redirect(f"/responsibility/ledger/village/{line.assignment.village_id}/?year={line.year}")
     quarter = quarter_param(str(form["quarter"].value() or ""), default=default_quarter)
@@ -203,13 +195,11 @@ def visit_new(request: AuthedRequest) -> HttpResponse:
                      initial={k: request.GET.get(k) for k in ("person_id", "household_id")}, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            visit = record_visit(actor=request.user, person_id=data["person_id"], household_id=data["household_id"],
-                                 visited_on=data["visited_on"], activity=data["activity"],
-                                 files=[(f.chunks(), f.name) for f in data["attachments"]])
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
+        visit = submit(form, lambda: record_visit(
+            actor=request.user, person_id=data["person_id"], household_id=data["household_id"],
+            visited_on=data["visited_on"], activity=data["activity"],
+            files=[(f.chunks(), f.name) for f in data["attachments"]]))
+        if visit is not None:
             messages.success(request, "走访记录已保存")
             return redirect("responsibility:ledger_person", pk=visit.person_id)
     return render(request, "responsibility/visit_form.html", {"form": form})

@@ -15,7 +15,8 @@ from django.views.decorators.vary import vary_on_headers
 from wuzaicun.accounts.decorators import requires
 from wuzaicun.accounts.http import AuthedRequest
 from wuzaicun.accounts.roles import Perm
-from wuzaicun.core.errors import Conflict, DomainError, NotFound
+from wuzaicun.core.errors import DomainError, NotFound
+from wuzaicun.core.forms import submit
 from wuzaicun.core.paging import paginate, render_list
 from wuzaicun.core.params import region_param, year_param
 from wuzaicun.regions.codes import PREFIX_LENGTHS
@@ -84,13 +85,7 @@ def entry_new(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         del data["duties"], data["other_duties"]
-        try:
-            create_entry(actor=request.user, year=year, duties=form.chosen_duties(), **data)
-        except Conflict:
-            raise  # a stale save answers 409, it is not a form error
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
+        if submit(form, lambda: create_entry(actor=request.user, year=year, duties=form.chosen_duties(), **data)):
             messages.success(request, "已新增清单条目")
             return redirect(f"/responsibility/entries/?year={year}&kind={data['kind']}")
     return render(request, "responsibility/entry_form.html", {"form": form, "year": year})
@@ -108,16 +103,10 @@ def entry_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     form = EntryEditForm(request.POST or None, initial=initial, user=request.user, kind=entry.kind)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            update_entry(actor=request.user, entry_id=pk, expected_version=data["version"],
-                         household_ids=data["household_ids"], duties=form.chosen_duties(),
-                         goal=data["goal"] or "", goal_kind=data["goal_kind"] or "",
-                         stationed_post=data["stationed_post"] or "")
-        except Conflict:
-            raise  # a stale save answers 409, it is not a form error
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
+        if submit(form, lambda: update_entry(
+                actor=request.user, entry_id=pk, expected_version=data["version"], household_ids=data["household_ids"],
+                duties=form.chosen_duties(), goal=data["goal"] or "", goal_kind=data["goal_kind"] or "",
+                stationed_post=data["stationed_post"] or "")):
             messages.success(request, "已保存清单条目")
             return redirect(f"/responsibility/entries/?year={entry.year}&kind={entry.kind}")
     return render(request, "responsibility/entry_form.html", {"form": form, "year": entry.year, "entry": entry})
