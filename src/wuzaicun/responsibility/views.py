@@ -168,12 +168,16 @@ def rule_update(request: AuthedRequest, code: str) -> HttpResponse:
     return redirect(f"/responsibility/rules/?year={year}")
 
 
+def _posted_year(request: AuthedRequest) -> int:
+    if not request.POST.get("year", "").strip():
+        raise DomainError("请填写年度", field="年度")
+    return year_param(request.POST.get("year"), default=0)
+
+
 @requires(Perm.CONFIGURE_RULES)
 @require_POST
 def year_open(request: AuthedRequest) -> HttpResponse:
-    if not request.POST.get("year", "").strip():
-        raise DomainError("请填写年度", field="年度")
-    year = year_param(request.POST.get("year"), default=0)
+    year = _posted_year(request)
     open_year(actor=request.user, year=year)
     messages.success(request, f"已设立{year}年度责任清单")
     return redirect(f"/responsibility/?year={year}")
@@ -182,7 +186,7 @@ def year_open(request: AuthedRequest) -> HttpResponse:
 @requires(Perm.CONFIGURE_RULES)
 @require_POST
 def year_working(request: AuthedRequest) -> HttpResponse:
-    year = year_param(request.POST.get("year"), default=0)
+    year = _posted_year(request)
     set_working_year(actor=request.user, year=year)
     messages.success(request, f"已设{year}年为工作年度：各页面和命令默认打开该年度")
     return redirect(f"/responsibility/rules/?year={year}")
