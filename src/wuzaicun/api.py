@@ -5,6 +5,7 @@ from __future__ import annotations
 from wuzaicun.accounts.api import API_AUTH
 from wuzaicun.accounts.api import router as auth_router
 from wuzaicun.core.api import Api
+from wuzaicun.organization.api import router as organization_router
 from wuzaicun.regions.api import router as regions_router
 from wuzaicun.registry.api import router as registry_router
 from wuzaicun.responsibility.api import router as responsibility_router
@@ -24,3 +25,4 @@ api.add_router("/", regions_router)
 api.add_router("/", registry_router)
 api.add_router("/", responsibility_router)
 api.add_router("/", verification_router)
+api.add_router("/organization", organization_router)

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "wuzaicun.portal",
     "wuzaicun.tabular",
     "wuzaicun.responsibility",
+    "wuzaicun.organization",
     "wuzaicun.verification",
 ]
 

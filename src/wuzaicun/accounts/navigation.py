@@ -39,7 +39,19 @@ MENU: tuple[Section, ...] = (
             Item("规则设置", "responsibility:rules", Perm.VIEW_REGISTRY, "sliders"),
         ),
     ),
-    Section("组织在村建强", "flag", building=True),
+    Section(
+        "组织在村建强",
+        "flag",
+        (
+            Item("党组织", "organization:orgs", Perm.VIEW_REGISTRY, "diagram-3"),
+            Item("倒排整顿", "organization:ranking", Perm.VIEW_REGISTRY, "sort-up"),
+            Item("整顿案例", "organization:cases", Perm.VIEW_REGISTRY, "tools"),
+            Item("村务监督委员会", "organization:committees", Perm.VIEW_REGISTRY, "eye"),
+            Item("社会组织与电商站点", "organization:social", Perm.VIEW_REGISTRY, "shop"),
+            Item("组织保障", "organization:guarantees", Perm.VIEW_REGISTRY, "shield-check"),
+            Item("村集体经济", "organization:entities", Perm.VIEW_REGISTRY, "cash-coin"),
+        ),
+    ),
     Section("干部在村成长", "person-badge", building=True),
     Section("资源在村整合", "diagram-3", building=True),
     Section(

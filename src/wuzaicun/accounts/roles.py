@@ -33,6 +33,9 @@ class Perm(StrEnum):
     RECONCILE = "reconcile"  # 季度对账、走访记录
     REVIEW_LEDGER = "review_ledger"  # 审核对账、审批重审
     RUN_SPOT_CHECKS = "run_spot_checks"  # 抽取、结束季度抽查计划
+    EDIT_ORGANIZATION = "edit_organization"  # 维护党组织、监委会、社会组织、组织保障、集体经济，记录整顿进展
+    RANK_ORGANIZATIONS = "rank_organizations"  # 提出、调整、确认软弱涣散党组织倒排名单，设置排名指标与保障标准
+    REVIEW_RECTIFICATION = "review_rectification"  # 乡镇、县级验收整顿案例（签字）
 
 
 _READ = {Perm.VIEW_REGISTRY}
@@ -46,14 +49,20 @@ _ADMIN = _READ | {
     Perm.EDIT_LISTS,
     Perm.RECONCILE,
     Perm.REVIEW_LEDGER,
+    Perm.EDIT_ORGANIZATION,
+    Perm.REVIEW_RECTIFICATION,
 }
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
-    Role.SYSTEM_ADMIN: frozenset(_ADMIN | {Perm.VIEW_AUDIT, Perm.CONFIGURE_RULES, Perm.RUN_SPOT_CHECKS}),
-    Role.CITY_ADMIN: frozenset(_ADMIN | {Perm.VIEW_AUDIT, Perm.CONFIGURE_RULES, Perm.RUN_SPOT_CHECKS}),
-    Role.COUNTY_ADMIN: frozenset(_ADMIN | {Perm.VIEW_AUDIT, Perm.RUN_SPOT_CHECKS}),
+    Role.SYSTEM_ADMIN: frozenset(
+        _ADMIN | {Perm.VIEW_AUDIT, Perm.CONFIGURE_RULES, Perm.RUN_SPOT_CHECKS, Perm.RANK_ORGANIZATIONS}
+    ),
+    Role.CITY_ADMIN: frozenset(
+        _ADMIN | {Perm.VIEW_AUDIT, Perm.CONFIGURE_RULES, Perm.RUN_SPOT_CHECKS, Perm.RANK_ORGANIZATIONS}
+    ),
+    Role.COUNTY_ADMIN: frozenset(_ADMIN | {Perm.VIEW_AUDIT, Perm.RUN_SPOT_CHECKS, Perm.RANK_ORGANIZATIONS}),
     Role.TOWNSHIP_ADMIN: frozenset(_ADMIN - {Perm.EDIT_REGIONS}),
-    Role.VILLAGE_REPORTER: frozenset(_READ | {Perm.EDIT_REGISTRY, Perm.RECONCILE}),
+    Role.VILLAGE_REPORTER: frozenset(_READ | {Perm.EDIT_REGISTRY, Perm.RECONCILE, Perm.EDIT_ORGANIZATION}),
     Role.INSPECTOR: frozenset(_READ),
     Role.LEADER: frozenset(_READ | {Perm.EXPORT_DATA}),
 }

@@ -21,3 +21,8 @@ class EvidenceFile(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+def money_field(verbose_name: str, *, null: bool = False, default: object = models.NOT_PROVIDED) -> models.DecimalField:  # type: ignore[type-arg]
+    """An amount of money in yuan, exact to the fen (never a float): every mechanism's money columns."""
+    return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, null=null, blank=null, default=default)

@@ -7,9 +7,9 @@ One query per rule, whatever the size of the data: counts are aggregated in the 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from django.db.models import Count, FilteredRelation, Q, QuerySet
 from django.db.models.functions import Coalesce, Substr
@@ -24,7 +24,7 @@ from wuzaicun.registry.selectors import households_for, people_for
 
 from .duties import ListKind
 from .models import Assignment
-from .rules import RULES_BY_CODE, EffectiveRule, Gap, effective_rules
+from .rules import RULES_BY_CODE, EffectiveRule, Gap, RuleSpec, effective_rules
 from .selectors import due_date, rule_settings
 
 VILLAGE_KIND_RULES = {
@@ -199,7 +199,14 @@ def _county_demonstrations(user: Any, year: int, region: str | None, rule: Effec
     return len(rows), gaps()
 
 
-CHECKS: dict[str, Any] = {
+class Check(Protocol):
+    """One rule's check: how many subjects it looked at, and the gaps (lazily, in a stable order)."""
+
+    def __call__(self, user: Any, year: int, region: str | None, rule: EffectiveRule,
+                 due: dt.date) -> tuple[int, Iterator[Gap]]: ...
+
+
+CHECKS: dict[str, Check] = {
     "village_bangcun": _village_rule("village_bangcun"),
     "village_liancun": _village_rule("village_liancun"),
     "village_zhucun": _village_rule("village_zhucun"),
@@ -225,26 +232,60 @@ CHECKS: dict[str, Any] = {
 }
 
 
-SUBJECT_LABELS = {"village": "贫困村", "household": "贫困户", "person": "责任人", "assignment": "清单条目",
-                  "county": "县（市、区）"}
+@dataclass(frozen=True)
+class SubjectKind:
+    """What a gap is about, as users read it, and where its page is (for a gap and the report's year)."""
+
+    label: str
+    link: Callable[[Gap, int], str] | None = None
+
+
+def _url(name: str, *args: Any, query: str = "") -> str:
+    from django.urls import reverse
+
+    return reverse(name, args=args) + (f"?{query}" if query else "")
+
+
+SUBJECTS: dict[str, SubjectKind] = {
+    "village": SubjectKind("贫困村", lambda g, year: _url("responsibility:entries", query=f"year={year}&region={g.subject_id}")),
+    "household": SubjectKind("贫困户", lambda g, year: _url("registry:household", int(g.subject_id))),
+    "person": SubjectKind("责任人", lambda g, year: _url("responsibility:ledger_person", int(g.subject_id), query=f"year={year}")),
+    "assignment": SubjectKind("清单条目", lambda g, year: _url("responsibility:entry_edit", int(g.subject_id))),
+    "county": SubjectKind("县（市、区）", lambda g, year: _url("responsibility:coverage_region", g.subject_id, query=f"year={year}")),
+}
+
+
+def register_rule(spec: RuleSpec, check: Check, *, subjects: dict[str, SubjectKind] | None = None) -> None:
+    """Add a mechanism's rule to `wuzaicun coverage`, the coverage page and its export (same JSON shape).
+
+    Called from the owning app's AppConfig.ready(): the lists never import the other mechanisms. A rule
+    registered again (tests reload apps) replaces the earlier one."""
+    RULES_BY_CODE[spec.code] = spec
+    CHECKS[spec.code] = check
+    for kind, subject in (subjects or {}).items():
+        SUBJECTS[kind] = subject
+
+
+def rule_title(code: str) -> str:
+    spec = RULES_BY_CODE.get(code)
+    return spec.title if spec else code
+
+
+def subject_label(kind: str) -> str:
+    subject = SUBJECTS.get(kind)
+    return subject.label if subject else kind
 
 
 def gap_rows(gaps: Sequence[Gap], *, year: int) -> list[dict[str, Any]]:
     """One page of gaps as users read them: the rule's name, the subject's kind and where to open it,
     and the place by name (one query for the page's region names)."""
-    from django.urls import reverse
-
     from wuzaicun.regions.selectors import region_names
 
     names = region_names(g.region_code for g in gaps)
-    links = {
-        "village": lambda g: f"{reverse('responsibility:entries')}?year={year}&region={g.subject_id}",
-        "household": lambda g: reverse("registry:household", args=[int(g.subject_id)]),
-        "person": lambda g: f"{reverse('responsibility:ledger_person', args=[int(g.subject_id)])}?year={year}",
-        "assignment": lambda g: reverse("responsibility:entry_edit", args=[int(g.subject_id)]),
-        "county": lambda g: f"{reverse('responsibility:coverage_region', args=[g.subject_id])}?year={year}",
-    }
-    return [{"rule": RULES_BY_CODE[g.rule].title if g.rule in RULES_BY_CODE else g.rule,
-             "subject": SUBJECT_LABELS.get(g.subject_type, g.subject_type),
-             "url": links[g.subject_type](g) if g.subject_type in links else "",
-             "place": names.get(g.region_code, g.region_code), "message": g.message} for g in gaps]
+    rows = []
+    for g in gaps:
+        subject = SUBJECTS.get(g.subject_type)
+        rows.append({"rule": rule_title(g.rule), "subject": subject_label(g.subject_type),
+                     "url": subject.link(g, year) if subject and subject.link else "",
+                     "place": names.get(g.region_code, g.region_code), "message": g.message})
+    return rows

@@ -278,8 +278,7 @@ def _export_gaps(ctx: ExportContext) -> Iterator[Sequence[Any]]:
     """The coverage page's gaps as filtered (year, region, rule): every one, not a page of them."""
     from wuzaicun.regions.selectors import region_names
 
-    from .coverage import SUBJECT_LABELS, coverage_report
-    from .rules import RULES_BY_CODE
+    from .coverage import coverage_report, rule_title, subject_label
     from .selectors import working_year
 
     report = coverage_report(ctx.actor, year=ctx.year or working_year(), region=ctx.region_code)
@@ -289,8 +288,7 @@ def _export_gaps(ctx: ExportContext) -> Iterator[Sequence[Any]]:
         chunk = gaps[start:start + 5000]
         names = region_names(g.region_code for g in chunk)
         for g in chunk:
-            yield (report.year, RULES_BY_CODE[g.rule].title if g.rule in RULES_BY_CODE else g.rule,
-                   SUBJECT_LABELS.get(g.subject_type, g.subject_type), g.region_code,
+            yield (report.year, rule_title(g.rule), subject_label(g.subject_type), g.region_code,
                    names.get(g.region_code, ""), g.message)
 
 

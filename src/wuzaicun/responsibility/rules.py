@@ -23,7 +23,7 @@ class RuleSpec:
     threshold_label: str = ""
 
 
-RULES: tuple[RuleSpec, ...] = (
+_BUILT_IN: tuple[RuleSpec, ...] = (
     RuleSpec("village_bangcun", "每个贫困村都有领导班子帮村", "village"),
     RuleSpec("village_liancun", "每个贫困村都有领导干部联村", "village"),
     RuleSpec("village_zhucun", "每个贫困村都有第一书记或驻村干部驻村", "village"),
@@ -38,7 +38,13 @@ RULES: tuple[RuleSpec, ...] = (
     RuleSpec("list_due_date", "清单在截止日期（每年3月前）之前制定", "assignment"),
     RuleSpec("county_demonstration_min2", "每个县（市、区）至少打造N个“五在村”示范点", "county", 2, "最少示范点数"),
 )
-RULES_BY_CODE = {rule.code: rule for rule in RULES}
+# Every rule by code, in the order reports list them: the seed's rules of the lists first, then the rules the
+# other mechanisms register (`coverage.register_rule`, from their AppConfig.ready()).
+RULES_BY_CODE: dict[str, RuleSpec] = {rule.code: rule for rule in _BUILT_IN}
+
+
+def all_rules() -> tuple[RuleSpec, ...]:
+    return tuple(RULES_BY_CODE.values())
 
 
 @dataclass(frozen=True)
@@ -51,7 +57,7 @@ class EffectiveRule:
 def effective_rules(settings: Mapping[str, tuple[bool, int | None]]) -> list[EffectiveRule]:
     """Every rule with the year's setting applied; a rule with no setting keeps its default (enabled)."""
     out = []
-    for spec in RULES:
+    for spec in all_rules():
         enabled, threshold = settings.get(spec.code, (True, None))
         out.append(EffectiveRule(spec, enabled, threshold if threshold is not None else spec.default_threshold))
     return out

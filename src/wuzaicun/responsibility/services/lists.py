@@ -20,7 +20,7 @@ from wuzaicun.registry.models import Household, LeadershipTeam, Person
 
 from ..duties import GoalKind, ListKind, StationedPost
 from ..models import Assignment, AssignmentHousehold, ResponsibilityYear, RuleSetting
-from ..rules import RULES, RULES_BY_CODE, entry_problems
+from ..rules import RULES_BY_CODE, all_rules, entry_problems
 from .helper_counts import recount_helpers
 
 
@@ -45,7 +45,7 @@ def open_year(*, actor: Any, year: int, due: dt.date | None = None) -> Responsib
         )
         if created:
             RuleSetting.objects_unscoped.bulk_create(
-                [RuleSetting(year=entry, code=r.code, enabled=True, threshold=r.default_threshold) for r in RULES]
+                [RuleSetting(year=entry, code=r.code, enabled=True, threshold=r.default_threshold) for r in all_rules()]
             )
             record(actor=actor, action=Action.CREATE, object_type="responsibility_year", object_id=year,
                    summary=f"设立{year}年度责任清单，截止日期 {entry.due_date}")

@@ -1,0 +1,5 @@
+"""API of the economy area."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,5 @@
+"""API of the guarantees area."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,5 @@
+"""API of the orgs area."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,5 @@
+"""API of the rectification area."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,1 @@
+"""coverage of the economy area (registered on import)."""

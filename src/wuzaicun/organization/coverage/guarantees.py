@@ -1,0 +1,1 @@
+"""coverage of the guarantees area (registered on import)."""

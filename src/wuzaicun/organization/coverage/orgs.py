@@ -1,0 +1,1 @@
+"""coverage of the orgs area (registered on import)."""

@@ -1,0 +1,1 @@
+"""coverage of the rectification area (registered on import)."""

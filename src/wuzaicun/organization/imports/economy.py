@@ -1,0 +1,1 @@
+"""imports of the economy area (registered on import)."""

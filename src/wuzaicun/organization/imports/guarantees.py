@@ -1,0 +1,1 @@
+"""imports of the guarantees area (registered on import)."""

@@ -1,0 +1,1 @@
+"""imports of the orgs area (registered on import)."""

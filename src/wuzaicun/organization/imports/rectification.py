@@ -1,0 +1,1 @@
+"""imports of the rectification area (registered on import)."""

@@ -1,0 +1,1 @@
+"""indicators of the economy area (registered on import)."""

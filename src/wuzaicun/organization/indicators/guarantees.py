@@ -1,0 +1,1 @@
+"""indicators of the guarantees area (registered on import)."""

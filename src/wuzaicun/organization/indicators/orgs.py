@@ -1,0 +1,1 @@
+"""indicators of the orgs area (registered on import)."""

@@ -1,0 +1,1 @@
+"""indicators of the rectification area (registered on import)."""

@@ -1,0 +1,1 @@
+"""rules of the guarantees area."""

@@ -1,0 +1,1 @@
+"""synth of the economy area (registered on import)."""

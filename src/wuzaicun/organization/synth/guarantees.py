@@ -1,0 +1,1 @@
+"""synth of the guarantees area (registered on import)."""

@@ -1,0 +1,1 @@
+"""synth of the orgs area (registered on import)."""

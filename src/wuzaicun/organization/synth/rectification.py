@@ -1,0 +1,1 @@
+"""synth of the rectification area (registered on import)."""

@@ -1,0 +1,1 @@
+"""组织在村建强: pages, one module an area."""
