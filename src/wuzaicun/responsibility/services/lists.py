@@ -93,8 +93,12 @@ def update_rule(
         raise DomainError("阈值须在 1–100 之间", field="阈值")
     with transaction.atomic(durable=True):
         setting = RuleSetting.objects_unscoped.select_for_update().filter(year__year=year, code=code).first()
-        if setting is None:
-            raise DomainError(f"{year}年度尚未设立责任清单", code="year_not_open")
+        if setting is None:  # a rule a mechanism registered after the year was opened (D24) runs on its defaults
+            entry = ResponsibilityYear.objects_unscoped.filter(year=year).first()
+            if entry is None:
+                raise DomainError(f"{year}年度尚未设立责任清单", code="year_not_open")
+            setting = RuleSetting.objects_unscoped.create(year=entry, code=code, enabled=True,
+                                                          threshold=spec.default_threshold)
         if expected_version is not None and setting.version != expected_version:
             raise Conflict()
         old = {"enabled": setting.enabled, "threshold": setting.threshold}
