@@ -112,26 +112,26 @@ class SummaryOut(Schema):
     trend: list[TrendOut]
 
 
-@router.get("/organization/entities", response=Page[EntityOut], summary="村集体经济实体（含某年度收入）")
+@router.get("/entities", response=Page[EntityOut], summary="村集体经济实体（含某年度收入）")
 def list_entities(request: HttpRequest, year: Year, region: str = "", q: str = "", kind: str = "",
                   page: PageNumber = 1, page_size: PageSize = 20) -> dict[str, Any]:
     return paged(entities_for(request.user, year=year, region=region_param(region), q=q, kind=kind),
                  page=page, page_size=page_size)
 
 
-@router.post("/organization/entities", response={201: EntityOut}, summary="登记村集体经济实体")
+@router.post("/entities", response={201: EntityOut}, summary="登记村集体经济实体")
 def add_entity(request: HttpRequest, payload: EntityIn) -> Status[CollectiveEntity]:
     entity = create_entity(actor=request.user, village_code=payload.village_code, name=payload.name,
                            kind=payload.kind, credit_code=payload.credit_code, founded_on=payload.founded_on)
     return Status(201, get_entity_for_user(request.user, entity.pk))
 
 
-@router.get("/organization/entities/{entity_id}", response=EntityOut, summary="村集体经济实体")
+@router.get("/entities/{entity_id}", response=EntityOut, summary="村集体经济实体")
 def get_entity(request: HttpRequest, entity_id: Id) -> CollectiveEntity:
     return get_entity_for_user(request.user, entity_id)
 
 
-@router.patch("/organization/entities/{entity_id}", response=EntityOut, summary="修改村集体经济实体")
+@router.patch("/entities/{entity_id}", response=EntityOut, summary="修改村集体经济实体")
 def patch_entity(request: HttpRequest, entity_id: Id, payload: EntityPatch) -> CollectiveEntity:
     current = get_entity_for_user(request.user, entity_id)
     given = payload.dict(exclude_unset=True)
@@ -143,24 +143,24 @@ def patch_entity(request: HttpRequest, entity_id: Id, payload: EntityPatch) -> C
     return get_entity_for_user(request.user, entity_id)
 
 
-@router.delete("/organization/entities/{entity_id}", response={204: None}, summary="删除村集体经济实体（连同各年度收入）")
+@router.delete("/entities/{entity_id}", response={204: None}, summary="删除村集体经济实体（连同各年度收入）")
 def remove_entity(request: HttpRequest, entity_id: Id) -> Status[None]:
     delete_entity(actor=request.user, entity_id=entity_id)
     return Status(204, None)
 
 
-@router.get("/organization/entities/{entity_id}/incomes", response=list[IncomeOut], summary="实体各年度收入")
+@router.get("/entities/{entity_id}/incomes", response=list[IncomeOut], summary="实体各年度收入")
 def list_incomes(request: HttpRequest, entity_id: Id) -> list[EntityIncome]:
     return list(incomes_of(request.user, get_entity_for_user(request.user, entity_id)))
 
 
-@router.put("/organization/entities/{entity_id}/incomes/{year}", response=IncomeOut, summary="填报实体某年度收入")
+@router.put("/entities/{entity_id}/incomes/{year}", response=IncomeOut, summary="填报实体某年度收入")
 def put_income(request: HttpRequest, entity_id: Id, year: Year, payload: IncomeIn) -> EntityIncome:
     return set_income(actor=request.user, entity_id=entity_id, year=year, operating_income=payload.operating_income,
                       collective_income=payload.collective_income)
 
 
-@router.get("/organization/economy/shells", response=Page[ShellOut], summary="空壳村（没有实体或当年没有集体收入）")
+@router.get("/economy/shells", response=Page[ShellOut], summary="空壳村（没有实体或当年没有集体收入）")
 def list_shells(request: HttpRequest, year: Year, region: str = "", page: PageNumber = 1,
                 page_size: PageSize = 20) -> dict[str, Any]:
     result = paged(shell_villages(request.user, year=year, region=region_param(region)), page=page, page_size=page_size)
@@ -170,6 +170,6 @@ def list_shells(request: HttpRequest, year: Year, region: str = "", page: PageNu
     return result
 
 
-@router.get("/organization/economy/summary", response=SummaryOut, summary="一村一实体覆盖率、空壳村及其变化")
+@router.get("/economy/summary", response=SummaryOut, summary="一村一实体覆盖率、空壳村及其变化")
 def summary(request: HttpRequest, year: Year, region: str = "") -> dict[str, Any]:
     return economy_summary(request.user, year=year, region=region_param(region))

@@ -129,7 +129,7 @@ def _with_thresholds(rows: list[Guarantee], year: int) -> list[Guarantee]:
     return rows
 
 
-@router.get("/organization/guarantees", response=Page[GuaranteeOut], summary="组织保障（每村每年）")
+@router.get("/guarantees", response=Page[GuaranteeOut], summary="组织保障（每村每年）")
 def list_guarantees(request: HttpRequest, year: Year, region: str = "", q: str = "", standard: str = "",
                     page: PageNumber = 1, page_size: PageSize = 20) -> dict[str, Any]:
     """`standard`: a standard's code lists the villages below it; `any` those below any standard."""
@@ -143,37 +143,37 @@ def list_guarantees(request: HttpRequest, year: Year, region: str = "", q: str =
     return result
 
 
-@router.get("/organization/guarantees/compliance", response=ComplianceOut, summary="组织保障达标情况（各标准未达标村数）")
+@router.get("/guarantees/compliance", response=ComplianceOut, summary="组织保障达标情况（各标准未达标村数）")
 def compliance(request: HttpRequest, year: Year, region: str = "") -> dict[str, Any]:
     counts = compliance_counts(request.user, year=year, region=region_param(region))
     return {"year": year, **counts, "missing": counts[MISSING]}
 
 
-@router.get("/organization/guarantees/standards/{year}", response=list[StandardOut], summary="年度组织保障标准")
+@router.get("/guarantees/standards/{year}", response=list[StandardOut], summary="年度组织保障标准")
 def get_standards(request: HttpRequest, year: Year) -> list[dict[str, Any]]:
     return standard_rows(year)
 
 
-@router.put("/organization/guarantees/standards/{year}/{code}", response=list[StandardOut],
+@router.put("/guarantees/standards/{year}/{code}", response=list[StandardOut],
             summary="设置年度组织保障标准的一项")
 def put_standard(request: HttpRequest, year: Year, code: str, payload: StandardIn) -> list[dict[str, Any]]:
     set_standards(actor=request.user, year=year, values={code: payload.value})
     return standard_rows(year)
 
 
-@router.post("/organization/guarantees", response={201: GuaranteeOut}, summary="登记（或更新）一村一年的组织保障")
+@router.post("/guarantees", response={201: GuaranteeOut}, summary="登记（或更新）一村一年的组织保障")
 def add_guarantee(request: HttpRequest, payload: GuaranteeIn) -> Status[Guarantee]:
     values = payload.dict(include={s.code for s in STANDARDS})
     row = save_guarantee(actor=request.user, village_code=payload.village_code, year=payload.year, values=values)
     return Status(201, get_guarantee_for_user(request.user, row.pk))
 
 
-@router.get("/organization/guarantees/{guarantee_id}", response=GuaranteeOut, summary="一村一年的组织保障")
+@router.get("/guarantees/{guarantee_id}", response=GuaranteeOut, summary="一村一年的组织保障")
 def get_guarantee(request: HttpRequest, guarantee_id: Id) -> Guarantee:
     return get_guarantee_for_user(request.user, guarantee_id)
 
 
-@router.patch("/organization/guarantees/{guarantee_id}", response=GuaranteeOut, summary="修改组织保障（给出的项目）")
+@router.patch("/guarantees/{guarantee_id}", response=GuaranteeOut, summary="修改组织保障（给出的项目）")
 def patch_guarantee(request: HttpRequest, guarantee_id: Id, payload: GuaranteePatch) -> Guarantee:
     current = values_of(get_guarantee_for_user(request.user, guarantee_id))
     given = payload.dict(exclude_unset=True)
@@ -182,7 +182,7 @@ def patch_guarantee(request: HttpRequest, guarantee_id: Id, payload: GuaranteePa
     return get_guarantee_for_user(request.user, guarantee_id)
 
 
-@router.delete("/organization/guarantees/{guarantee_id}", response={204: None}, summary="删除组织保障")
+@router.delete("/guarantees/{guarantee_id}", response={204: None}, summary="删除组织保障")
 def remove_guarantee(request: HttpRequest, guarantee_id: Id) -> Status[None]:
     delete_guarantee(actor=request.user, guarantee_id=guarantee_id)
     return Status(204, None)

@@ -90,13 +90,21 @@ def delete_guarantee(*, actor: Any, guarantee_id: int) -> None:
                region_code=row.village_id, summary=f"删除{row.village.name}{row.year}年组织保障")
 
 
-def _require_every_village(actor: Any) -> None:
-    """A year's standards apply to every village: only an administrator whose scope holds them all sets them."""
+EVERY_VILLAGE = "保障标准适用于全部村，须由管辖全部地区的管理员设置"
+
+
+def may_set_standards(actor: Any) -> bool:
+    """A year's standards apply to every village: only an administrator (RANK_ORGANIZATIONS) whose scope holds
+    them all sets them — a city administrator of a one-city system, else the province's."""
     prefix = getattr(actor, "scope_prefix", None)
-    if prefix is None:
-        raise PermissionDenied()
-    if prefix and Region.objects_unscoped.filter(level=Level.VILLAGE).exclude(code__within=prefix).exists():
-        raise PermissionDenied("保障标准适用于全部村，须由管辖全部地区的管理员设置")
+    if prefix is None or not getattr(actor, "is_authenticated", False) or not actor.can(Perm.RANK_ORGANIZATIONS):
+        return False
+    return not prefix or not Region.objects_unscoped.filter(level=Level.VILLAGE).exclude(code__within=prefix).exists()
+
+
+def _require_every_village(actor: Any) -> None:
+    if not may_set_standards(actor):
+        raise PermissionDenied(EVERY_VILLAGE)
 
 
 def set_standards(*, actor: Any, year: int, values: dict[str, Any]) -> dict[str, Decimal]:

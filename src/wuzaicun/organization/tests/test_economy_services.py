@@ -46,7 +46,7 @@ def test_a_credit_code_registered_elsewhere_is_refused_without_saying_where(worl
 
 def test_bad_fields_are_refused_naming_them(world) -> None:
     bad = code(3)[:-1] + ("0" if code(3)[-1] != "0" else "1")
-    with pytest.raises(DomainError, match="统一社会信用代码.*校验码错误"):
+    with pytest.raises(DomainError, match=r"统一社会信用代码.*校验码错误"):
         create_entity(actor=world.users["county_a"], village_code=A1, name="甲村合作社", kind="cooperative",
                       credit_code=bad)
     with pytest.raises(DomainError, match="类型应为"):

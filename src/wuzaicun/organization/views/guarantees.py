@@ -14,6 +14,8 @@ from django.views.decorators.vary import vary_on_headers
 from wuzaicun.accounts.decorators import requires
 from wuzaicun.accounts.http import AuthedRequest
 from wuzaicun.accounts.roles import Perm
+from wuzaicun.accounts.services import require_perm
+from wuzaicun.core.errors import PermissionDenied
 from wuzaicun.core.forms import submit
 from wuzaicun.core.paging import paginate, render_list
 from wuzaicun.core.params import region_param, year_param
@@ -32,7 +34,14 @@ from ..selectors.guarantees import (
     values_of,
     villages_without_record,
 )
-from ..services.guarantees import delete_guarantee, save_guarantee, set_standards, update_guarantee
+from ..services.guarantees import (
+    EVERY_VILLAGE,
+    delete_guarantee,
+    may_set_standards,
+    save_guarantee,
+    set_standards,
+    update_guarantee,
+)
 
 
 def _filters(request: AuthedRequest) -> tuple[int, str | None, dict[str, str]]:
@@ -128,16 +137,15 @@ def standards(request: AuthedRequest) -> HttpResponse:
     year = year_param(request.GET.get("year"), default=working_year())
     rows = standard_rows(year)
     form: Any = None
-    if request.user.can(Perm.RANK_ORGANIZATIONS):
+    if may_set_standards(request.user):
         form = StandardsForm(request.POST or None, initial={r["code"]: r["value"] for r in rows})
         if request.method == "POST" and form.is_valid() and submit(form, lambda: set_standards(
                 actor=request.user, year=year, values=dict(form.cleaned_data))) is not None:
             messages.success(request, f"已保存{year}年组织保障标准")
             return redirect(f"{reverse('organization:guarantee_standards')}?year={year}")
     elif request.method == "POST":
-        from wuzaicun.accounts.services import require_perm
-
         require_perm(request.user, Perm.RANK_ORGANIZATIONS)
+        raise PermissionDenied(EVERY_VILLAGE)
     return render(request, "organization/guarantees/standards.html", year_context(year) | {"rows": rows, "form": form})
 
 
