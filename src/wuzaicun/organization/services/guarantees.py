@@ -121,7 +121,8 @@ def set_standards(*, actor: Any, year: int, values: dict[str, Any]) -> dict[str,
         checked[code] = number
     with transaction.atomic(durable=True):
         rows = {r.code: r for r in GuaranteeStandard.objects_unscoped.select_for_update().filter(year=year)}
-        old = {code: rows[code].value if code in rows else STANDARDS_BY_CODE[code].default for code in checked}
+        old = {code: (rows[code].value if code in rows else STANDARDS_BY_CODE[code].default).quantize(Decimal("0.01"))
+               for code in checked}
         for code, value in checked.items():
             if code in rows:
                 if rows[code].value != value:

@@ -73,9 +73,10 @@ def test_standards_are_set_by_an_administrator_of_every_village(world) -> None:
     set_standards(actor=world.users["city"], year=2016, values={"cadre_monthly_pay": Decimal(2200)})
     assert standard_values(2016)["cadre_monthly_pay"] == Decimal(2200)
     assert standard_values(2017)["cadre_monthly_pay"] == Decimal(2000)
+    set_standards(actor=world.users["city"], year=2016, values={"operating_funds": Decimal(45000)})  # the default
     assert AuditEntry.objects_unscoped.filter(object_type="guarantee_standard").count() == 1
     with pytest.raises(DomainError, match="未知的保障标准代码"):
         set_standards(actor=world.users["city"], year=2016, values={"nope": Decimal(1)})
     with pytest.raises(DomainError, match="标准值超出允许范围"):
         set_standards(actor=world.users["city"], year=2016, values={"home_area": Decimal(-5)})
-    assert GuaranteeStandard.objects_unscoped.count() == 1
+    assert GuaranteeStandard.objects_unscoped.count() == 2
