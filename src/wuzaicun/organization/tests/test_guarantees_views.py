@@ -112,3 +112,14 @@ def test_exports_post_the_filtered_set_in_scope(client_for, recorded) -> None:
     assert [r[1:4] for r in rows if r[1] in (A1, A2, B1)] == [[A2, "乙村", "村干部月报酬"]]
     rows = _sheet(client.post("/imports/guarantee_shortfalls/export/", {"year": "2016", "standard": "service_funds"}))
     assert [r for r in rows if r[1] in (A1, A2, B1)] == []
+
+
+def test_the_compliance_report_runs_in_constant_queries(client_for, recorded, world,
+                                                        django_assert_max_num_queries) -> None:
+    client = client_for("city")
+    with django_assert_max_num_queries(20) as few:
+        client.get("/organization/guarantees/compliance/?year=2016")
+    Guarantee.objects_unscoped.create(village=world.regions[B2], year=2016, **(FULL | {"operating_funds": None}))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get("/organization/guarantees/compliance/?year=2016").content.decode()
+    assert "丁村" in page and "未填报村级组织运转经费" in page
