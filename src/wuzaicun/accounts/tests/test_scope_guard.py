@@ -49,6 +49,14 @@ ALLOWED = {
     "core/synth.py": "synthetic data (writes)",
     "core/management/commands/synth.py": "synthetic data (writes)",
     "core/management/commands/demo.py": "demo set-up (writes)",
+    "organization/services/guarantees.py": "writes guarantees after a scoped look-up; standards cover every village",
+    "organization/services/economy.py": "writes entities after a scoped look-up; a credit code is unique everywhere",
+    "organization/imports/guarantees.py": "the guarantees import sink (writes)",
+    "organization/imports/economy.py": "the entities import sink: credit codes are unique everywhere, writes",
+    "organization/indicators/guarantees.py": "an assessment indicator: computed for subject codes the caller scoped",
+    "organization/indicators/economy.py": "an assessment indicator: computed for subject codes the caller scoped",
+    "organization/synth/guarantees.py": "synthetic guarantees (writes)",
+    "organization/synth/economy.py": "synthetic entities and incomes (writes)",
 }
 
 

@@ -169,7 +169,9 @@ def test_the_command_prints_the_documented_json(world, year_open):
 
 def test_the_number_of_queries_does_not_grow_with_the_data(world, year_open, django_assert_max_num_queries):
     cover_village(world, VILLAGE)
-    with django_assert_max_num_queries(30) as small:
+    # a bound for the whole report, rules other mechanisms register included (2–4 queries each); what matters is
+    # that the second run, with more data, makes no more queries than the first
+    with django_assert_max_num_queries(60) as small:
         coverage_report(OPERATOR, year=YEAR)
     for code in ("520302001002", OTHER_POOR_VILLAGE, "520303100202"):
         VillageYear.objects_unscoped.filter(village_id=code).update(is_poor=True)
