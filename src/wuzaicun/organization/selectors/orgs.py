@@ -1,1 +1,212 @@
-"""selectors of the orgs area."""
+"""Reads of the orgs area, scoped to the user: organisations and their tree, members, supervisory committees
+(and the villages without one), social organisations, e-commerce stations and their services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from wuzaicun.accounts.scope import get_for_user, narrowed, scoped
+from wuzaicun.regions.models import Level, Region
+
+from ..models.orgs import (
+    CommitteeDuty,
+    CommitteeMember,
+    EcommerceStation,
+    Membership,
+    OrgCategory,
+    PartyOrganisation,
+    ServiceKind,
+    ServiceRecord,
+    SocialOrganisation,
+    SupervisoryCommittee,
+)
+
+
+def _name_filter(queryset: QuerySet[Any], q: str, field_name: str = "name") -> QuerySet[Any]:
+    return queryset.filter(**{f"{field_name}__icontains": q.strip()}) if q.strip() else queryset
+
+
+# --- party organisations ----------------------------------------------------------------------------------
+
+def organisations_for(user: Any, *, q: str = "", category: str = "", org_type: str = "",
+                      region: str = "") -> QuerySet[PartyOrganisation]:
+    """Organisations in scope, with region, parent and secretary, and their member count (one query a page)."""
+    queryset = narrowed(scoped(PartyOrganisation, user), region or None).select_related(
+        "region", "parent", "secretary")
+    if category:
+        queryset = queryset.filter(category=category)
+    if org_type:
+        queryset = queryset.filter(org_type=org_type)
+    queryset = _name_filter(queryset, q)
+    return queryset.annotate(member_count=Count("memberships", distinct=True))
+
+
+def get_organisation_for_user(user: Any, pk: int) -> PartyOrganisation:
+    return get_for_user(scoped(PartyOrganisation, user).select_related("region", "parent", "secretary"), user, pk=pk)
+
+
+@dataclass
+class OrgTree:
+    """An organisation with what is around it: its ancestors (top first), its children, its members."""
+
+    organisation: PartyOrganisation
+    ancestors: list[PartyOrganisation] = field(default_factory=list)
+    children: list[PartyOrganisation] = field(default_factory=list)
+    members: list[Membership] = field(default_factory=list)
+
+
+def organisation_tree(user: Any, organisation: PartyOrganisation) -> OrgTree:
+    """Parents up to the top of the user's scope (an ancestor out of scope is not shown), children, members."""
+    tree = OrgTree(organisation)
+    visible = scoped(PartyOrganisation, user)
+    parent_id = organisation.parent_id
+    seen = {organisation.pk}
+    while parent_id is not None and parent_id not in seen and len(seen) < 10:  # trees are 3–4 deep
+        seen.add(parent_id)
+        parent = visible.filter(pk=parent_id).only("pk", "name", "org_type", "parent_id").first()
+        if parent is None:
+            break
+        tree.ancestors.insert(0, parent)
+        parent_id = parent.parent_id
+    tree.children = list(
+        visible.filter(parent=organisation).select_related("region", "secretary")
+        .annotate(member_count=Count("memberships")).order_by("name"))
+    tree.members = list(members_of(user, organisation))
+    return tree
+
+
+def members_of(user: Any, organisation: PartyOrganisation) -> QuerySet[Membership]:
+    return scoped(Membership, user).filter(organisation=organisation).select_related(
+        "person__region").order_by("person__name", "person_id")
+
+
+def village_organisations(user: Any, village_codes: Iterable[str]) -> dict[str, PartyOrganisation]:
+    """{village code: its 村党组织} for the villages in scope that have one (one query). A village with
+    more than one keeps the 党总支 before a 党支部, then the lowest id."""
+    rows = scoped(PartyOrganisation, user).filter(
+        category=OrgCategory.VILLAGE, region_id__in=list(village_codes)).select_related(
+        "secretary").order_by("region_id", "org_type", "pk")  # "branch" sorts before "general_branch"
+    out: dict[str, PartyOrganisation] = {}
+    for org in rows:
+        current = out.get(org.region_id)
+        if current is None or (current.org_type == "branch" and org.org_type == "general_branch"):
+            out[org.region_id] = org
+    return out
+
+
+def parent_choices(user: Any) -> QuerySet[PartyOrganisation]:
+    """Organisations that may have children (党委, 党总支), in scope."""
+    return scoped(PartyOrganisation, user).exclude(org_type="branch").order_by("region_id", "name")
+
+
+# --- supervisory committees -------------------------------------------------------------------------------
+
+def committees_for(user: Any, *, year: int, region: str = "", q: str = "") -> QuerySet[SupervisoryCommittee]:
+    """Committees in scope with their member count and the duties done in `year`."""
+    queryset = narrowed(scoped(SupervisoryCommittee, user), region or None).select_related("village__parent")
+    queryset = _name_filter(queryset, q, "village__name")
+    return queryset.annotate(
+        member_count=Count("members", distinct=True),
+        duties_done=Count("duties", filter=Q(duties__year=year, duties__done=True), distinct=True),
+    ).order_by("village_id")
+
+
+def villages_without_committee(user: Any, *, region: str = "", q: str = "") -> QuerySet[Region]:
+    """Villages (村 and 社区) in scope with no supervisory committee."""
+    villages = narrowed(scoped(Region, user), region or None).filter(level=Level.VILLAGE)
+    villages = _name_filter(villages, q)
+    # a committee concerns its own village, so the one-to-one's left join sees nothing out of scope
+    return villages.filter(supervisory_committee__isnull=True).select_related("parent").order_by("code")
+
+
+def get_committee_for_user(user: Any, pk: int) -> SupervisoryCommittee:
+    return get_for_user(scoped(SupervisoryCommittee, user).select_related("village__parent"), user, pk=pk)
+
+
+def committee_members(user: Any, committee: SupervisoryCommittee) -> QuerySet[CommitteeMember]:
+    return scoped(CommitteeMember, user).filter(committee=committee).select_related("person").order_by(
+        "post", "person__name")
+
+
+def committee_duties(user: Any, committee: SupervisoryCommittee, year: int) -> dict[str, CommitteeDuty]:
+    return {d.duty: d for d in scoped(CommitteeDuty, user).filter(committee=committee, year=year)}
+
+
+# --- social organisations, stations, services -------------------------------------------------------------
+
+def social_orgs_for(user: Any, *, q: str = "", kind: str = "", region: str = "",
+                    year: int | None = None) -> QuerySet[SocialOrganisation]:
+    queryset = narrowed(scoped(SocialOrganisation, user), region or None).select_related("region")
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    queryset = _name_filter(queryset, q)
+    if year is not None:
+        queryset = queryset.annotate(
+            service_count=Count("services", filter=Q(services__served_on__year=year)),
+            household_count=Count("services__household", filter=Q(services__served_on__year=year), distinct=True))
+    return queryset.order_by("region_id", "name")
+
+
+def stations_for(user: Any, *, q: str = "", region: str = "", year: int | None = None) -> QuerySet[EcommerceStation]:
+    queryset = narrowed(scoped(EcommerceStation, user), region or None).select_related("region")
+    queryset = _name_filter(queryset, q)
+    if year is not None:
+        queryset = queryset.annotate(
+            service_count=Count("services", filter=Q(services__served_on__year=year)),
+            household_count=Count("services__household", filter=Q(services__served_on__year=year), distinct=True))
+    return queryset.order_by("region_id", "name")
+
+
+def get_social_org_for_user(user: Any, pk: int) -> SocialOrganisation:
+    return get_for_user(scoped(SocialOrganisation, user).select_related("region"), user, pk=pk)
+
+
+def get_station_for_user(user: Any, pk: int) -> EcommerceStation:
+    return get_for_user(scoped(EcommerceStation, user).select_related("region"), user, pk=pk)
+
+
+def services_for(user: Any, *, year: int | None = None, region: str = "", kind: str = "",
+                 social_org: int | None = None, station: int | None = None) -> QuerySet[ServiceRecord]:
+    """Service records in scope (the household's village is the scope), newest first."""
+    queryset = narrowed(scoped(ServiceRecord, user), region or None).select_related(
+        "household__region", "social_org", "station")
+    if year is not None:
+        queryset = queryset.filter(served_on__gte=dt.date(year, 1, 1), served_on__lt=dt.date(year + 1, 1, 1))
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if social_org is not None:
+        queryset = queryset.filter(social_org_id=social_org)
+    if station is not None:
+        queryset = queryset.filter(station_id=station)
+    return queryset.order_by("-served_on", "-id")
+
+
+@dataclass(frozen=True)
+class ServiceCounts:
+    """A year's services to poor households: by kind, by provider type, and households served."""
+
+    year: int
+    by_kind: dict[str, int]
+    social_org_services: int
+    station_services: int
+    households: int
+    total: int
+
+    def kind_rows(self) -> list[tuple[str, int]]:
+        return [(label, self.by_kind.get(value, 0)) for value, label in ServiceKind.choices]
+
+
+def service_counts(user: Any, *, year: int, region: str = "") -> ServiceCounts:
+    """One aggregate query for the counts, one for the kinds."""
+    records = services_for(user, year=year, region=region).order_by()
+    totals = records.aggregate(
+        total=Count("id"), social=Count("id", filter=Q(social_org__isnull=False)),
+        station=Count("id", filter=Q(station__isnull=False)), households=Count("household", distinct=True))
+    by_kind = dict(records.values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
+    return ServiceCounts(year=year, by_kind=by_kind, social_org_services=totals["social"],
+                         station_services=totals["station"], households=totals["households"], total=totals["total"])
