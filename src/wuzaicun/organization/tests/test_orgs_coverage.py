@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from decimal import Decimal
 
 from django.core.management import call_command
 from django.db import connection
@@ -59,3 +60,17 @@ def test_the_check_costs_the_same_queries_for_more_villages(world):
     create_committee(actor=OPERATOR, village_code=A1)
     create_committee(actor=OPERATOR, village_code=B1)
     assert queries() == few == 2
+
+
+def test_the_committee_duties_indicator(world):
+    from wuzaicun.organization.indicators.orgs import committee_duties_done
+    from wuzaicun.organization.rules.orgs import COMMITTEE_DUTIES
+    from wuzaicun.organization.services.orgs import record_duties
+
+    committee = create_committee(actor=OPERATOR, village_code=A1)
+    record_duties(actor=OPERATOR, committee_id=committee.pk, year=2016, done=COMMITTEE_DUTIES[:4])
+    scores = committee_duties_done(2016, [A1, A2, "520302001000", B1], 5)
+    assert [scores[A1], scores[A2], scores[B1]] == [Decimal(50), Decimal(0), Decimal(0)]
+    township = committee_duties_done(2016, ["520302001000"], 4)
+    assert township["520302001000"] == 25  # 4 of 2 villages × 8 duties
+    assert committee_duties_done(2017, [A1], 5)[A1] == 0
