@@ -3,6 +3,7 @@ secretaries who are party members, the tree's rules, all or nothing, updates in 
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from wuzaicun.organization.models.orgs import PartyOrganisation
@@ -138,3 +139,18 @@ def test_a_masked_export_refuses_its_secretary_numbers(world, tmp_path):
     export_to_xlsx(get_template("organizations"), ExportContext(actor=world.users["county_a"]), save)
     report = import_file(actor=world.users["county_a"], kind="organizations", path=save)
     assert [(c, "脱敏" in m) for _, c, m in issues(report)] == [("书记身份证号", True)]
+
+
+def test_the_command_line_imports_and_exports_the_template(world, tmp_path):
+    from django.core.management import call_command
+
+    path = sheets.write_csv(tmp_path / "orgs.csv", sheets.table(HEADERS, [
+        row("中共老城街道委员会", TOWNSHIP_A, org_type="党委", category="其他"),
+        row("中共甲村支部委员会", A1, parent="中共老城街道委员会")]))
+    call_command("import", "organizations", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+    assert PartyOrganisation.objects_unscoped.get(region_id=A1).parent.name == "中共老城街道委员会"
+    target = tmp_path / "out.csv"
+    call_command("export", "organizations", "--region", "520302", "-o", str(target), stdout=io.StringIO(),
+                 stderr=io.StringIO())
+    text = target.read_text(encoding="utf-8-sig")
+    assert text.index("中共老城街道委员会") < text.index("中共甲村支部委员会")
