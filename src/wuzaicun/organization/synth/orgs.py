@@ -244,7 +244,11 @@ class _County:
         ctx, rng = self.ctx, self.rng
         kinds = [k for k, _ in _SOCIAL_WEIGHTS]
         weights = [w for _, w in _SOCIAL_WEIGHTS]
-        taken: set[tuple[str, str]] = set()
+        # names registered by hand before the run are kept as they are (region, name is unique)
+        within = self.county[:6]
+        taken: set[tuple[str, str]] = {
+            *scoped(SocialOrganisation, OPERATOR).filter(region__code__within=within).values_list("region_id", "name"),
+            *scoped(EcommerceStation, OPERATOR).filter(region__code__within=within).values_list("region_id", "name")}
         social_rows, station_rows = [], []
         for village in self.plan.items["social"]:
             if not self.within(village):
