@@ -5,16 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.urls import reverse_lazy
 
 from wuzaicun.core.forms import StyledForm
-from wuzaicun.core.pickers import MultiplePickerField, PickerField, PickerForm
+from wuzaicun.core.pickers import MultiplePickerField, PickerField, PickerForm, PickerSource
 from wuzaicun.regions.pickers import REGION_PICKER, VILLAGE_PICKER
 from wuzaicun.registry.pickers import HOUSEHOLD_PICKER, PERSON_PICKER
 
 from ..models.orgs import OrgCategory, OrgType, ServiceKind, SocialOrgKind
 from ..rules.orgs import COMMITTEE_DUTIES, ECOMMERCE_PRODUCTS
+from ..selectors.orgs import parent_picker_labels
 
 _DATE = forms.DateInput(attrs={"type": "date"})
+PARENT_PICKER = PickerSource(reverse_lazy("organization:org_pick"), parent_picker_labels, "输入上级党委或党总支名称搜索")
 
 
 class OrganisationForm(StyledForm, PickerForm):
@@ -24,15 +27,12 @@ class OrganisationForm(StyledForm, PickerForm):
     product = forms.CharField(label="特色产品", max_length=50, required=False,
                               help_text=f"电商特色党支部填写，如{'、'.join(ECOMMERCE_PRODUCTS[:3])}")
     region_code = PickerField(label="所属区划", source=REGION_PICKER)
-    parent_id = forms.TypedChoiceField(label="上级组织", coerce=int, required=False, empty_value=None)
+    parent_id = PickerField(label="上级组织", coerce=int, source=PARENT_PICKER, required=False,
+                            help_text="党委或党总支；党支部不能设下级组织")
     secretary_id = PickerField(label="书记", coerce=int, source=PERSON_PICKER, required=False,
                                help_text="须为已登记的中共党员")
     founded_on = forms.DateField(label="成立日期", required=False, widget=_DATE)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args: Any, parents: list[tuple[int, str]] | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["parent_id"].choices = [("", "（无）"), *(parents or [])]  # type: ignore[attr-defined]
 
 
 class MembersForm(StyledForm, PickerForm):

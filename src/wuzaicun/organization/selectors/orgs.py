@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,6 +12,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 
 from wuzaicun.accounts.scope import get_for_user, narrowed, scoped
+from wuzaicun.core.pickers import RESULT_LIMIT, Choice, labels_of
 from wuzaicun.regions.models import Level, Region
 
 from ..models.orgs import (
@@ -111,6 +112,23 @@ def village_organisations(user: Any, village_codes: Iterable[str]) -> dict[str, 
 def parent_choices(user: Any) -> QuerySet[PartyOrganisation]:
     """Organisations that may have children (党委, 党总支), in scope."""
     return scoped(PartyOrganisation, user).exclude(org_type="branch").order_by("region_id", "name")
+
+
+def parent_picker_choices(user: Any, term: str, *, within: str = "", ids: Sequence[str] | None = None) -> list[Choice]:
+    """党委 and 党总支 in scope whose name holds `term` (or the given ids), for the 上级组织 picker."""
+    queryset = parent_choices(user).select_related("region")
+    if ids is not None:
+        queryset = queryset.filter(pk__in=[int(i) for i in ids if str(i).isdigit()])
+    elif term:
+        queryset = queryset.filter(name__icontains=term)
+    else:
+        return []
+    rows = queryset if ids is not None else queryset[: RESULT_LIMIT + 1]
+    return [Choice(str(o.pk), o.name, f"{o.get_org_type_display()}，{o.region.name}") for o in rows]
+
+
+def parent_picker_labels(user: Any, ids: Sequence[str]) -> dict[str, str]:
+    return labels_of(parent_picker_choices(user, "", ids=ids))
 
 
 # --- supervisory committees -------------------------------------------------------------------------------

@@ -191,3 +191,15 @@ def test_the_pages_of_the_area_open_for_every_role(world, client_for):
                     "/organization/social/", "/organization/social/?tab=stations",
                     "/organization/social/?tab=services"):
             assert client.get(url).status_code == 200, (user, url)
+
+
+def test_the_parent_picker_offers_committees_and_general_branches_in_scope(world, client_for):
+    a, b = org_tree(world, "a"), org_tree(world, "b")
+    client = client_for("county_a")
+    found = client.post("/organization/orgs/pick/", {"picker": "parent_id", "parent_id_search": "委员会"})
+    assert found.status_code == 200
+    assert a["top"].name in found.text and a["branch"].name not in found.text  # a 党支部 has no children
+    assert b["top"].name not in found.text
+    assert client.get("/organization/orgs/pick/").status_code == 405
+    form = client.get(f"/organization/orgs/{a['branch'].pk}/edit/")
+    assert a["top"].name in form.text  # the chosen parent is named, not numbered

@@ -18,6 +18,7 @@ from wuzaicun.accounts.roles import Perm
 from wuzaicun.core.forms import submit
 from wuzaicun.core.paging import paginate, render_list
 from wuzaicun.core.params import region_param, year_param
+from wuzaicun.core.pickers import picker_query, render_choices
 from wuzaicun.responsibility.selectors import working_year, year_context
 
 from ..forms.orgs import (
@@ -42,7 +43,7 @@ from ..selectors.orgs import (
     get_station_for_user,
     organisation_tree,
     organisations_for,
-    parent_choices,
+    parent_picker_choices,
     service_counts,
     services_for,
     social_orgs_for,
@@ -87,9 +88,12 @@ def orgs(request: AuthedRequest) -> HttpResponse:
     return render_list(request, "organization/orgs/list.html", context)
 
 
-def _parents(request: AuthedRequest, exclude: int | None = None) -> list[tuple[int, str]]:
-    rows = parent_choices(request.user).select_related("region").exclude(pk=exclude or 0)
-    return [(o.pk, f"{o.name}（{o.region.name}，{o.get_org_type_display()}）") for o in rows]
+@requires(Perm.VIEW_REGISTRY)
+@require_POST
+def org_pick(request: AuthedRequest) -> HttpResponse:
+    """党委 and 党总支 in scope matching the typed name, for the 上级组织 picker (POST: D22)."""
+    query = picker_query(request)
+    return render_choices(request, parent_picker_choices(request.user, query.term), query=query)
 
 
 @requires(Perm.VIEW_REGISTRY)
@@ -110,8 +114,7 @@ def org_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
         initial = {"name": org.name, "org_type": org.org_type, "category": org.category, "product": org.product,
                    "region_code": org.region_id, "parent_id": org.parent_id, "secretary_id": org.secretary_id,
                    "founded_on": org.founded_on, "version": org.version}
-    form = OrganisationForm(request.POST or None, initial=initial, user=request.user,
-                            parents=_parents(request, exclude=pk))
+    form = OrganisationForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")
@@ -359,6 +362,7 @@ def service_delete(request: AuthedRequest, pk: int) -> HttpResponse:
 urlpatterns = [
     path("orgs/", orgs, name="orgs"),
     path("orgs/new/", org_edit, name="org_new"),
+    path("orgs/pick/", org_pick, name="org_pick"),
     path("orgs/<id:pk>/", org_detail, name="org"),
     path("orgs/<id:pk>/edit/", org_edit, name="org_edit"),
     path("orgs/<id:pk>/members/", org_members_add, name="org_members_add"),
