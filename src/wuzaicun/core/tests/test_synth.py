@@ -161,9 +161,26 @@ def test_resident_ids_are_valid_unique_and_stored_as_the_app_stores_them() -> No
 
 
 def clear_synthetic_data() -> None:
+    from wuzaicun.organization.models.orgs import (
+        CommitteeMember,
+        EcommerceStation,
+        Membership,
+        PartyOrganisation,
+        ServiceRecord,
+        SocialOrganisation,
+        SupervisoryCommittee,
+    )
     from wuzaicun.responsibility.models import Assignment, LedgerLine, Reconciliation, Visit
 
     # Later apps' synthetic data first (it points at people and households).
+    ServiceRecord.objects_unscoped.all().delete()
+    Membership.objects_unscoped.all().delete()
+    CommitteeMember.objects_unscoped.all().delete()
+    SupervisoryCommittee.objects_unscoped.all().delete()
+    PartyOrganisation.objects_unscoped.update(parent=None, secretary=None)
+    PartyOrganisation.objects_unscoped.all().delete()
+    SocialOrganisation.objects_unscoped.all().delete()
+    EcommerceStation.objects_unscoped.all().delete()
     Reconciliation.objects_unscoped.all().delete()
     LedgerLine.objects_unscoped.all().delete()
     Visit.objects_unscoped.all().delete()
