@@ -221,6 +221,8 @@ IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_BYTES", str(200 
 IMPORT_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("IMPORT_MAX_UNCOMPRESSED_BYTES", str(1024**3)))
 # Sheet lines (header and blank lines included) read from one file; reading stops at the first beyond.
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "1100000"))
+# Processes that check a large import's rows besides the importing one (docs/decisions.md D24); 1: none.
+IMPORT_WORKERS = max(1, int(os.environ.get("IMPORT_WORKERS", str(min(2, os.cpu_count() or 1)))))
 
 # Field encryption (resident IDs, phones): versioned keys kept outside the database.
 FIELD_KEYS_FILE = Path(os.environ.get("FIELD_KEYS_FILE", DATA_DIR / "field_keys.json"))
