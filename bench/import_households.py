@@ -329,6 +329,16 @@ def child(data_dir: Path, path: Path, mode: str) -> None:
     from wuzaicun.tabular.services import import_file
 
     _empty_household_table()
+    from wuzaicun.tabular import engine
+
+    write, write_seconds = engine._write, [0.0]
+
+    def timed_write(*args: Any, **kwargs: Any) -> None:  # the write pass (D16): holds the write lock
+        began = time.perf_counter()
+        write(*args, **kwargs)
+        write_seconds[0] += time.perf_counter() - began
+
+    engine._write = timed_write
     started, cpu_started = time.perf_counter(), time.process_time()
     if mode == "limit":
         rows, seconds, cpu = _limit(path)
@@ -343,7 +353,8 @@ def child(data_dir: Path, path: Path, mode: str) -> None:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the check workers (D24), ended by now
     print(json.dumps({"rows": rows, "stored": stored, "seconds": seconds, "cpu": cpu + children.ru_utime
-                      + children.ru_stime, "peak_mb": peak_mb, "worker_mb": children.ru_maxrss / 1024}))
+                      + children.ru_stime, "peak_mb": peak_mb, "worker_mb": children.ru_maxrss / 1024,
+                      "write_seconds": write_seconds[0]}))
 
 
 def main() -> None:
@@ -354,6 +365,8 @@ def main() -> None:
     group.add_argument("--csv-only", action="store_true")
     parser.add_argument("--no-peers", action="store_true", help="只测引擎（不测极限与 ORM 对照）")
     parser.add_argument("--keep", action="store_true", help="保留临时数据目录（SQLite 数据库与密钥）")
+    parser.add_argument("--workers", default="", metavar="N[,N…]",
+                        help="引擎按这些 IMPORT_WORKERS 各测一次（如 1,2）；默认按设置")
     parser.add_argument("--child", nargs=3, metavar=("DATA_DIR", "FILE", "MODE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -362,20 +375,23 @@ def main() -> None:
 
     formats = [".csv"] if args.csv_only else [".xlsx"] if args.xlsx_only else [".csv", ".xlsx"]
     files = {suffix: generated(args.n, suffix) for suffix in formats}
-    runs = [(f"引擎 {suffix[1:]}", path, "engine") for suffix, path in files.items()]
+    counts = [int(n) for n in args.workers.split(",") if n.strip()]
+    runs = [(f"引擎 {suffix[1:]}" + (f" ×{n}" if n else ""), path, "engine", n)
+            for suffix, path in files.items() for n in counts or [0]]
     if not args.no_peers:
         peer_file = files.get(".csv") or generated(args.n, ".csv")
-        runs = [("极限", peer_file, "limit"), *runs, ("ORM 对照", peer_file, "orm")]
+        runs = [("极限", peer_file, "limit", 0), *runs, ("ORM 对照", peer_file, "orm", 0)]
     data_dir = Path(tempfile.mkdtemp(prefix="wzc-bench-"))
     rates: dict[str, float] = {}
     try:
         prepare_database(data_dir)
         print(f"{'路径':<10}{'行数':>10}{'秒':>8}{'行/秒':>9}{'CPU秒':>8}{'行/CPU秒':>10}{'峰值内存MB':>10}"
-              f"{'工作进程MB':>10}")
-        for label, path, mode in runs:
+              f"{'工作进程MB':>10}{'写入秒':>8}")
+        for label, path, mode, workers in runs:
+            env = os.environ | {"WUZAICUN_DATA_DIR": str(data_dir)} | ({"IMPORT_WORKERS": str(workers)} if workers else {})
             done = subprocess.run(
                 [sys.executable, __file__, str(args.n), "--child", str(data_dir), str(path), mode],
-                check=False, capture_output=True, text=True, env=os.environ | {"WUZAICUN_DATA_DIR": str(data_dir)},
+                check=False, capture_output=True, text=True, env=env,
             )
             if done.stderr.strip():
                 print(done.stderr.strip(), file=sys.stderr)
@@ -387,7 +403,8 @@ def main() -> None:
             rates[label] = rows / figures["seconds"]
             print(f"{label:<10}{rows:>10,}{figures['seconds']:>8.1f}{rates[label]:>9,.0f}"
                   f"{figures['cpu']:>8.1f}{rows / figures['cpu']:>10,.0f}{figures['peak_mb']:>10.0f}"
-                  f"{figures['worker_mb'] or float('nan'):>10.0f}", flush=True)
+                  f"{figures['worker_mb'] or float('nan'):>10.0f}"
+                  f"{figures['write_seconds'] or float('nan'):>8.1f}", flush=True)
         if "极限" in rates:
             for label in [k for k in rates if k.startswith("引擎")] + ["ORM 对照"]:
                 print(f"{label}：极限的 {rates[label] / rates['极限']:.0%}"

@@ -221,7 +221,8 @@ IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_BYTES", str(200 
 IMPORT_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("IMPORT_MAX_UNCOMPRESSED_BYTES", str(1024**3)))
 # Sheet lines (header and blank lines included) read from one file; reading stops at the first beyond.
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "1100000"))
-# Processes that check a large import's rows besides the importing one (docs/decisions.md D24); 1: none.
+# Processes that check a large import's rows (docs/decisions.md D24): 1, the importing one alone; more,
+# that many forked workers, the importing one reading the file and making the checks that need order or the database.
 IMPORT_WORKERS = max(1, int(os.environ.get("IMPORT_WORKERS", str(min(2, os.cpu_count() or 1)))))
 
 # Field encryption (resident IDs, phones): versioned keys kept outside the database.

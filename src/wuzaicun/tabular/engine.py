@@ -182,7 +182,7 @@ def run_import(template: Template, path: Path, ctx: ImportContext, *, source_nam
 
 
 def import_workers() -> int:
-    """How many processes check a large file's rows besides the importing one (settings.IMPORT_WORKERS)."""
+    """How many processes check a large file's rows (settings.IMPORT_WORKERS): 1, this one alone."""
     return max(1, int(getattr(settings, "IMPORT_WORKERS", 1)))
 
 
