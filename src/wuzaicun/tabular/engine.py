@@ -11,6 +11,7 @@ A dry run is the first pass alone and writes nothing.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import pickle
 import tempfile
@@ -280,7 +281,14 @@ def _parsed_rows(plan: _RowPlan, rows: Iterator[tuple[int, Row]], workers: int) 
     try:
         # Forked, the workers share the sink as it is now (its look-ups, the key ring) and the settings, and
         # touch no database connection; the pool is ended (terminated) when the pass ends or fails.
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        # The workers make short-lived rows without cycles: no cyclic collector there, and none touching (and so
+        # copying) the pages they share with this process.
+        gc.freeze()
+        try:
+            pool = multiprocessing.get_context("fork").Pool(workers, initializer=gc.disable)
+        finally:
+            gc.unfreeze()
+        with pool:
             pending: deque[Any] = deque()
             for chunk in _chunks(chain(head, rows), WORK_CHUNK):
                 pending.append(pool.apply_async(_work, (chunk,)))
