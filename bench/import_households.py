@@ -1,12 +1,15 @@
 """Benchmark: import N households from .csv and .xlsx through the one tabular engine; prints rows/s and peak MB.
 
     .venv/bin/python bench/import_households.py 1000000 [--xlsx-only|--csv-only] [--no-peers] [--keep]
+        [--workers 1,2]
 
 A fresh SQLite database in a temporary folder (or the database named by DATABASE_URL) is migrated and
 given the shipped Zunyi regions; an N-row households file is generated (cached under bench/out/) with
 valid, unique resident IDs in Zunyi villages; each import runs in its own child process against an
-empty household table, so each peak-memory figure is that import's own. Wall-clock rows/s depend on
-what else the machine runs; rows per CPU-second (the import process's own) are steadier.
+empty household table, so each peak-memory figure is that import's own (工作进程MB: the largest check
+worker's, D24). Wall-clock rows/s depend on what else the machine runs; rows per CPU-second (the import
+process's own plus its check workers') are steadier. 写入秒 is the write pass (D16), the time the write
+lock is held. `--workers 1,2` runs the engine once per IMPORT_WORKERS value.
 
 In the same run, on the same database and table, two peers (../shared/PERFORMANCE.md):
 - 极限 (the limit): the same rows, prepared beforehand (parsed, checked, encrypted, hashed: untimed),
@@ -16,8 +19,22 @@ In the same run, on the same database and table, two peers (../shared/PERFORMANC
   with `bulk_create`, in one transaction.
 Then the engine's rows/s as a share of each.
 
-Measured on the 2-core project machine, 1M rows (rows/s, peak MB): SQLite 3.40 csv 25,400 / 412,
-xlsx 16,000 / 458; PostgreSQL 15 (server on the same 2 cores) csv 13,800 / 195, xlsx 11,000 / 240.
+Measured on the 2-core project machine, shared with three other sessions' tests and benches (load 3–6), so
+the wall-clock figures are noisy; 1M rows, SQLite 3.40, two runs (rows/s, rows per CPU-second, write pass s):
+- Before D24 (same day, one process): limit 49,900 (53,300/CPU-s); engine csv 20,500 (21,200/CPU-s), 41 %.
+- Run A: limit 32,700 (52,600/CPU-s; its run was the more contended); engine csv ×1 21,400 (22,700/CPU-s,
+  write 20.5 s), 65 %; csv ×2 14,700 (16,100/CPU-s, 25.2 s), 45 %; xlsx ×1 12,400 (13,800/CPU-s), 38 %.
+- Run B: limit 54,300 (59,800/CPU-s); engine csv ×1 17,700 (23,800/CPU-s, write 28.1 s), 32 %; csv ×2
+  13,900 (18,100/CPU-s, 32.5 s), 26 %; xlsx ×1 8,900 (13,600/CPU-s), 16 %.
+The write pass now costs what the limit does (20.5 s against the limit's 18–20 s when neither is crowded):
+the engine's whole gap to the limit is its check pass (~23 CPU-s at 1M csv, ~50 for xlsx, in one process).
+With two check workers the importing process does 40 % less, but the three processes together use ~35 %
+more CPU (rows and results cross the pipes as pickles): on this crowded machine ×2 was slower both times;
+on an otherwise idle machine of ≥ 2 cores the check pass should take ~30 % less wall time (200k dry runs:
+one process 4.8–5.6 CPU-s; two workers 2.6–3.0 in the importing process plus 3.9–4.2 in the workers).
+Peak memory is flat (~425 MB; each worker ~95 MB csv, ~120 MB xlsx). Earlier figures (rows/s, peak MB):
+SQLite csv 25,400 / 412, xlsx 16,000 / 458; PostgreSQL 15 (server on the same 2 cores) csv 13,800 / 195,
+xlsx 11,000 / 240 (not re-measured with D24).
 """
 
 from __future__ import annotations
