@@ -23,9 +23,11 @@ Measured on the 2-core project machine, shared with three other sessions' tests 
 the wall-clock figures are noisy; 1M rows, SQLite 3.40, two runs (rows/s, rows per CPU-second, write pass s):
 - Before D24 (same day, one process): limit 49,900 (53,300/CPU-s); engine csv 20,500 (21,200/CPU-s), 41 %.
 - Run A: limit 32,700 (52,600/CPU-s; its run was the more contended); engine csv ×1 21,400 (22,700/CPU-s,
-  write 20.5 s), 65 %; csv ×2 14,700 (16,100/CPU-s, 25.2 s), 45 %; xlsx ×1 12,400 (13,800/CPU-s), 38 %.
+  write 20.5 s), 65 %; csv ×2 14,700 (16,100/CPU-s, 25.2 s), 45 %; xlsx ×1 12,400 (13,800/CPU-s), 38 %;
+  (xlsx ×2 and the ORM peer were crowded by other measurements).
 - Run B: limit 54,300 (59,800/CPU-s); engine csv ×1 17,700 (23,800/CPU-s, write 28.1 s), 32 %; csv ×2
-  13,900 (18,100/CPU-s, 32.5 s), 26 %; xlsx ×1 8,900 (13,600/CPU-s), 16 %.
+  13,900 (18,100/CPU-s, 32.5 s), 26 %; xlsx ×1 8,900 (13,600/CPU-s), 16 %; xlsx ×2 8,000 (11,900/CPU-s),
+  15 %; ORM peer 6,900 (8,200/CPU-s): the engine csv ×1 is 2.6 times the ORM peer.
 The write pass now costs what the limit does (20.5 s against the limit's 18–20 s when neither is crowded):
 the engine's whole gap to the limit is its check pass (~23 CPU-s at 1M csv, ~50 for xlsx, in one process).
 With two check workers the importing process does 40 % less, but the three processes together use ~35 %
