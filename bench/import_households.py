@@ -1,12 +1,15 @@
 """Benchmark: import N households from .csv and .xlsx through the one tabular engine; prints rows/s and peak MB.
 
     .venv/bin/python bench/import_households.py 1000000 [--xlsx-only|--csv-only] [--no-peers] [--keep]
+        [--workers 1,2]
 
 A fresh SQLite database in a temporary folder (or the database named by DATABASE_URL) is migrated and
 given the shipped Zunyi regions; an N-row households file is generated (cached under bench/out/) with
 valid, unique resident IDs in Zunyi villages; each import runs in its own child process against an
-empty household table, so each peak-memory figure is that import's own. Wall-clock rows/s depend on
-what else the machine runs; rows per CPU-second (the import process's own) are steadier.
+empty household table, so each peak-memory figure is that import's own (工作进程MB: the largest check
+worker's, D26). Wall-clock rows/s depend on what else the machine runs; rows per CPU-second (the import
+process's own plus its check workers') are steadier. 写入秒 is the write pass (D16), the time the write
+lock is held. `--workers 1,2` runs the engine once per IMPORT_WORKERS value.
 
 In the same run, on the same database and table, two peers (../shared/PERFORMANCE.md):
 - 极限 (the limit): the same rows, prepared beforehand (parsed, checked, encrypted, hashed: untimed),
@@ -16,8 +19,24 @@ In the same run, on the same database and table, two peers (../shared/PERFORMANC
   with `bulk_create`, in one transaction.
 Then the engine's rows/s as a share of each.
 
-Measured on the 2-core project machine, 1M rows (rows/s, peak MB): SQLite 3.40 csv 25,400 / 412,
-xlsx 16,000 / 458; PostgreSQL 15 (server on the same 2 cores) csv 13,800 / 195, xlsx 11,000 / 240.
+Measured on the 2-core project machine, shared with three other sessions' tests and benches (load 3–6), so
+the wall-clock figures are noisy; 1M rows, SQLite 3.40, two runs (rows/s, rows per CPU-second, write pass s):
+- Before D26 (same day, one process): limit 49,900 (53,300/CPU-s); engine csv 20,500 (21,200/CPU-s), 41 %.
+- Run A: limit 32,700 (52,600/CPU-s; its run was the more contended); engine csv ×1 21,400 (22,700/CPU-s,
+  write 20.5 s), 65 %; csv ×2 14,700 (16,100/CPU-s, 25.2 s), 45 %; xlsx ×1 12,400 (13,800/CPU-s), 38 %;
+  (xlsx ×2 and the ORM peer were crowded by other measurements).
+- Run B: limit 54,300 (59,800/CPU-s); engine csv ×1 17,700 (23,800/CPU-s, write 28.1 s), 32 %; csv ×2
+  13,900 (18,100/CPU-s, 32.5 s), 26 %; xlsx ×1 8,900 (13,600/CPU-s), 16 %; xlsx ×2 8,000 (11,900/CPU-s),
+  15 %; ORM peer 6,900 (8,200/CPU-s): the engine csv ×1 is 2.6 times the ORM peer.
+The write pass now costs what the limit does (20.5 s against the limit's 18–20 s when neither is crowded):
+the engine's whole gap to the limit is its check pass (~23 CPU-s at 1M csv, ~50 for xlsx, in one process).
+With two check workers the importing process does 40 % less, but the three processes together use ~35 %
+more CPU (rows and results cross the pipes as pickles): on this crowded machine ×2 was slower both times;
+on an otherwise idle machine of ≥ 2 cores the check pass should take ~30 % less wall time (200k dry runs:
+one process 4.8–5.6 CPU-s; two workers 2.6–3.0 in the importing process plus 3.9–4.2 in the workers).
+Peak memory is flat (~425 MB; each worker ~95 MB csv, ~120 MB xlsx). Earlier figures (rows/s, peak MB):
+SQLite csv 25,400 / 412, xlsx 16,000 / 458; PostgreSQL 15 (server on the same 2 cores) csv 13,800 / 195,
+xlsx 11,000 / 240 (not re-measured with D26).
 """
 
 from __future__ import annotations
@@ -254,19 +273,19 @@ def _empty_household_table() -> None:
 def _prepared_batches(path: Path) -> Iterator[list[tuple[object, ...]]]:
     """The rows exactly as the engine's households sink writes them, in the engine's batches."""
     from wuzaicun.core.operator import OPERATOR
-    from wuzaicun.registry.imports import HOUSEHOLDS
+    from wuzaicun.registry.imports import HOUSEHOLDS, HouseholdSink
     from wuzaicun.tabular.engine import BATCH_SIZE
     from wuzaicun.tabular.readers import iter_rows
     from wuzaicun.tabular.spec import ImportContext
 
-    sink = HOUSEHOLDS.sink(ImportContext(actor=OPERATOR))
+    sink = HouseholdSink(ImportContext(actor=OPERATOR))
     rows = iter_rows(path)
     _, header = next(rows)
     columns = [(c.key, header.index(c.header), c.parse) for c in HOUSEHOLDS.columns]
     batch: list[tuple[object, ...]] = []
     for line, values in rows:
         cleaned = {key: parse(values[i]) if values[i] not in (None, "") else None for key, i, parse in columns}
-        batch.append(sink.check(cleaned, line))
+        batch.append(sink.check(sink.prepare(cleaned), line))
         if len(batch) >= BATCH_SIZE:
             yield batch
             batch = []
@@ -329,6 +348,16 @@ def child(data_dir: Path, path: Path, mode: str) -> None:
     from wuzaicun.tabular.services import import_file
 
     _empty_household_table()
+    from wuzaicun.tabular import engine
+
+    write, write_seconds = engine._write, [0.0]
+
+    def timed_write(*args: Any, **kwargs: Any) -> None:  # the write pass (D16): holds the write lock
+        began = time.perf_counter()
+        write(*args, **kwargs)
+        write_seconds[0] += time.perf_counter() - began
+
+    engine._write = timed_write
     started, cpu_started = time.perf_counter(), time.process_time()
     if mode == "limit":
         rows, seconds, cpu = _limit(path)
@@ -341,7 +370,10 @@ def child(data_dir: Path, path: Path, mode: str) -> None:
         rows = report.imported
     stored = Household.objects_unscoped.count()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"rows": rows, "stored": stored, "seconds": seconds, "cpu": cpu, "peak_mb": peak_mb}))
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the check workers (D26), ended by now
+    print(json.dumps({"rows": rows, "stored": stored, "seconds": seconds, "cpu": cpu + children.ru_utime
+                      + children.ru_stime, "peak_mb": peak_mb, "worker_mb": children.ru_maxrss / 1024,
+                      "write_seconds": write_seconds[0]}))
 
 
 def main() -> None:
@@ -352,6 +384,8 @@ def main() -> None:
     group.add_argument("--csv-only", action="store_true")
     parser.add_argument("--no-peers", action="store_true", help="只测引擎（不测极限与 ORM 对照）")
     parser.add_argument("--keep", action="store_true", help="保留临时数据目录（SQLite 数据库与密钥）")
+    parser.add_argument("--workers", default="", metavar="N[,N…]",
+                        help="引擎按这些 IMPORT_WORKERS 各测一次（如 1,2）；默认按设置")
     parser.add_argument("--child", nargs=3, metavar=("DATA_DIR", "FILE", "MODE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -360,19 +394,23 @@ def main() -> None:
 
     formats = [".csv"] if args.csv_only else [".xlsx"] if args.xlsx_only else [".csv", ".xlsx"]
     files = {suffix: generated(args.n, suffix) for suffix in formats}
-    runs = [(f"引擎 {suffix[1:]}", path, "engine") for suffix, path in files.items()]
+    counts = [int(n) for n in args.workers.split(",") if n.strip()]
+    runs = [(f"引擎 {suffix[1:]}" + (f" ×{n}" if n else ""), path, "engine", n)
+            for suffix, path in files.items() for n in counts or [0]]
     if not args.no_peers:
         peer_file = files.get(".csv") or generated(args.n, ".csv")
-        runs = [("极限", peer_file, "limit"), *runs, ("ORM 对照", peer_file, "orm")]
+        runs = [("极限", peer_file, "limit", 0), *runs, ("ORM 对照", peer_file, "orm", 0)]
     data_dir = Path(tempfile.mkdtemp(prefix="wzc-bench-"))
     rates: dict[str, float] = {}
     try:
         prepare_database(data_dir)
-        print(f"{'路径':<10}{'行数':>10}{'秒':>8}{'行/秒':>9}{'CPU秒':>8}{'行/CPU秒':>10}{'峰值内存MB':>10}")
-        for label, path, mode in runs:
+        print(f"{'路径':<10}{'行数':>10}{'秒':>8}{'行/秒':>9}{'CPU秒':>8}{'行/CPU秒':>10}{'峰值内存MB':>10}"
+              f"{'工作进程MB':>10}{'写入秒':>8}")
+        for label, path, mode, workers in runs:
+            env = os.environ | {"WUZAICUN_DATA_DIR": str(data_dir)} | ({"IMPORT_WORKERS": str(workers)} if workers else {})
             done = subprocess.run(
                 [sys.executable, __file__, str(args.n), "--child", str(data_dir), str(path), mode],
-                check=False, capture_output=True, text=True, env=os.environ | {"WUZAICUN_DATA_DIR": str(data_dir)},
+                check=False, capture_output=True, text=True, env=env,
             )
             if done.stderr.strip():
                 print(done.stderr.strip(), file=sys.stderr)
@@ -383,7 +421,9 @@ def main() -> None:
             rows = figures["rows"]
             rates[label] = rows / figures["seconds"]
             print(f"{label:<10}{rows:>10,}{figures['seconds']:>8.1f}{rates[label]:>9,.0f}"
-                  f"{figures['cpu']:>8.1f}{rows / figures['cpu']:>10,.0f}{figures['peak_mb']:>10.0f}", flush=True)
+                  f"{figures['cpu']:>8.1f}{rows / figures['cpu']:>10,.0f}{figures['peak_mb']:>10.0f}"
+                  f"{figures['worker_mb'] or float('nan'):>10.0f}"
+                  f"{figures['write_seconds'] or float('nan'):>8.1f}", flush=True)
         if "极限" in rates:
             for label in [k for k in rates if k.startswith("引擎")] + ["ORM 对照"]:
                 print(f"{label}：极限的 {rates[label] / rates['极限']:.0%}"

@@ -221,6 +221,10 @@ IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_BYTES", str(200 
 IMPORT_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("IMPORT_MAX_UNCOMPRESSED_BYTES", str(1024**3)))
 # Sheet lines (header and blank lines included) read from one file; reading stops at the first beyond.
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "1100000"))
+# Processes that check a large import's rows (docs/decisions.md D26): 1, the importing one alone; more,
+# that many forked workers, the importing one reading the file and making the checks that need order or the database.
+# Default 1: on the 2-core project machine two workers were slower (measured in D26); try 2 on an idle laptop.
+IMPORT_WORKERS = max(1, int(os.environ.get("IMPORT_WORKERS", "1")))
 
 # Field encryption (resident IDs, phones): versioned keys kept outside the database.
 FIELD_KEYS_FILE = Path(os.environ.get("FIELD_KEYS_FILE", DATA_DIR / "field_keys.json"))

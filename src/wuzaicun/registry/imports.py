@@ -13,6 +13,7 @@ from typing import Any
 from django.utils import timezone
 
 from wuzaicun.accounts.scope import code_in_scope, scoped
+from wuzaicun.core.crypto import keys
 from wuzaicun.core.identifiers import resident_id_problem, sex_from_resident_id
 from wuzaicun.core.masking import is_masked, mask_phone, mask_resident_id
 from wuzaicun.core.text import ParseError, parse_date
@@ -95,26 +96,44 @@ class _RegisteredSink:
         self.today = timezone.localdate()
         self.inserted = 0
         self.updated = 0
+        # The batches (by first line) that held only numbers not registered when checked: the write pass
+        # inserts them without looking them up again; the unique blind index refuses one registered meanwhile,
+        # and the engine then writes again with every look-up (`rewrite`).
+        self.fresh: set[int] = set()
+        self.trusting = True
+        keys()  # the key ring loaded before the engine forks its check workers (they must share it)
 
     checks_partial_rows = True
 
-    def checked_id(self, row: dict[str, Any], line: int, problems: list[tuple[str, str]]) -> tuple[str, bytes, str]:
-        """The number sealed and hashed; its problem, if any, is added to `problems` (then the values are empty)."""
-        number = row["resident_id"]
+    def sealed_id(self, number: str | None, problems: list[tuple[str, str]]) -> tuple[str, bytes, str, int | None]:
+        """(number, ciphertext, blind index, in-file key) of a number; its problem, if any, is added to `problems`
+        (then the values are empty). Needs the number alone: a household import runs it in its check workers."""
         if number is None:  # did not parse: its message is already there
-            return "", b"", ""
+            return "", b"", "", None
         # resident_id_error's check, with today's date read once per import rather than once per row
         if problem := resident_id_problem(number, today=self.today):
             problems.append(("身份证号", f"身份证号{problem}"))
-            return "", b"", ""
+            return "", b"", "", None
         sealed, digest = seal_resident_id(number)
         # Keyed by the blind index's first 128 bits as an int: half the memory of the hex string at a
         # million rows, and a collision is as likely as guessing an AES key.
-        key = int(digest[:32], 16)
+        return number, sealed, digest, int(digest[:32], 16)
+
+    def claim(self, key: int | None, line: int, problems: list[tuple[str, str]]) -> bool:
+        """Whether the number (its key) is the file's first of it; a repeat is added to `problems`."""
+        if key is None:
+            return False
         if (first := self.seen.get(key)) is not None:
             problems.append(("身份证号", f"与第{first}行的身份证号重复"))
-            return "", b"", ""
+            return False
         self.seen[key] = line
+        return True
+
+    def checked_id(self, row: dict[str, Any], line: int, problems: list[tuple[str, str]]) -> tuple[str, bytes, str]:
+        """The number sealed and hashed; its problem, if any, is added to `problems` (then the values are empty)."""
+        number, sealed, digest, key = self.sealed_id(row["resident_id"], problems)
+        if not self.claim(key, line, problems):
+            return "", b"", ""
         return number, sealed, digest
 
     def _sorted(self, batch: list[tuple[int, Any]]) -> tuple[list[RowIssue], list[Sequence[Any]], list[Sequence[Any]]]:
@@ -136,10 +155,18 @@ class _RegisteredSink:
         return issues, inserts, updates
 
     def flush(self, batch: list[tuple[int, Any]]) -> list[RowIssue]:
-        return self._sorted(batch)[0]
+        issues, _, updates = self._sorted(batch)
+        if not issues and not updates:
+            self.fresh.add(batch[0][0])
+        return issues
 
     def write(self, batch: list[tuple[int, Any]]) -> list[RowIssue]:
-        issues, inserts, updates = self._sorted(batch)  # again, under the lock: insert or update decided now
+        issues: list[RowIssue]
+        updates: list[Sequence[Any]]
+        if self.trusting and batch[0][0] in self.fresh:
+            issues, inserts, updates = [], [values for _, values in batch], []
+        else:  # again, under the lock: insert or update decided now
+            issues, inserts, updates = self._sorted(batch)
         if not issues:
             table = self.model._meta.db_table
             self.inserted += insert_rows(table, self.insert_columns, inserts)
@@ -148,6 +175,11 @@ class _RegisteredSink:
 
     def _update(self, updates: list[Sequence[Any]]) -> int:
         return update_rows(self.model._meta.db_table, "id", self.update_columns, updates, bump_version=True)
+
+    def rewrite(self) -> None:
+        """The write pass failed on a constraint and was rolled back: the next one looks every number up."""
+        self.trusting = False
+        self.inserted = self.updated = 0
 
     def summary(self) -> str:
         return f"（新增 {self.inserted}，更新 {self.updated}）"
@@ -171,7 +203,10 @@ class HouseholdSink(_RegisteredSink):
             scoped(Region, ctx.actor).filter(level=Level.VILLAGE).values_list("code", flat=True)
         )
 
-    def check(self, row: dict[str, Any], line: int) -> tuple[Any, ...]:
+    def prepare(self, row: dict[str, Any]) -> tuple[list[tuple[str, str]], int | None, tuple[Any, ...] | None]:
+        """Everything of the check that needs the row alone (the engine may run it in a worker process): the
+        village, the household rules, the number's own check, its sealing and hashing. Returns the problems,
+        the number's in-file key and, for a row without problems, the values to write."""
         problems: list[tuple[str, str]] = []
         region = row["region_code"]
         if region is not None and region not in self.villages:
@@ -179,14 +214,22 @@ class HouseholdSink(_RegisteredSink):
         if None not in (row["status"], row["identified_year"], row["members"]):
             problems += household_problems(status=row["status"], identified_year=row["identified_year"],
                                            exit_year=row["exit_year"], members=row["members"])
-        number, sealed, digest = self.checked_id(row, line, problems)
+        number, sealed, digest, key = self.sealed_id(row["resident_id"], problems)
         if problems:
-            raise RowErrors(problems)
+            return problems, key, None
         income = row["income_per_head"]
-        return (
+        return problems, key, (
             region, row["head_name"], sealed, digest, mask_resident_id(number), row["members"], row["status"],
             row["identified_year"], row["exit_year"], row["cause"], str(income) if income is not None else None, 1,
         )
+
+    def check(self, row: Any, line: int) -> tuple[Any, ...]:
+        """A prepared row (`prepare`) checked against the rows before it: a number repeated names the first."""
+        problems, key, values = row
+        if not self.claim(key, line, problems) or values is None:
+            raise RowErrors(problems)
+        checked: tuple[Any, ...] = values
+        return checked
 
 
 def _export_households(ctx: ExportContext) -> Iterator[Sequence[Any]]:

@@ -43,8 +43,8 @@ def insert_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             raw = cursor.cursor
-            with raw.copy(f"COPY {quote(table)} ({cols}) FROM STDIN") as copy:
-                for row in rows:
+            with connection.wrap_database_errors, raw.copy(f"COPY {quote(table)} ({cols}) FROM STDIN") as copy:
+                for row in rows:  # a broken constraint is Django's IntegrityError, as from executemany
                     copy.write_row(row)
                     count += 1
         else:

@@ -11,12 +11,16 @@ A dry run is the first pass alone and writes nothing.
 
 from __future__ import annotations
 
+import gc
+import multiprocessing
 import pickle
 import tempfile
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from pathlib import Path
 from typing import IO, Any
 
@@ -128,47 +132,26 @@ def run_import(template: Template, path: Path, ctx: ImportContext, *, source_nam
     report.header_line, mapping = locate_header(template, rows)
     index_of = {c.header: mapping[c.key] for c in template.columns if c.key in mapping}
     report.columns = index_of
-    # The per-row loop is the import's hot path (a million rows): plain tuples, no attribute look-ups.
-    plan = [(c.key, mapping[c.key], c.parse, c.required, c.header) for c in template.columns if c.key in mapping]
-    absent = {c.key: None for c in template.columns if c.key not in mapping}
-    derived = [(c.key, mapping[c.derived_from[0]], c.derived_from[1], c.parse) for c in template.columns
-               if c.key not in mapping and c.derived_from and c.derived_from[0] in mapping]
     with bulk_session(), _spool() as spool:
         # First pass: no transaction, nothing written; the checked batches go to the spool.
         sink = template.sink(ctx)
         check = sink.check
-        # A sink that can check a row whose other columns did not parse says so: the user then sees every
-        # problem of the row in one pass. Others see only rows that parsed.
-        partial = getattr(sink, "checks_partial_rows", False)
+        plan = _RowPlan(
+            # The per-row loop is the import's hot path (a million rows): plain tuples, no attribute look-ups.
+            columns=[(c.key, mapping[c.key], c.parse, c.required, c.header) for c in template.columns
+                     if c.key in mapping],
+            absent={c.key: None for c in template.columns if c.key not in mapping},
+            derived=[(c.key, mapping[c.derived_from[0]], c.derived_from[1], c.parse) for c in template.columns
+                     if c.key not in mapping and c.derived_from and c.derived_from[0] in mapping],
+            # A sink that can check a row whose other columns did not parse says so: the user then sees every
+            # problem of the row in one pass. Others see only rows that parsed.
+            partial=getattr(sink, "checks_partial_rows", False),
+            prepare=getattr(sink, "prepare", None),
+        )
         batch: list[tuple[int, Any]] = []
-        for line, values in rows:
-            width = len(values)
-            if values.count(None) + values.count("") == width:
-                continue  # a blank line (a million of them cost a second, not a check per column)
-            cleaned: dict[str, Any] = absent.copy()
-            problems: list[RowIssue] = []
-            filled = 0
-            for key, index, parse, required, header in plan:
-                raw = values[index] if index < width else None
-                if raw is None or (raw.__class__ is str and (not raw or raw.isspace())):
-                    if required:
-                        problems.append(RowIssue(line, header, "必填项为空"))
-                    cleaned[key] = None
-                    continue
-                filled += 1
-                try:
-                    cleaned[key] = parse(raw)
-                except ParseError as exc:
-                    problems.append(RowIssue(line, header, str(exc)))
-                    cleaned[key] = None
-            if not filled and all(_blank(v) for v in values):
-                continue  # a blank row; one with text only in ignored columns is still checked
+        for line, cleaned, problems, checkable in _parsed_rows(plan, rows, import_workers()):
             report.total_rows += 1
-            for key, index, derive, parse_derived in derived:
-                source = values[index] if index < width else None
-                typed = derive(str(source)) if source not in (None, "") else ""
-                cleaned[key] = parse_derived(typed) if typed else None
-            if problems and not partial:
+            if not checkable:
                 for issue in problems:
                     report.add(issue)
                 continue
@@ -199,6 +182,130 @@ def run_import(template: Template, path: Path, ctx: ImportContext, *, source_nam
     return report
 
 
+def import_workers() -> int:
+    """How many processes check a large file's rows (settings.IMPORT_WORKERS): 1, this one alone."""
+    return max(1, int(getattr(settings, "IMPORT_WORKERS", 1)))
+
+
+@dataclass(frozen=True)
+class _RowPlan:
+    """How a sheet row becomes what the sink checks: the same in the importing process and in the workers."""
+
+    columns: list[tuple[str, int, Callable[[Any], Any], bool, str]]
+    absent: dict[str, None]
+    derived: list[tuple[str, int, Callable[[str], str], Callable[[Any], Any]]]
+    partial: bool
+    prepare: Callable[[dict[str, Any]], Any] | None
+
+
+# (line, the cleaned row or what the sink's `prepare` made of it, the problems so far, whether `check` gets it)
+_Parsed = tuple[int, Any, list[RowIssue], bool]
+
+
+def _parse_rows(plan: _RowPlan, chunk: Iterable[tuple[int, Row]]) -> list[_Parsed]:
+    """Parse each non-blank row's cells by its column and `prepare` it: pure, needs no database."""
+    columns, absent, derived, partial, prepare = plan.columns, plan.absent, plan.derived, plan.partial, plan.prepare
+    out: list[_Parsed] = []
+    for line, values in chunk:
+        width = len(values)
+        if values.count(None) + values.count("") == width:
+            continue  # a blank line (a million of them cost a second, not a check per column)
+        cleaned: dict[str, Any] = absent.copy()
+        problems: list[RowIssue] = []
+        filled = 0
+        for key, index, parse, required, header in columns:
+            raw = values[index] if index < width else None
+            if raw is None or (raw.__class__ is str and (not raw or raw.isspace())):
+                if required:
+                    problems.append(RowIssue(line, header, "必填项为空"))
+                cleaned[key] = None
+                continue
+            filled += 1
+            try:
+                cleaned[key] = parse(raw)
+            except ParseError as exc:
+                problems.append(RowIssue(line, header, str(exc)))
+                cleaned[key] = None
+        if not filled and all(_blank(v) for v in values):
+            continue  # a blank row; one with text only in ignored columns is still checked
+        for key, index, derive, parse_derived in derived:
+            source = values[index] if index < width else None
+            typed = derive(str(source)) if source not in (None, "") else ""
+            cleaned[key] = parse_derived(typed) if typed else None
+        if problems and not partial:
+            out.append((line, None, problems, False))
+            continue
+        if prepare is not None:
+            try:
+                cleaned = prepare(cleaned)
+            except RowError as exc:
+                out.append((line, None, [*problems, RowIssue(line, exc.column, exc.message)], False))
+                continue
+            except RowErrors as exc:
+                out.append((line, None, [*problems, *(RowIssue(line, c, m) for c, m in exc.problems)], False))
+                continue
+        out.append((line, cleaned, problems, True))
+    return out
+
+
+# Lines a worker gets at a time (a few milliseconds of work), and the lines a file must have before workers
+# start: a small file is checked faster than two processes start.
+WORK_CHUNK = 1_000
+PARALLEL_MIN_LINES = 10_000
+_worker_plan: _RowPlan | None = None  # the plan a forked worker inherits
+
+
+def _work(chunk: list[tuple[int, Row]]) -> list[_Parsed]:
+    assert _worker_plan is not None
+    return _parse_rows(_worker_plan, chunk)
+
+
+def _parsed_rows(plan: _RowPlan, rows: Iterator[tuple[int, Row]], workers: int) -> Iterator[_Parsed]:
+    """The parsed rows in file order: parsed here, or by `workers` forked processes when the sink can `prepare`.
+
+    Only what needs the row alone runs in a worker (the columns' parsing and the sink's `prepare`: for
+    households the rules, the sealing and the hashing); the checks that need the rows before (a number
+    repeated in the file names its first row) and the database stay here, in file order. The file is read
+    here and handed out in chunks, at most two a worker ahead, so memory stays flat.
+    """
+    if workers < 2 or plan.prepare is None or "fork" not in multiprocessing.get_all_start_methods():
+        for chunk in _chunks(rows, WORK_CHUNK):
+            yield from _parse_rows(plan, chunk)
+        return
+    head = list(islice(rows, PARALLEL_MIN_LINES))
+    if len(head) < PARALLEL_MIN_LINES:
+        yield from _parse_rows(plan, head)
+        return
+    global _worker_plan
+    _worker_plan = plan
+    try:
+        # Forked, the workers share the sink as it is now (its look-ups, the key ring) and the settings, and
+        # touch no database connection; the pool is ended (terminated) when the pass ends or fails.
+        # The workers make short-lived rows without cycles: no cyclic collector there, and none touching (and so
+        # copying) the pages they share with this process.
+        gc.freeze()
+        try:
+            pool = multiprocessing.get_context("fork").Pool(workers, initializer=gc.disable)
+        finally:
+            gc.unfreeze()
+        with pool:
+            pending: deque[Any] = deque()
+            for chunk in _chunks(chain(head, rows), WORK_CHUNK):
+                pending.append(pool.apply_async(_work, (chunk,)))
+                if len(pending) > 2 * workers:
+                    yield from pending.popleft().get()
+            while pending:
+                yield from pending.popleft().get()
+    finally:
+        _worker_plan = None
+
+
+def _chunks(rows: Iterable[tuple[int, Row]], size: int) -> Iterator[list[tuple[int, Row]]]:
+    rows = iter(rows)
+    while chunk := list(islice(rows, size)):
+        yield chunk
+
+
 def _check_batch(sink: Any, batch: list[tuple[int, Any]], report: ImportReport, spool: Any) -> None:
     """The batch's database checks (read-only); a batch is spooled for writing while the file is clean."""
     if not batch:
@@ -211,32 +318,49 @@ def _check_batch(sink: Any, batch: list[tuple[int, Any]], report: ImportReport, 
 
 
 def _write(template: Template, sink: Any, spool: Any, ctx: ImportContext, report: ImportReport, name: str) -> None:
-    """Second pass: write the spooled batches and the import's audit row in one transaction."""
-    spool.seek(0)
+    """Second pass: write the spooled batches and the import's audit row in one transaction.
+
+    A sink may trust its first pass's look-ups and skip them (a household import inserts the numbers that
+    were not registered without looking them up again); a number registered meanwhile then breaks a unique
+    index, everything is rolled back, and the sink's `rewrite` makes the next pass look every number up.
+    """
+    rewrite = getattr(sink, "rewrite", None)
     try:
-        with transaction.atomic():
-            while report.ok:
-                try:
-                    batch = pickle.load(spool)  # noqa: S301 - our own file, written above by this process
-                except EOFError:
-                    break
-                for issue in sink.write(batch):
-                    report.add(issue)
-            if not report.ok:  # a record changed between the passes (registered meanwhile elsewhere)
-                transaction.set_rollback(True)
-                return
-            report.imported = report.total_rows
-            report.summary = sink.summary()
-            record(
-                actor=ctx.actor,
-                action=Action.IMPORT,
-                object_type=template.object_type,
-                region_code=ctx.region_code or "",
-                summary=f"导入{template.title} {report.imported} 行（{name}）{report.summary}",
-            )
+        try:
+            _write_once(template, sink, spool, ctx, report, name)
+        except IntegrityError:
+            if rewrite is None:
+                raise
+            rewrite()
+            _write_once(template, sink, spool, ctx, report, name)
     except IntegrityError:
         report.imported = 0
         raise Conflict("导入期间有人修改了相同的数据，未导入任何数据，请重新导入") from None
+
+
+def _write_once(template: Template, sink: Any, spool: Any, ctx: ImportContext, report: ImportReport,
+                name: str) -> None:
+    spool.seek(0)
+    with transaction.atomic():
+        while report.ok:
+            try:
+                batch = pickle.load(spool)  # noqa: S301 - our own file, written above by this process
+            except EOFError:
+                break
+            for issue in sink.write(batch):
+                report.add(issue)
+        if not report.ok:  # a record changed between the passes (registered meanwhile elsewhere)
+            transaction.set_rollback(True)
+            return
+        report.imported = report.total_rows
+        report.summary = sink.summary()
+        record(
+            actor=ctx.actor,
+            action=Action.IMPORT,
+            object_type=template.object_type,
+            region_code=ctx.region_code or "",
+            summary=f"导入{template.title} {report.imported} 行（{name}）{report.summary}",
+        )
 
 
 @contextmanager

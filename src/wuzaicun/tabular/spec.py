@@ -166,6 +166,13 @@ class Sink(Protocol):
 
     A sink whose class sets `checks_partial_rows = True` also gets rows some of whose columns did not parse
     (they arrive as None) and raises RowErrors with every problem it finds, so a row is mended in one pass.
+
+    Optional, for speed (docs/decisions.md D26): a sink with a `prepare(row)` method splits its check in two.
+    `prepare` does what needs the row alone — pure, no database, nothing seen before, state only from
+    `__init__` — and never raises; the engine may run it in forked worker processes (IMPORT_WORKERS) and
+    hands its result to `check`, which runs here in file order (a number repeated names its first row).
+    A sink whose `write` trusts the first pass's look-ups has a `rewrite()` method: when the write pass
+    breaks a constraint (a record registered meanwhile), the engine rolls back, calls it and writes once more.
     """
 
     def check(self, row: dict[str, Any], line: int) -> Any: ...
