@@ -49,6 +49,10 @@ ALLOWED = {
     "core/synth.py": "synthetic data (writes)",
     "core/management/commands/synth.py": "synthetic data (writes)",
     "core/management/commands/demo.py": "demo set-up (writes)",
+    "organization/services/rectification.py": "倒排整顿 writes after scoped look-ups (rounds, picks, cases, village years)",
+    "organization/imports/rectification.py": "the 民主评议 import sink (writes) for villages it took from scoped()",
+    "organization/indicators/rectification.py": "an assessment indicator: computed for subject codes the caller scoped",
+    "organization/synth/rectification.py": "synthetic 倒排整顿 (writes)",
 }
 
 
