@@ -19,6 +19,7 @@ PUBLIC_READS = {
     ("verification/selectors.py", "plan_strata"): "stratum sizes of a frozen population (public at the draw)",
     ("verification/selectors.py", "plan_population"): "entry numbers, kinds and counties of a revealed plan",
     ("verification/selectors.py", "plan_pick_ids"): "entry numbers picked by a revealed plan",
+    ("organization/selectors/rectification.py", "rounds_for"): "ranking rounds of the user's area and of the regions above it (year, region, count; the picks stay scoped)",
     ("responsibility/selectors.py", "count_households"): "link counts of a page of entries the caller took from scoped()",
 }
 # Modules allowed to touch the unscoped managers, and why.

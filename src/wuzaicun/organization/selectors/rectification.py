@@ -13,8 +13,10 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from wuzaicun.accounts.scope import get_for_user, narrowed, scoped
+from wuzaicun.accounts.scope import get_for_user, narrowed, prefix_for, scoped
+from wuzaicun.core.errors import NotFound
 from wuzaicun.core.indicators import indicator
+from wuzaicun.regions.codes import PREFIX_LENGTHS, code_from_prefix, prefix_of
 from wuzaicun.regions.models import Level, Region
 
 from ..models.orgs import OrgCategory, PartyOrganisation
@@ -138,20 +140,35 @@ def compute_ranking(user: Any, *, year: int, region: str | None, count: int) -> 
 # --- stored rounds and picks --------------------------------------------------------------------------
 
 def rounds_for(user: Any, *, year: int | None = None) -> QuerySet[RankingRound]:
-    rounds = scoped(RankingRound, user).select_related("region", "created_by", "confirmed_by")
+    """Rounds of the user's area, and the rounds of the regions above it (a county reads the city's round for its
+    own villages: its picks stay scoped by village, see picks_of)."""
+    prefix = prefix_for(user)
+    if prefix is None:
+        return RankingRound.objects_unscoped.none()
+    covering = [code_from_prefix(prefix[:width]) for width in PREFIX_LENGTHS.values() if width < len(prefix)]
+    rounds = RankingRound.objects_unscoped.filter(
+        Q(pk__in=scoped(RankingRound, user).values("pk")) | Q(region_id__in=covering))
+    rounds = rounds.select_related("region", "created_by", "confirmed_by")
     return rounds.filter(year=year) if year is not None else rounds
 
 
 def get_round_for_user(user: Any, pk: int) -> RankingRound:
-    return get_for_user(rounds_for(user), user, pk=pk)
+    found = rounds_for(user).filter(pk=pk).first()
+    if found is None:
+        raise NotFound()
+    return found
 
 
 def round_for_page(user: Any, *, year: int, region: str | None) -> RankingRound | None:
-    """The round a ranking page shows: the one of the region asked (else of the user's own scope), else the
-    round of the nearest region above it that the user may read."""
+    """The round a ranking page shows: the one of the region asked, else of the user's own scope, else the
+    nearest one above it, else the first within it."""
+    rounds = rounds_for(user, year=year)
     wanted = region or getattr(user, "scope_id", None) or ""
-    found = rounds_for(user, year=year).filter(region_id=wanted).first() if wanted else None
-    return found or rounds_for(user, year=year).order_by("region_id").first()
+    found = rounds.filter(region_id=wanted).first() if wanted else None
+    if found is None and wanted:
+        found = rounds.filter(region_id__in=[code_from_prefix(prefix_of(wanted)[:w]) for w in PREFIX_LENGTHS.values()
+                                             if w < len(prefix_of(wanted))]).order_by("-region_id").first()
+    return found or rounds.order_by("region_id").first()
 
 
 def picks_of(user: Any, round_: RankingRound, *, only: str = "", q: str = "",
@@ -169,11 +186,11 @@ def picks_of(user: Any, round_: RankingRound, *, only: str = "", q: str = "",
 
 def round_counts(user: Any, round_: RankingRound) -> dict[str, int]:
     row = scoped(RankingPick, user).filter(round=round_).aggregate(
-        total=Count("id"), selected=Count("id", filter=Q(selected=True)),
-        proposed=Count("id", filter=Q(proposed=True)),
-        added=Count("id", filter=Q(selected=True, proposed=False)),
-        removed=Count("id", filter=Q(selected=False, proposed=True)))
-    return {k: int(v or 0) for k, v in row.items()}
+        n_total=Count("id"), n_selected=Count("id", filter=Q(selected=True)),
+        n_proposed=Count("id", filter=Q(proposed=True)),
+        n_added=Count("id", filter=Q(selected=True, proposed=False)),
+        n_removed=Count("id", filter=Q(selected=False, proposed=True)))
+    return {k.removeprefix("n_"): int(v or 0) for k, v in row.items()}
 
 
 # --- democratic scores ---------------------------------------------------------------------------------

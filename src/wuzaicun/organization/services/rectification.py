@@ -50,6 +50,7 @@ Upload = tuple[Iterable[bytes], str]  # (chunks, original file name)
 SCORE_LOW, SCORE_HIGH = Decimal(0), Decimal(100)
 LEADER_RANK = "县处级"
 TOWNSHIP_WIDTH = 9  # a township reviewer's scope is a township or wider
+CITY_WIDTH = 4  # the year's weights are the city's (or the province's)
 COUNTY_WIDTH = 6  # the county's sign-off needs a county (or wider) scope
 
 
@@ -65,8 +66,12 @@ def _atomic(durable: bool) -> Any:
 # --- weights and 民主评议 ------------------------------------------------------------------------------
 
 def set_weights(*, actor: Any, year: int, weights: Sequence[Weight], durable: bool = True) -> list[Weight]:
-    """The year's weights (every indicator: weight and enabled); refused whole when any is wrong."""
+    """The year's weights (every indicator: weight and enabled); refused whole when any is wrong. They hold for
+    every ranking of the year, so only a city (or wider) administrator sets them."""
     require_perm(actor, Perm.RANK_ORGANIZATIONS)
+    prefix = prefix_for(actor)
+    if prefix is None or len(prefix) > CITY_WIDTH:
+        raise PermissionDenied("年度排名指标权重由市级（或以上）管理员设置")
     if problems := weight_problems(weights):
         raise DomainError("；".join(message for _, message in problems), field=problems[0][0])
     given = {w.code: w for w in weights}
