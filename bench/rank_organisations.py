@@ -159,7 +159,8 @@ def measure() -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
-    parser.add_argument("--data-dir", type=Path, default=Path("/tmp/provdb")  # noqa: S108 - the brief's shared build, help="the SQLite province database")
+    parser.add_argument("--data-dir", type=Path, default=Path("/tmp/provdb"),  # noqa: S108 - the brief's shared build
+                        help="the SQLite province database")
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/provdb")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
