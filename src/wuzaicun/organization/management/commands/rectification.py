@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from decimal import Decimal
 from typing import Any
 
@@ -87,17 +86,16 @@ class Command(BaseCommand):
         if ranking.skipped:
             self.stderr.write("未启用的指标（模块未安装），已跳过：" + "、".join(INDICATORS_BY_CODE[c].title for c in ranking.skipped))
         limit = None if options["all"] else count
+        self.stderr.write(f"{year}年度共 {len(ranking.rows)} 个村党组织参与排名，倒排 {min(count, len(ranking.rows))} 个"
+                          + ("" if options["save"] else "（未保存；加 --save 保存为待确认名单）"))
         if options["json"]:
-            json.dump(ranking.as_json(limit=limit), sys.stdout, ensure_ascii=False)
-            sys.stdout.write("\n")
+            self.stdout.write(json.dumps(ranking.as_json(limit=limit), ensure_ascii=False))
             return
         titles = [INDICATORS_BY_CODE[c].title for c in ranking.used]
         self.stdout.write("\t".join(["倒排名次", "区划代码", "村", "综合得分", *titles]))
         for row in ranking.rows[:limit]:
             cells = ["—" if row.values.get(c) is None else str(row.values[c]) for c in ranking.used]
             self.stdout.write("\t".join([str(row.rank), row.code, ranking.names.get(row.code, ""), str(row.score), *cells]))
-        self.stderr.write(f"{year}年度共 {len(ranking.rows)} 个村党组织参与排名，倒排 {min(count, len(ranking.rows))} 个"
-                          + ("" if options["save"] else "（未保存；加 --save 保存为待确认名单）"))
 
     def _round(self, options: dict[str, Any], actor: Any) -> Any:
         year = options["year"] or working_year()
@@ -138,10 +136,9 @@ class Command(BaseCommand):
             self.stderr.write(f"已保存{year}年度倒排指标权重")
         rows = weight_rows(year)
         if options["json"]:
-            json.dump({"year": year, "indicators": [{**r, "weight": str(r["weight"]),
-                                                     "default_weight": str(r["default_weight"])} for r in rows]},
-                      sys.stdout, ensure_ascii=False)
-            sys.stdout.write("\n")
+            self.stdout.write(json.dumps({"year": year, "indicators": [
+                {**r, "weight": str(r["weight"]), "default_weight": str(r["default_weight"])} for r in rows]},
+                ensure_ascii=False))
             return
         for r in rows:
             state = "启用" if r["enabled"] else "停用"
