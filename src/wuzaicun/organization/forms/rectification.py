@@ -37,12 +37,12 @@ class CaseForm(StyledForm, PickerForm):
     measures = forms.CharField(label="整顿措施", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
     leader_id = PickerField(label="责任县领导", coerce=int, required=False, source=PERSON_PICKER,
                             help_text="县处级干部，输入姓名或身份证号后四位搜索")
-    deadline = forms.DateField(label="整顿时限", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateField(label="整顿时限", required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class ProgressForm(StyledForm):
-    reported_on = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    reported_on = forms.DateField(label="日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     narrative = forms.CharField(label="进展情况", max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
 
 

@@ -344,6 +344,14 @@ def submit_case(*, actor: Any, case_id: int, durable: bool = True) -> Rectificat
 LEVELS = {"township": "乡镇", "county": "县级"}
 
 
+def may_review(actor: Any, level: str) -> bool:
+    """Whether the actor's role and scope may sign at `level` (the page offers the form only then)."""
+    prefix = prefix_for(actor)
+    if prefix is None or not getattr(actor, "can", lambda perm: False)(Perm.REVIEW_RECTIFICATION):
+        return False
+    return len(prefix) <= (TOWNSHIP_WIDTH if level == "township" else COUNTY_WIDTH)
+
+
 def review_case(*, actor: Any, case_id: int, level: str, decision: str, note: str = "",
                 on: dt.date | None = None, durable: bool = True) -> RectificationCase:
     """The township's sign-off, then the county's (通过 / 有问题 / 退回; 有问题 and 退回 need a note).

@@ -57,6 +57,7 @@ from ..services.rectification import (
     add_progress,
     adjust_pick,
     confirm_round,
+    may_review,
     propose_round,
     review_case,
     set_democratic_score,
@@ -221,14 +222,15 @@ def _case_page(request: AuthedRequest, case: Any, *, form: CaseForm | None = Non
         "problems": case.problems, "plan": case.plan, "measures": case.measures, "leader_id": case.leader_id,
         "deadline": case.deadline, "version": case.version})
     on = today()
+    level = "township" if case.township_state == ReviewState.PENDING else (
+        "county" if case.county_state == ReviewState.PENDING else "")
     return render(request, "organization/rectification/case.html", {
         "case": case, "form": form, "progress": progress, "progress_form": progress_form or ProgressForm(
             initial={"reported_on": on}),
         "review_form": review_form or ReviewForm(), "editable": case.status == CaseStatus.IN_PROGRESS,
         "evidence": sum(len(p.evidence.all()) for p in progress),
         "overdue": case.deadline is not None and case.deadline < on and case.status != CaseStatus.TRANSFORMED,
-        "review_level": "township" if case.township_state == ReviewState.PENDING else (
-            "county" if case.county_state == ReviewState.PENDING else ""),
+        "review_level": level if level and may_review(request.user, level) else "",
     }, status=status)
 
 
