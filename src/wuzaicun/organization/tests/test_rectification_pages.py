@@ -176,3 +176,18 @@ def test_list_pages_ask_a_constant_number_of_queries(world, client_for, django_a
                 f"/organization/rectification/democratic/?year={YEAR}"):
         with django_assert_max_num_queries(25):
             assert city.get(url).status_code == 200
+
+
+def test_a_village_user_editing_the_case_keeps_the_county_leader_it_cannot_see(world, client_for):
+    case = confirmed_case(world)
+    leader = county_leader(world)
+    client_for("county_a").post(f"/organization/rectification/cases/{case.pk}/edit/", {
+        "problems": "班子软弱", "plan": "", "measures": "", "leader_id": leader.pk, "deadline": "", "version": 1})
+    page = client_for("reporter_a").get(f"/organization/rectification/cases/{case.pk}/").content.decode()
+    assert "picker-chip" not in page.split('id="case-form"')[1].split("</form>")[0]  # the picker cannot name it
+    response = client_for("reporter_a").post(f"/organization/rectification/cases/{case.pk}/edit/", {
+        "problems": "班子软弱，已召开会议", "plan": "年内转化", "measures": "", "leader_id": "", "deadline": "",
+        "version": 2})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.leader_id == leader.pk and case.plan == "年内转化"

@@ -21,6 +21,7 @@ from wuzaicun.core.forms import submit
 from wuzaicun.core.paging import paginate, render_list
 from wuzaicun.core.params import region_param, year_param
 from wuzaicun.core.review import ReviewState
+from wuzaicun.registry.selectors import people_for
 from wuzaicun.responsibility.selectors import working_year, year_context
 
 from ..forms.rectification import (
@@ -241,9 +242,12 @@ def case_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     form = CaseForm(request.POST, user=request.user)
     if form.is_valid():
         data = form.cleaned_data
+        leader = data["leader_id"]
+        if leader is None and case.leader_id and not people_for(request.user).filter(pk=case.leader_id).exists():
+            leader = case.leader_id  # a village user cannot see the county's leader: the picker posts none, keep it
         saved = submit(form, lambda: update_case(
             actor=request.user, case_id=case.pk, problems=data["problems"], plan=data["plan"],
-            measures=data["measures"], leader_id=data["leader_id"], deadline=data["deadline"], version=data["version"]))
+            measures=data["measures"], leader_id=leader, deadline=data["deadline"], version=data["version"]))
         if saved is not None:
             messages.success(request, "已保存整顿案例")
             return redirect("organization:case", pk=case.pk)
