@@ -14,6 +14,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from wuzaicun.accounts.scope import get_for_user, narrowed, prefix_for, scoped
+from wuzaicun.core.db import roomy_queries
 from wuzaicun.core.errors import NotFound
 from wuzaicun.core.indicators import indicator
 from wuzaicun.regions.codes import PREFIX_LENGTHS, code_from_prefix, prefix_of
@@ -107,20 +108,23 @@ def indicator_values(user: Any, *, year: int, codes: Sequence[str], region: str 
                      used: Sequence[str]) -> dict[str, dict[str, Decimal | None]]:
     """{village: {indicator: value or None}} for the indicators `used`: one query (or the provider's few)
     per indicator, for all villages at once."""
+    columns: dict[str, dict[str, Decimal]] = {}
+    with roomy_queries():  # PostgreSQL: room to hash the providers' IN (subquery) (household_coverage: 10 min → 1 s)
+        for code in used:
+            columns[code] = _column(user, year=year, codes=codes, region=region, code=code)
+    return {c: {code: columns[code].get(c) for code in used} for c in codes}
+
+
+def _column(user: Any, *, year: int, codes: Sequence[str], region: str | None, code: str) -> dict[str, Decimal]:
     from wuzaicun.verification.selectors import village_totals_for
 
-    columns: dict[str, dict[str, Decimal]] = {}
-    for code in used:
-        source = INDICATORS_BY_CODE[code].source
-        if source == FROM_ASSESSMENT:
-            columns[code] = village_totals_for(user, year=year - 1, region=region)
-        elif source == FROM_ENTERED:
-            columns[code] = dict(narrowed(scoped(DemocraticScore, user), region).filter(year=year)
-                                 .values_list("village_id", "score"))
-        else:
-            provider = indicator(code)
-            columns[code] = provider.compute(year, codes, Level.VILLAGE) if provider else {}
-    return {c: {code: columns[code].get(c) for code in used} for c in codes}
+    source = INDICATORS_BY_CODE[code].source
+    if source == FROM_ASSESSMENT:
+        return village_totals_for(user, year=year - 1, region=region)
+    if source == FROM_ENTERED:
+        return dict(narrowed(scoped(DemocraticScore, user), region).filter(year=year).values_list("village_id", "score"))
+    provider = indicator(code)
+    return provider.compute(year, codes, Level.VILLAGE) if provider else {}
 
 
 def compute_ranking(user: Any, *, year: int, region: str | None, count: int) -> Ranking:
