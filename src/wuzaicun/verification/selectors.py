@@ -136,3 +136,12 @@ def witnesses_for(user: Any) -> Any:
 def open_plans_assigned(user: Any) -> int:
     """Open plans this user inspects (their picks are on the plan's page)."""
     return plans_for(user).filter(status=PlanStatus.DRAWN, inspectors=getattr(user, "pk", None)).count()
+
+
+def village_totals_for(user: Any, *, year: int, region: str | None = None) -> dict[str, Any]:
+    """{village code: the year's assessment total} within the user's scope (narrowed to `region`), one query:
+    what another mechanism reads of the annual assessment (the 倒排 ranking reads the year before's)."""
+    from wuzaicun.accounts.scope import narrowed
+
+    rows = narrowed(scoped(AssessmentResult, user), region).filter(year=year, subject__level=5)
+    return dict(rows.values_list("subject_id", "total"))

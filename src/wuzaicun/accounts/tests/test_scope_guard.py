@@ -19,6 +19,7 @@ PUBLIC_READS = {
     ("verification/selectors.py", "plan_strata"): "stratum sizes of a frozen population (public at the draw)",
     ("verification/selectors.py", "plan_population"): "entry numbers, kinds and counties of a revealed plan",
     ("verification/selectors.py", "plan_pick_ids"): "entry numbers picked by a revealed plan",
+    ("organization/selectors/rectification.py", "rounds_for"): "ranking rounds of the user's area and of the regions above it (year, region, count; the picks stay scoped)",
     ("responsibility/selectors.py", "count_households"): "link counts of a page of entries the caller took from scoped()",
 }
 # Modules allowed to touch the unscoped managers, and why.
@@ -57,6 +58,10 @@ ALLOWED = {
     "organization/indicators/economy.py": "an assessment indicator: computed for subject codes the caller scoped",
     "organization/synth/guarantees.py": "synthetic guarantees (writes)",
     "organization/synth/economy.py": "synthetic entities and incomes (writes)",
+    "organization/services/rectification.py": "倒排整顿 writes after scoped look-ups (rounds, picks, cases, village years)",
+    "organization/imports/rectification.py": "the 民主评议 import sink (writes) for villages it took from scoped()",
+    "organization/indicators/rectification.py": "an assessment indicator: computed for subject codes the caller scoped",
+    "organization/synth/rectification.py": "synthetic 倒排整顿 (writes)",
 }
 
 
