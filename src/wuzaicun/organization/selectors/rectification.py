@@ -20,7 +20,6 @@ from wuzaicun.core.indicators import indicator
 from wuzaicun.regions.codes import PREFIX_LENGTHS, code_from_prefix, prefix_of
 from wuzaicun.regions.models import Level, Region
 
-from ..models.orgs import OrgCategory, PartyOrganisation
 from ..models.rectification import (
     CaseEvidence,
     CaseProgress,
@@ -243,16 +242,6 @@ def progress_of(user: Any, case: RectificationCase) -> list[CaseProgress]:
 
 def evidence_count(user: Any, case: RectificationCase) -> int:
     return scoped(CaseEvidence, user).filter(progress__case=case).count()
-
-
-def village_organisations(user: Any, codes: Sequence[str]) -> dict[str, int]:
-    """{village: its 村党组织} for the villages that have one (the first by name when there are several).
-    The orgs area adds `selectors.orgs.village_organisations`; this plain scoped query stands in until then."""
-    found: dict[str, int] = {}
-    rows = scoped(PartyOrganisation, user).filter(category=OrgCategory.VILLAGE, region_id__in=list(codes))
-    for region_id, pk in rows.order_by("region_id", "name", "pk").values_list("region_id", "pk"):
-        found.setdefault(region_id, pk)
-    return found
 
 
 def case_statuses(user: Any, *, year: int) -> dict[str, tuple[str, bool]]:

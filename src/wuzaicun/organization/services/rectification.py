@@ -44,7 +44,8 @@ from ..rules.rectification import (
     submit_problems,
     weight_problems,
 )
-from ..selectors.rectification import compute_ranking, village_organisations
+from ..selectors.orgs import village_organisations
+from ..selectors.rectification import compute_ranking
 
 Upload = tuple[Iterable[bytes], str]  # (chunks, original file name)
 SCORE_LOW, SCORE_HIGH = Decimal(0), Decimal(100)
@@ -204,7 +205,7 @@ def confirm_round(*, actor: Any, round_id: int, durable: bool = True) -> int:
         orgs = village_organisations(actor, villages)
         deadline = dt.date(round_.year, 12, 31)
         RectificationCase.objects_unscoped.bulk_create([
-            RectificationCase(village_id=v, year=round_.year, pick_id=pk, organisation_id=orgs.get(v), deadline=deadline)
+            RectificationCase(village_id=v, year=round_.year, pick_id=pk, organisation=orgs.get(v), deadline=deadline)
             for pk, v in picks if v not in taken], batch_size=2000)
         round_.status, round_.confirmed_by, round_.confirmed_at = RoundStatus.CONFIRMED, _user(actor), timezone.now()
         round_.save(update_fields=["status", "confirmed_by", "confirmed_at"])
