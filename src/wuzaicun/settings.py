@@ -187,6 +187,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 LANGUAGE_CODE = "zh-hans"
+FORMAT_MODULE_PATH = ["wuzaicun.formats"]  # amounts grouped by thousands where a template asks (floatformat "2g")
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

@@ -31,6 +31,7 @@ from ..models.rectification import (
     RectificationCase,
 )
 from ..rules.rectification import (
+    CENT,
     FROM_ASSESSMENT,
     FROM_ENTERED,
     FROM_REGISTRY,
@@ -110,7 +111,9 @@ def indicator_values(user: Any, *, year: int, codes: Sequence[str], region: str 
     columns: dict[str, dict[str, Decimal]] = {}
     with roomy_queries():  # PostgreSQL: room to hash the providers' IN (subquery) (household_coverage: 10 min → 1 s)
         for code in used:
-            columns[code] = _column(user, year=year, codes=codes, region=region, code=code)
+            # every value to the cent, so 100 and 100.00 read the same on the page, in the export and the JSON
+            columns[code] = {c: Decimal(v).quantize(CENT) for c, v in
+                             _column(user, year=year, codes=codes, region=region, code=code).items()}
     return {c: {code: columns[code].get(c) for code in used} for c in codes}
 
 

@@ -23,8 +23,10 @@ INCOME_COLUMNS = ("entity_id", "year", "operating_income", "collective_income")
 
 
 def credit_code(kind: str, village: str, serial: int) -> str:
-    """93 (农民专业合作社) or 91 (企业) + the village's 12 digits + a 3-digit serial + the check character."""
-    body = ("93" if kind == EntityKind.COOPERATIVE else "91") + village + f"{serial:03d}"
+    """GB 32100's layout: 93 (农民专业合作社) or 91 (企业), the county's 6-digit code, a 9-character organisation
+    code (M, the village's last 6 digits, a 2-digit serial: unique, and never mistaken for a resident ID), the
+    check character."""
+    body = ("93" if kind == EntityKind.COOPERATIVE else "91") + village[:6] + f"M{village[6:]}{serial:02d}"
     return body + credit_code_check_char(body)
 
 
