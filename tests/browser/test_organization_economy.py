@@ -48,7 +48,7 @@ def test_guarantees_are_entered_with_the_picker_and_an_entity_ends_a_shell(live_
     page.get_by_label("集体收入（元）").fill("30000")
     page.get_by_label("经营收入（元）").fill("90000.50")
     page.get_by_role("button", name="保存收入").click()
-    expect(page.locator("#incomes-table")).to_contain_text("90000.50")
+    expect(page.locator("#incomes-table")).to_contain_text("90,000.50")
     _shot(page, "entity")
     page.goto(f"{live_server.url}/organization/entities/shells/?year=2016")
     expect(page.locator("#shells-table")).not_to_contain_text("甲村")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 PREFIX_LENGTHS = {1: 2, 2: 4, 3: 6, 4: 9, 5: 12}
 _CODE_RE = re.compile(r"^\d{12}$")
@@ -56,3 +57,15 @@ def ancestor_codes(code: str) -> list[str]:
 
 def is_within(code: str, prefix: str) -> bool:
     return code.startswith(prefix)
+
+
+def common_prefix(codes: Iterable[str]) -> str:
+    """The longest text every code starts with ("" for none): the range (`code__within`) holding them all."""
+    ordered = sorted(codes)
+    if not ordered:
+        return ""
+    first, last = ordered[0], ordered[-1]
+    size = 0
+    while size < min(len(first), len(last)) and first[size] == last[size]:
+        size += 1
+    return first[:size]

@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import Substr
 
 from wuzaicun.core.indicators import IndicatorProvider, register_indicator
-from wuzaicun.regions.codes import PREFIX_LENGTHS
+from wuzaicun.regions.codes import PREFIX_LENGTHS, common_prefix
 
 from .models import Finding, PlanStatus
 
@@ -21,7 +21,8 @@ def spot_check_findings(year: int, codes: Sequence[str], level: int) -> dict[str
     Only closed plans count: a finding of an open plan would show which entries it picked."""
     width = PREFIX_LENGTHS[level]
     rows = (
-        Finding.objects_unscoped.filter(pick__plan__year=year, pick__plan__status=PlanStatus.CLOSED)
+        Finding.objects_unscoped.filter(pick__plan__year=year, pick__plan__status=PlanStatus.CLOSED,
+                                        pick__assignment__village__code__within=common_prefix(c[:width] for c in codes))
         .annotate(p=Substr("pick__assignment__village_id", 1, width)).values("p")
         .annotate(**{key: Count("id", filter=Q(result=key)) for key in POINTS})
         .values_list("p", *POINTS)

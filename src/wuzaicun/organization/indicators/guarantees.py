@@ -10,39 +10,47 @@ from collections import defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import Substr
 
 from wuzaicun.core.indicators import IndicatorProvider, register_indicator, share
-from wuzaicun.regions.codes import PREFIX_LENGTHS
+from wuzaicun.regions.codes import PREFIX_LENGTHS, common_prefix
 from wuzaicun.regions.models import Level, Region
 
 from ..models.guarantees import Guarantee
-from ..rules.guarantees import STANDARDS, met_share
+from ..rules.guarantees import STANDARDS
 from ..selectors.guarantees import standard_values
 
 MONEY_STANDARDS = sum(1 for s in STANDARDS if s.blank_is_shortfall)
 
 
 def guarantees_met(year: int, codes: Sequence[str], level: int) -> dict[str, Decimal]:
+    """Counted in the database, one aggregate over the subjects' code range (the same comparisons as
+    rules.meets / selectors.falls_short): 0.9 s → ≈ 0.1 s for the province's villages."""
+    if not codes:
+        return {}
     width = PREFIX_LENGTHS[level]
-    wanted = {code[:width] for code in codes}
+    within = common_prefix(code[:width] for code in codes)
     thresholds = standard_values(year)
+    counts: dict[str, Count] = {"recorded": Count("id")}
+    for standard in STANDARDS:
+        above = f"{standard.code}__gt" if standard.strict else f"{standard.code}__gte"
+        counts[f"met_{standard.code}"] = Count("id", filter=Q(**{above: thresholds[standard.code]}))
+        if not standard.blank_is_shortfall:  # applies only where recorded (a home that was built)
+            counts[f"has_{standard.code}"] = Count("id", filter=Q(**{f"{standard.code}__isnull": False}))
+    rows = (Guarantee.objects_unscoped.filter(year=year, village__code__within=within)
+            .annotate(p=Substr("village_id", 1, width)).values("p").annotate(**counts))
     met: dict[str, int] = defaultdict(int)
     applicable: dict[str, int] = defaultdict(int)
     recorded: dict[str, int] = defaultdict(int)
-    fields = [s.code for s in STANDARDS]
-    rows = Guarantee.objects_unscoped.filter(year=year).values_list("village_id", *fields)
-    for village, *values in rows.iterator(chunk_size=5000):
-        key = village[:width]
-        if key not in wanted:
-            continue
-        good, checked = met_share(dict(zip(fields, values, strict=True)), thresholds)
-        met[key] += good
-        applicable[key] += checked
-        recorded[key] += 1
-    villages = dict(Region.objects_unscoped.filter(level=Level.VILLAGE).annotate(p=Substr("code", 1, width))
-                    .values("p").annotate(n=Count("code")).values_list("p", "n"))
+    for row in rows:
+        key = row["p"]
+        recorded[key] = row["recorded"]
+        met[key] = sum(row[f"met_{s.code}"] for s in STANDARDS)
+        applicable[key] = row["recorded"] * MONEY_STANDARDS + sum(
+            row[f"has_{s.code}"] for s in STANDARDS if not s.blank_is_shortfall)
+    villages = dict(Region.objects_unscoped.filter(level=Level.VILLAGE, code__within=within)
+                    .annotate(p=Substr("code", 1, width)).values("p").annotate(n=Count("code")).values_list("p", "n"))
     out = {}
     for code in codes:
         key = code[:width]

@@ -33,7 +33,7 @@ def economy(world):
 
 def test_the_list_shows_the_scope_with_the_years_income(client_for, economy) -> None:
     page = client_for("county_a").get("/organization/entities/?year=2016").content.decode()
-    assert "甲村茶叶专业合作社" in page and "丙村" not in page and "30000.00" in page and "共 1 条" in page
+    assert "甲村茶叶专业合作社" in page and "丙村" not in page and "30,000.00" in page and "共 1 条" in page
     assert "50.00%" in page  # 一村一实体: 甲村 of 甲村, 乙村
     other = client_for("county_b").get("/organization/entities/?year=2016").content.decode()
     assert "丙村茶叶专业合作社" in other and "甲村" not in other
