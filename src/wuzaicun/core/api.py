@@ -12,6 +12,8 @@ from django.http.multipartparser import MultiPartParserError
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.schema import OpenAPISchema
+from ninja.parser import Parser
+from ninja.types import DictStrAny
 
 from .bounds import MAX_ID
 from .errors import DomainError
@@ -34,11 +36,36 @@ class ErrorOut(Schema):
     request_id: str | None = None
 
 
+NUL_REFUSED = "请求内容含有空字符（\\u0000），无法保存"
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+class RefusingNulParser(Parser):
+    """JSON bodies as ninja reads them, refusing a NUL character anywhere (PostgreSQL cannot store one in text:
+    it would be a 500 there and a silently kept control character on SQLite). Forms refuse it already (Django's
+    ProhibitNullCharactersValidator); the query string and path are checked by `core.middleware.RefuseNulMiddleware`."""
+
+    def parse_body(self, request: HttpRequest) -> DictStrAny:
+        data = super().parse_body(request)
+        if _has_nul(data):
+            raise DomainError(NUL_REFUSED)
+        return data
+
+
 class Api(NinjaAPI):
     """The site's NinjaAPI: one error shape for everything it answers, and every error documented."""
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+        super().__init__(parser=RefusingNulParser(), **kwargs)
         install_error_handlers(self)
 
     def get_openapi_schema(self, *, path_prefix: str | None = None,
@@ -108,6 +135,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        cause = exc.__cause__
+        if isinstance(cause, DomainError):  # our body parser's refusal, wrapped by ninja
+            return domain_error(request, cause)
+        if str(exc).startswith("Cannot parse request body"):
+            return error(request, "bad_request", "请求内容不是有效的 JSON，无法读取", 400)
         return error(request, "http_error", str(exc), exc.status_code)
 
     @api.exception_handler(BadRequest)

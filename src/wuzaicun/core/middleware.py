@@ -6,7 +6,8 @@ import logging
 import uuid
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import BadRequest
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from .context import RequestInfo, current_request
 
@@ -66,3 +67,21 @@ class DomainErrorMiddleware:
             return None
         template = "core/_error_alert.html" if getattr(request, "htmx", False) else "core/error.html"
         return render(request, template, {"error": exception}, status=exception.status)
+
+
+class RefuseNulMiddleware:
+    """A NUL character in the path or the query string is refused with 400 before any view runs: PostgreSQL
+    cannot compare text with one (a search box's `?q=%00` was a 500 there). The API answers its JSON shape."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path or any("\x00" in key or any("\x00" in v for v in values)
+                                          for key, values in request.GET.lists()):
+            from .api import NUL_REFUSED
+
+            if request.path.startswith("/api/"):
+                return JsonResponse({"code": "invalid", "message": NUL_REFUSED}, status=400)
+            raise BadRequest(NUL_REFUSED)  # the site's 400 page
+        return self.get_response(request)
