@@ -10,7 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 
 from wuzaicun.accounts.scope import get_for_user, prefix_for, scoped
-from wuzaicun.core.errors import NotFound
+from wuzaicun.core.errors import DomainError, NotFound
 
 from .codes import ancestor_codes, prefix_of
 from .models import Level, Region, VillageYear
@@ -22,6 +22,18 @@ def regions_for(user: Any) -> QuerySet[Region]:
 
 def get_region_for_user(user: Any, code: str) -> Region:
     return get_for_user(Region, user, code=code)
+
+
+def get_village_for_user(user: Any, code: str, *, field: str = "村") -> Region:
+    """A village (村/社区) in scope chosen for a write: one missing or out of scope is not confirmed (NotFound,
+    naming the field and the code); another level is refused by name."""
+    try:
+        region = get_for_user(Region, user, code=code)
+    except NotFound:
+        raise NotFound(f"{field}“{code}”不存在或不在您的管辖范围内") from None
+    if region.level != Level.VILLAGE:
+        raise DomainError(f"“{region.name}”不是村（社区），请选择村（社区）", field=field)
+    return region
 
 
 def village_years_for(user: Any, *, year: int | None = None) -> QuerySet[VillageYear]:

@@ -10,13 +10,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from wuzaicun.accounts.roles import Perm
-from wuzaicun.accounts.scope import get_for_user, scoped
+from wuzaicun.accounts.scope import get_for_user
 from wuzaicun.accounts.services import require_perm
 from wuzaicun.audit.models import Action
 from wuzaicun.audit.services import diff, record
 from wuzaicun.core.bounds import range_of
-from wuzaicun.core.errors import Conflict, DomainError, NotFound
-from wuzaicun.regions.models import Level, Region
+from wuzaicun.core.errors import Conflict, DomainError
+from wuzaicun.regions.models import Region
+from wuzaicun.regions.selectors import get_village_for_user
 
 from ..models.economy import CollectiveEntity, EntityIncome, EntityKind
 from ..rules.economy import entity_problems, normalise_credit_code
@@ -24,13 +25,6 @@ from ..rules.economy import entity_problems, normalise_credit_code
 OPERATING_RANGE = range_of(EntityIncome, "operating_income", low=0, label="经营收入")
 COLLECTIVE_RANGE = range_of(EntityIncome, "collective_income", low=0, label="集体收入")
 CODE_TAKEN = "该统一社会信用代码已被其他实体登记"
-
-
-def _village(actor: Any, code: str) -> Region:
-    village = scoped(Region, actor).filter(code=code, level=Level.VILLAGE).first()
-    if village is None:
-        raise NotFound(f"村“{code}”不存在或不在您的管辖范围内")
-    return village
 
 
 def _check(*, name: str, kind: str, credit_code: str, founded_on: dt.date | None) -> None:
@@ -53,7 +47,7 @@ def _unique(*, village: Region, name: str, credit_code: str, exclude: int | None
 def create_entity(*, actor: Any, village_code: str, name: str, kind: str, credit_code: str = "",
                   founded_on: dt.date | None = None) -> CollectiveEntity:
     require_perm(actor, Perm.EDIT_ORGANIZATION)
-    village = _village(actor, village_code)
+    village = get_village_for_user(actor, village_code)
     name, code = name.strip(), normalise_credit_code(credit_code)
     _check(name=name, kind=kind, credit_code=code, founded_on=founded_on)
     with transaction.atomic(durable=True):

@@ -13,8 +13,9 @@ from wuzaicun.accounts.services import require_perm
 from wuzaicun.audit.models import Action
 from wuzaicun.audit.services import diff, record
 from wuzaicun.core.bounds import NumberRange, range_of
-from wuzaicun.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from wuzaicun.core.errors import Conflict, DomainError, PermissionDenied
 from wuzaicun.regions.models import Level, Region
+from wuzaicun.regions.selectors import get_village_for_user
 
 from ..models.guarantees import Guarantee, GuaranteeStandard
 from ..rules.guarantees import STANDARDS, STANDARDS_BY_CODE, standard_value_problem
@@ -32,18 +33,11 @@ def _checked(values: dict[str, Any]) -> dict[str, Decimal | None]:
     return {code: RANGES[code].check(values.get(code)) for code in FIELDS}
 
 
-def _village(actor: Any, code: str) -> Region:
-    village = scoped(Region, actor).filter(code=code, level=Level.VILLAGE).first()
-    if village is None:
-        raise NotFound(f"村“{code}”不存在或不在您的管辖范围内")
-    return village
-
-
 def save_guarantee(*, actor: Any, village_code: str, year: int, values: dict[str, Any],
                    expected_version: int | None = None) -> Guarantee:
     """Record (or replace) a village's guarantees for a year; a blank value is 未填报."""
     require_perm(actor, Perm.EDIT_ORGANIZATION)
-    village = _village(actor, village_code)
+    village = get_village_for_user(actor, village_code)
     checked = _checked(values)
     with transaction.atomic(durable=True):
         row = Guarantee.objects_unscoped.select_for_update().filter(village=village, year=year).first()

@@ -21,7 +21,8 @@ from wuzaicun.accounts.services import require_perm
 from wuzaicun.audit.models import Action
 from wuzaicun.audit.services import diff, record
 from wuzaicun.core.errors import Conflict, DomainError, NotFound
-from wuzaicun.regions.models import Level, Region
+from wuzaicun.regions.models import Region
+from wuzaicun.regions.selectors import get_village_for_user
 from wuzaicun.registry.models import Household, Person
 
 from ..models.orgs import (
@@ -71,13 +72,6 @@ def _region(actor: Any, code: str, *, field: str = "所属区划") -> Region:
         return get_for_user(Region, actor, code=code)
     except NotFound:
         raise DomainError(f"{field}“{code}”不存在或不在您的管辖范围内", field=field, code="not_found") from None
-
-
-def _village(actor: Any, code: str) -> Region:
-    region = _region(actor, code, field="村")
-    if region.level != Level.VILLAGE:
-        raise DomainError(f"“{region.name}”不是村（社区），请选择村（社区）", field="村")
-    return region
 
 
 def _locked(queryset: QuerySet[M], pk: int, expected_version: int | None) -> M:
@@ -241,7 +235,7 @@ def create_committee(*, actor: Any, village_code: str, founded_on: dt.date | Non
                      members: Sequence[tuple[int, str]] = ()) -> SupervisoryCommittee:
     """A village's 村务监督委员会, with its members ((person id, post): chair or member)."""
     require_perm(actor, Perm.EDIT_ORGANIZATION)
-    village = _village(actor, village_code)
+    village = get_village_for_user(actor, village_code)
     _check_committee_members(actor, members)
     if scoped(SupervisoryCommittee, actor).filter(village=village).exists():
         raise DomainError(f"{village.name}已有村务监督委员会", field="村", code="duplicate")
