@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from wuzaicun.accounts.api import API_AUTH
 from wuzaicun.accounts.api import router as auth_router
+from wuzaicun.cadres.api import router as cadres_router
 from wuzaicun.core.api import Api
 from wuzaicun.organization.api import router as organization_router
 from wuzaicun.regions.api import router as regions_router
@@ -26,3 +27,4 @@ api.add_router("/", registry_router)
 api.add_router("/", responsibility_router)
 api.add_router("/", verification_router)
 api.add_router("/organization", organization_router)
+api.add_router("/cadres", cadres_router)

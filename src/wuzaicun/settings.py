@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "wuzaicun.tabular",
     "wuzaicun.responsibility",
     "wuzaicun.organization",
+    "wuzaicun.cadres",
     "wuzaicun.verification",
 ]
 

@@ -52,7 +52,20 @@ MENU: tuple[Section, ...] = (
             Item("村集体经济", "organization:entities", Perm.VIEW_REGISTRY, "cash-coin"),
         ),
     ),
-    Section("干部在村成长", "person-badge", building=True),
+    Section(
+        "干部在村成长",
+        "person-badge",
+        (
+            Item("选派管理", "cadres:dispatches", Perm.VIEW_REGISTRY, "person-up"),
+            Item("驻村工作组", "cadres:groups", Perm.VIEW_REGISTRY, "people-fill"),
+            Item("上管一级与后备干部", "cadres:placements", Perm.VIEW_REGISTRY, "arrow-up-circle"),
+            Item("千村千人计划", "cadres:talents", Perm.VIEW_REGISTRY, "mortarboard"),
+            Item("项目书记", "cadres:secretaries", Perm.VIEW_REGISTRY, "briefcase"),
+            Item("干部培训", "cadres:trainings", Perm.VIEW_REGISTRY, "easel"),
+            Item("六定一化考核", "cadres:grades", Perm.VIEW_REGISTRY, "award"),
+            Item("考核结果运用", "cadres:outcomes", Perm.VIEW_REGISTRY, "patch-check"),
+        ),
+    ),
     Section("资源在村整合", "diagram-3", building=True),
     Section(
         "成效在村检验",

@@ -36,6 +36,9 @@ class Perm(StrEnum):
     EDIT_ORGANIZATION = "edit_organization"  # 维护党组织、监委会、社会组织、组织保障、集体经济，记录整顿进展
     RANK_ORGANIZATIONS = "rank_organizations"  # 提出、调整、确认软弱涣散党组织倒排名单，设置排名指标与保障标准
     REVIEW_RECTIFICATION = "review_rectification"  # 乡镇、县级验收整顿案例（签字）
+    EDIT_CADRES = "edit_cadres"  # 维护选派、驻村工作组、人才与项目书记、培训与参训、录入干部考核得分
+    GRADE_CADRES = "grade_cadres"  # 设置干部考核指标与等次规则，计算、确认、锁定等次，提出结果运用
+    APPROVE_OUTCOMES = "approve_outcomes"  # 审批考核结果运用（上一级）
 
 
 _READ = {Perm.VIEW_REGISTRY}
@@ -51,17 +54,23 @@ _ADMIN = _READ | {
     Perm.REVIEW_LEDGER,
     Perm.EDIT_ORGANIZATION,
     Perm.REVIEW_RECTIFICATION,
+    Perm.EDIT_CADRES,
 }
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
     Role.SYSTEM_ADMIN: frozenset(
-        _ADMIN | {Perm.VIEW_AUDIT, Perm.CONFIGURE_RULES, Perm.RUN_SPOT_CHECKS, Perm.RANK_ORGANIZATIONS}
+        _ADMIN | {Perm.VIEW_AUDIT, Perm.CONFIGURE_RULES, Perm.RUN_SPOT_CHECKS, Perm.RANK_ORGANIZATIONS,
+                  Perm.GRADE_CADRES, Perm.APPROVE_OUTCOMES}
     ),
     Role.CITY_ADMIN: frozenset(
-        _ADMIN | {Perm.VIEW_AUDIT, Perm.CONFIGURE_RULES, Perm.RUN_SPOT_CHECKS, Perm.RANK_ORGANIZATIONS}
+        _ADMIN | {Perm.VIEW_AUDIT, Perm.CONFIGURE_RULES, Perm.RUN_SPOT_CHECKS, Perm.RANK_ORGANIZATIONS,
+                  Perm.GRADE_CADRES, Perm.APPROVE_OUTCOMES}
     ),
-    Role.COUNTY_ADMIN: frozenset(_ADMIN | {Perm.VIEW_AUDIT, Perm.RUN_SPOT_CHECKS, Perm.RANK_ORGANIZATIONS}),
-    Role.TOWNSHIP_ADMIN: frozenset(_ADMIN - {Perm.EDIT_REGIONS}),
+    Role.COUNTY_ADMIN: frozenset(
+        _ADMIN | {Perm.VIEW_AUDIT, Perm.RUN_SPOT_CHECKS, Perm.RANK_ORGANIZATIONS, Perm.GRADE_CADRES,
+                  Perm.APPROVE_OUTCOMES}
+    ),
+    Role.TOWNSHIP_ADMIN: frozenset((_ADMIN - {Perm.EDIT_REGIONS}) | {Perm.GRADE_CADRES}),
     Role.VILLAGE_REPORTER: frozenset(_READ | {Perm.EDIT_REGISTRY, Perm.RECONCILE, Perm.EDIT_ORGANIZATION}),
     Role.INSPECTOR: frozenset(_READ),
     Role.LEADER: frozenset(_READ | {Perm.EXPORT_DATA}),

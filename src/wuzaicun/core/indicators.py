@@ -44,3 +44,49 @@ def share(part: int, whole: int) -> Decimal:
     if whole <= 0:
         return Decimal(100)
     return (Decimal(100) * part / whole).quantize(Decimal("0.01"))
+
+
+# Indicators of a person (a cadre assessed under 六定一化): the cadres app's grading asks this registry, the
+# apps that own the data register them (the ledger, visits and findings in their own apps), and none of them
+# imports cadres. `compute` maps person ids to a 0–100 score, or to None when the person has no data for it
+# (shown as 缺数据, never scored 0); `sources` lists the records one person's score was computed from.
+
+
+@dataclass(frozen=True)
+class Source:
+    """One record behind a person's indicator score, as the cadre's page shows it."""
+
+    label: str  # what it is: 台账条目, 走访记录, 抽查发现, 培训班 …
+    text: str  # which one, in Chinese
+    outcome: str = ""  # how it counted: 已兑现 / 未兑现 / 按时 / 逾期 …
+    url: str = ""
+
+
+PersonCompute = Callable[[int, Sequence[int]], dict[int, Decimal | None]]  # (year, person ids) → scores
+PersonSources = Callable[[int, int], list[Source]]  # (year, person id) → the records behind the score
+
+
+@dataclass(frozen=True)
+class PersonIndicatorProvider:
+    code: str
+    title: str
+    owner: str
+    compute: PersonCompute
+    sources: PersonSources
+    description: str = ""
+
+
+_PERSON_PROVIDERS: dict[str, PersonIndicatorProvider] = {}
+
+
+def register_person_indicator(provider: PersonIndicatorProvider) -> PersonIndicatorProvider:
+    _PERSON_PROVIDERS[provider.code] = provider
+    return provider
+
+
+def person_indicator(code: str) -> PersonIndicatorProvider | None:
+    return _PERSON_PROVIDERS.get(code)
+
+
+def person_indicators() -> list[PersonIndicatorProvider]:
+    return sorted(_PERSON_PROVIDERS.values(), key=lambda p: p.code)

@@ -1,0 +1,5 @@
+"""干部培训: API."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,3 @@
+"""干部在村成长: coverage, one module an area; importing the package registers them all."""
+
+from . import dispatch, grading, talents, training  # noqa: F401

@@ -1,0 +1,1 @@
+"""干部在村成长: forms, one module an area."""

@@ -1,0 +1,1 @@
+"""干部在村成长: pages, one module an area."""
