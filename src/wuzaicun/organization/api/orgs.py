@@ -43,6 +43,9 @@ from ..selectors.orgs import (
 from ..services.orgs import (
     add_members,
     create_committee,
+    delete_committee,
+    delete_organisation,
+    delete_provider,
     delete_service,
     record_duties,
     record_service,
@@ -344,6 +347,12 @@ def update_organisation(request: HttpRequest, org_id: Id, payload: OrganisationP
     return get_organisation_for_user(request.user, org_id)
 
 
+@router.delete("/orgs/{org_id}", response={204: None}, summary="删除党组织（须无下级组织；党员的组织关系一并解除）")
+def remove_organisation(request: HttpRequest, org_id: Id) -> Status[None]:
+    delete_organisation(actor=request.user, org_id=org_id)
+    return Status(204, None)
+
+
 @router.get("/orgs/{org_id}/members", response=list[MemberOut], summary="党组织的党员")
 def list_members(request: HttpRequest, org_id: Id) -> Any:
     return members_of(request.user, get_organisation_for_user(request.user, org_id))
@@ -397,6 +406,12 @@ def add_committee(request: HttpRequest, payload: CommitteeIn) -> Status[dict[str
     committee = create_committee(actor=request.user, village_code=payload.village_code, founded_on=payload.founded_on,
                                  members=[(m.person_id, m.post) for m in payload.members])
     return Status(201, _committee_detail(request, committee.pk, working_year()))
+
+
+@router.delete("/committees/{committee_id}", response={204: None}, summary="撤销村务监督委员会")
+def remove_committee(request: HttpRequest, committee_id: Id) -> Status[None]:
+    delete_committee(actor=request.user, committee_id=committee_id)
+    return Status(204, None)
 
 
 @router.put("/committees/{committee_id}/members", response=CommitteeDetailOut, summary="设置监委会成员")
@@ -476,6 +491,18 @@ def get_service_counts(request: HttpRequest, year: str = "", region: str = "") -
 def create_service(request: HttpRequest, payload: ServiceIn) -> Status[ServiceRecord]:
     service = record_service(actor=request.user, **payload.dict())
     return Status(201, services_for(request.user).get(pk=service.pk))
+
+
+@router.delete("/social-orgs/{social_org_id}", response={204: None}, summary="删除社会组织（连同其服务记录）")
+def remove_social_org(request: HttpRequest, social_org_id: Id) -> Status[None]:
+    delete_provider(actor=request.user, kind="social_org", provider_id=social_org_id)
+    return Status(204, None)
+
+
+@router.delete("/stations/{station_id}", response={204: None}, summary="删除电商服务站点（连同其服务记录）")
+def remove_station(request: HttpRequest, station_id: Id) -> Status[None]:
+    delete_provider(actor=request.user, kind="station", provider_id=station_id)
+    return Status(204, None)
 
 
 @router.delete("/services/{service_id}", response={204: None}, summary="删除服务记录")

@@ -402,6 +402,22 @@ def record_service(*, actor: Any, household_id: int, kind: str, served_on: dt.da
         return service
 
 
+def delete_provider(*, actor: Any, kind: str, provider_id: int) -> None:
+    """Delete a social organisation (kind "social_org") or an e-commerce station ("station") with its service
+    records, which the audit row counts."""
+    require_perm(actor, Perm.EDIT_ORGANIZATION)
+    noun = "社会组织" if kind == "social_org" else "电商服务站点"
+    with transaction.atomic(durable=True):
+        provider: SocialOrganisation | EcommerceStation = (
+            _locked(scoped(SocialOrganisation, actor), provider_id, None) if kind == "social_org"
+            else _locked(scoped(EcommerceStation, actor), provider_id, None))
+        services = provider.services.count()
+        provider.delete()
+        record(actor=actor, action=Action.DELETE, object_type="social_organisation" if kind == "social_org" else
+               "ecommerce_station", object_id=provider_id, region_code=provider.region_id,
+               summary=f"删除{noun} {provider.name}（连同 {services} 条服务记录）")
+
+
 def delete_service(*, actor: Any, service_id: int) -> None:
     require_perm(actor, Perm.EDIT_ORGANIZATION)
     with transaction.atomic(durable=True):

@@ -107,3 +107,23 @@ def test_social_organisations_stations_and_services_by_api(world):
                                                                  "region_code": B1})
     assert out_of_scope.status_code == 400 and "不在您的管辖范围内" in out_of_scope.json()["message"]
     assert client.delete(f"/api/organization/services/{service.json()['id']}").status_code == 204
+
+
+def test_an_organisation_and_a_committee_are_deleted_by_api_in_scope_only(world):
+    from wuzaicun.organization.services.orgs import create_committee
+
+    from .test_orgs_services import A1, B1, org_tree
+
+    a, b = org_tree(world, "a"), org_tree(world, "b")
+    client = api_client("county_a")
+    refused = client.delete(f"/api/organization/orgs/{a['top'].pk}")
+    assert refused.status_code == 400 and "下级组织" in refused.json()["message"]
+    assert client.delete(f"/api/organization/orgs/{b['branch'].pk}").status_code == 404
+    assert client.delete(f"/api/organization/orgs/{a['branch'].pk}").status_code == 204
+    assert client.get(f"/api/organization/orgs/{a['branch'].pk}").status_code == 404
+    assert api_client("county_b").get(f"/api/organization/orgs/{b['branch'].pk}").status_code == 200
+    mine = create_committee(actor=world.users["county_a"], village_code=A1, members=[(world.people[A1][0].pk, "chair")])
+    theirs = create_committee(actor=world.users["county_b"], village_code=B1, members=[(world.people[B1][0].pk, "chair")])
+    assert client.delete(f"/api/organization/committees/{theirs.pk}").status_code == 404
+    assert client.delete(f"/api/organization/committees/{mine.pk}").status_code == 204
+    assert client.get(f"/api/organization/committees/{mine.pk}").status_code == 404

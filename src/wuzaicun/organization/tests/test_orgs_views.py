@@ -203,3 +203,46 @@ def test_the_parent_picker_offers_committees_and_general_branches_in_scope(world
     assert client.get("/organization/orgs/pick/").status_code == 405
     form = client.get(f"/organization/orgs/{a['branch'].pk}/edit/")
     assert a["top"].name in form.text  # the chosen parent is named, not numbered
+
+
+def test_an_organisation_and_a_committee_are_deleted_from_their_pages_in_scope_only(world, client_for):
+    a, b = org_tree(world, "a"), org_tree(world, "b")
+    county_a = client_for("county_a")
+    assert "删除" in county_a.get(f"/organization/orgs/{a['branch'].pk}/").text
+    refused = county_a.post(f"/organization/orgs/{a['top'].pk}/delete/")  # it still has the village 党支部
+    assert refused.status_code == 400 and "还有下级组织" in refused.text
+    assert county_a.post(f"/organization/orgs/{b['branch'].pk}/delete/").status_code == 404
+    assert county_a.post(f"/organization/orgs/{a['branch'].pk}/delete/").status_code == 302
+    assert not PartyOrganisation.objects_unscoped.filter(pk=a["branch"].pk).exists()
+    assert PartyOrganisation.objects_unscoped.filter(pk=b["branch"].pk).exists()
+
+    committee = create_committee(actor=world.users["county_a"], village_code=A1,
+                                 members=[(world.people[A1][0].pk, "chair")])
+    other = create_committee(actor=world.users["county_b"], village_code=B1,
+                             members=[(world.people[B1][0].pk, "chair")])
+    assert "撤销监委会" in county_a.get(f"/organization/committees/{committee.pk}/").text
+    assert client_for("county_b").post(f"/organization/committees/{committee.pk}/delete/").status_code == 404
+    assert county_a.post(f"/organization/committees/{committee.pk}/delete/").status_code == 302
+    listing = county_a.get("/organization/committees/?tab=without")
+    assert world.regions[A1].name in listing.text
+    assert client_for("county_b").get(f"/organization/committees/{other.pk}/").status_code == 200
+
+
+def test_a_social_organisation_and_a_station_are_deleted_with_their_services_in_scope_only(world, client_for):
+    from wuzaicun.audit.models import AuditEntry
+    from wuzaicun.organization.models.orgs import EcommerceStation, ServiceRecord, SocialOrganisation
+
+    social = save_social_org(actor=world.users["county_a"], name="甲村种植协会", kind="association", region_code=A1)
+    station = save_station(actor=world.users["county_b"], name="丙村电商服务站", region_code=B1)
+    household = world.households[A1][0]
+    record_service(actor=world.users["county_a"], social_org_id=social.pk, household_id=household.pk,
+                   kind="training", served_on=dt.date(2016, 5, 1))
+    county_a = client_for("county_a")
+    assert county_a.post(f"/organization/social/stations/{station.pk}/delete/").status_code == 404
+    assert county_a.post(f"/organization/social/orgs/{social.pk}/delete/").status_code == 302
+    assert not SocialOrganisation.objects_unscoped.filter(pk=social.pk).exists()
+    assert not ServiceRecord.objects_unscoped.filter(household=household).exists()
+    assert "连同 1 条服务记录" in AuditEntry.objects_unscoped.get(object_type="social_organisation",
+                                                              action="delete").summary
+    assert client_for("county_b").post(f"/organization/social/stations/{station.pk}/delete/").status_code == 302
+    assert not EcommerceStation.objects_unscoped.exists()

@@ -53,6 +53,9 @@ from ..selectors.orgs import (
 from ..services.orgs import (
     add_members,
     create_committee,
+    delete_committee,
+    delete_organisation,
+    delete_provider,
     delete_service,
     record_duties,
     record_service,
@@ -352,6 +355,31 @@ def station_service_add(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @requires(Perm.EDIT_ORGANIZATION)
 @require_POST
+def org_delete(request: AuthedRequest, pk: int) -> HttpResponse:
+    org = get_organisation_for_user(request.user, pk)
+    delete_organisation(actor=request.user, org_id=pk)
+    messages.success(request, f"已删除“{org.name}”")
+    return redirect("organization:orgs")
+
+
+@requires(Perm.EDIT_ORGANIZATION)
+@require_POST
+def committee_delete(request: AuthedRequest, pk: int) -> HttpResponse:
+    delete_committee(actor=request.user, committee_id=pk)
+    messages.success(request, "已撤销村务监督委员会")
+    return redirect("organization:committees")
+
+
+@requires(Perm.EDIT_ORGANIZATION)
+@require_POST
+def provider_delete(request: AuthedRequest, kind: str, pk: int) -> HttpResponse:
+    delete_provider(actor=request.user, kind=kind, provider_id=pk)
+    messages.success(request, "删除成功")
+    return redirect(f"{reverse('organization:social')}{'?tab=stations' if kind == 'station' else ''}")
+
+
+@requires(Perm.EDIT_ORGANIZATION)
+@require_POST
 def service_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     delete_service(actor=request.user, service_id=pk)
     messages.success(request, "删除成功")
@@ -365,21 +393,25 @@ urlpatterns = [
     path("orgs/pick/", org_pick, name="org_pick"),
     path("orgs/<id:pk>/", org_detail, name="org"),
     path("orgs/<id:pk>/edit/", org_edit, name="org_edit"),
+    path("orgs/<id:pk>/delete/", org_delete, name="org_delete"),
     path("orgs/<id:pk>/members/", org_members_add, name="org_members_add"),
     path("orgs/<id:pk>/members/<id:person_id>/remove/", org_member_remove, name="org_member_remove"),
     path("committees/", committees, name="committees"),
     path("committees/new/", committee_new, name="committee_new"),
     path("committees/<id:pk>/", committee_detail, name="committee"),
+    path("committees/<id:pk>/delete/", committee_delete, name="committee_delete"),
     path("committees/<id:pk>/members/", committee_members_save, name="committee_members"),
     path("committees/<id:pk>/duties/", committee_duties_save, name="committee_duties"),
     path("social/", social, name="social"),
     path("social/orgs/new/", social_org_edit, name="social_org_new"),
     path("social/orgs/<id:pk>/", social_org_detail, name="social_org"),
     path("social/orgs/<id:pk>/edit/", social_org_edit, name="social_org_edit"),
+    path("social/orgs/<id:pk>/delete/", provider_delete, {"kind": "social_org"}, name="social_org_delete"),
     path("social/orgs/<id:pk>/services/", social_org_service_add, name="social_org_service_add"),
     path("social/stations/new/", station_edit, name="station_new"),
     path("social/stations/<id:pk>/", station_detail, name="station"),
     path("social/stations/<id:pk>/edit/", station_edit, name="station_edit"),
+    path("social/stations/<id:pk>/delete/", provider_delete, {"kind": "station"}, name="station_delete"),
     path("social/stations/<id:pk>/services/", station_service_add, name="station_service_add"),
     path("social/services/<id:pk>/delete/", service_delete, name="service_delete"),
 ]
