@@ -9,6 +9,7 @@ from wuzaicun.core.api import Api
 from wuzaicun.organization.api import router as organization_router
 from wuzaicun.regions.api import router as regions_router
 from wuzaicun.registry.api import router as registry_router
+from wuzaicun.resources.api import router as resources_router
 from wuzaicun.responsibility.api import router as responsibility_router
 from wuzaicun.verification.api import router as verification_router
 
@@ -28,3 +29,4 @@ api.add_router("/", responsibility_router)
 api.add_router("/", verification_router)
 api.add_router("/organization", organization_router)
 api.add_router("/cadres", cadres_router)
+api.add_router("/resources", resources_router)

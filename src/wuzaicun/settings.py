@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "wuzaicun.responsibility",
     "wuzaicun.organization",
     "wuzaicun.cadres",
+    "wuzaicun.resources",
     "wuzaicun.verification",
 ]
 

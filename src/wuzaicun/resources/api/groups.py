@@ -1,0 +1,5 @@
+"""十户一体: API."""
+
+from ninja import Router
+
+router = Router()

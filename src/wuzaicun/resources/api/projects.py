@@ -1,0 +1,5 @@
+"""整合项目与资金: API."""
+
+from ninja import Router
+
+router = Router()

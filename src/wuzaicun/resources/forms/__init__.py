@@ -1,0 +1,1 @@
+"""资源在村整合: forms, one module an area."""

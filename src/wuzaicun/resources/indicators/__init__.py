@@ -1,0 +1,3 @@
+"""资源在村整合: indicators, one module an area; importing the package registers them all."""
+
+from . import decisions, groups, pairings, projects, shares  # noqa: F401

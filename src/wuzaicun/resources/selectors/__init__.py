@@ -1,0 +1,1 @@
+"""资源在村整合: reads, one module an area."""
