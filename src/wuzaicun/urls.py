@@ -15,6 +15,7 @@ urlpatterns = [
     path("responsibility/", include("wuzaicun.responsibility.urls")),
     path("organization/", include("wuzaicun.organization.urls")),
     path("cadres/", include("wuzaicun.cadres.urls")),
+    path("resources/", include("wuzaicun.resources.urls")),
     path("verification/", include("wuzaicun.verification.urls")),
     path("public/spotcheck/", verification_views.public_register_page, name="public_spotcheck_register"),
     path("public/spotcheck/<id:pk>/", verification_views.public_plan_page, name="public_spotcheck"),

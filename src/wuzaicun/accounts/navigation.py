@@ -66,7 +66,12 @@ MENU: tuple[Section, ...] = (
             Item("考核结果运用", "cadres:outcomes", Perm.VIEW_REGISTRY, "patch-check"),
         ),
     ),
-    Section("资源在村整合", "diagram-3", building=True),
+    Section(
+        "资源在村整合",
+        "diagram-3",
+        (Item("三变改革", "resources:shares", Perm.VIEW_REGISTRY, "pie-chart"),),
+        building=True,  # projects, 十户一体, pairings and 四议两公开 are still to come (#12)
+    ),
     Section(
         "成效在村检验",
         "search",

@@ -39,6 +39,7 @@ class Perm(StrEnum):
     EDIT_CADRES = "edit_cadres"  # 维护选派、驻村工作组、人才与项目书记、培训与参训、录入干部考核得分
     GRADE_CADRES = "grade_cadres"  # 设置干部考核指标与等次规则，计算、确认、锁定等次，提出结果运用
     APPROVE_OUTCOMES = "approve_outcomes"  # 审批考核结果运用（上一级）
+    EDIT_RESOURCES = "edit_resources"  # 维护整合项目、十户一体、三变入股与分红、结对帮扶与企业帮扶，记录决策环节
 
 
 _READ = {Perm.VIEW_REGISTRY}
@@ -55,6 +56,7 @@ _ADMIN = _READ | {
     Perm.EDIT_ORGANIZATION,
     Perm.REVIEW_RECTIFICATION,
     Perm.EDIT_CADRES,
+    Perm.EDIT_RESOURCES,
 }
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
@@ -71,7 +73,9 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
                   Perm.APPROVE_OUTCOMES}
     ),
     Role.TOWNSHIP_ADMIN: frozenset((_ADMIN - {Perm.EDIT_REGIONS}) | {Perm.GRADE_CADRES}),
-    Role.VILLAGE_REPORTER: frozenset(_READ | {Perm.EDIT_REGISTRY, Perm.RECONCILE, Perm.EDIT_ORGANIZATION}),
+    Role.VILLAGE_REPORTER: frozenset(
+        _READ | {Perm.EDIT_REGISTRY, Perm.RECONCILE, Perm.EDIT_ORGANIZATION, Perm.EDIT_RESOURCES}
+    ),
     Role.INSPECTOR: frozenset(_READ),
     Role.LEADER: frozenset(_READ | {Perm.EXPORT_DATA}),
 }

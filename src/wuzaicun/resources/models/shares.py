@@ -23,7 +23,7 @@ class Contribution(models.Model):
     (村集体). A shareholder's holding is the sum of their contributions' shares."""
 
     entity = models.ForeignKey("organization.CollectiveEntity", verbose_name="入股实体", on_delete=models.PROTECT,
-                               related_name="contributions")
+                               related_name="contributions", db_index=False)  # (entity, household) serves it
     household = models.ForeignKey("registry.Household", verbose_name="股东户", null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+")
     kind = models.CharField("入股方式", max_length=10, choices=ContributionKind.choices)
@@ -74,7 +74,9 @@ class Dividend(models.Model):
 class DividendPart(models.Model):
     """One shareholder's part of a dividend (null household: the village collective)."""
 
-    dividend = models.ForeignKey(Dividend, verbose_name="分红", on_delete=models.CASCADE, related_name="parts")
+    # the unique (dividend, household) index serves look-ups by dividend: no second index to write 100,000 times
+    dividend = models.ForeignKey(Dividend, verbose_name="分红", on_delete=models.CASCADE, related_name="parts",
+                                 db_index=False)
     household = models.ForeignKey("registry.Household", verbose_name="股东户", null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+")
     shares = models.DecimalField("股份", max_digits=14, decimal_places=2)

@@ -1,0 +1,1 @@
+"""资源在村整合: pages, one module an area."""
