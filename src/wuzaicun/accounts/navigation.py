@@ -69,8 +69,11 @@ MENU: tuple[Section, ...] = (
     Section(
         "资源在村整合",
         "diagram-3",
-        (Item("三变改革", "resources:shares", Perm.VIEW_REGISTRY, "pie-chart"),),
-        building=True,  # projects, 十户一体, pairings and 四议两公开 are still to come (#12)
+        (
+            Item("十户一体", "resources:groups", Perm.VIEW_REGISTRY, "house-heart"),
+            Item("三变改革", "resources:shares", Perm.VIEW_REGISTRY, "pie-chart"),
+        ),
+        building=True,  # projects, pairings and 四议两公开 are still to come (#12)
     ),
     Section(
         "成效在村检验",

@@ -1,6 +1,6 @@
 """URLs of 资源在村整合: each area's pages (views/<area>.py declares its own urlpatterns)."""
 
-from .views import shares
+from .views import groups, shares
 
 app_name = "resources"
-urlpatterns = [*shares.urlpatterns]
+urlpatterns = [*groups.urlpatterns, *shares.urlpatterns]

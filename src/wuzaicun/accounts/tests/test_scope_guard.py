@@ -62,6 +62,8 @@ ALLOWED = {
     "organization/imports/rectification.py": "the 民主评议 import sink (writes) for villages it took from scoped()",
     "organization/indicators/rectification.py": "an assessment indicator: computed for subject codes the caller scoped",
     "organization/synth/rectification.py": "synthetic 倒排整顿 (writes)",
+    "resources/synth/groups.py": "synthetic 十户一体 groups (writes)",
+    "resources/services/groups.py": "十户一体 writes after scoped look-ups; a household is in one group whatever the scope",
     "resources/synth/shares.py": "synthetic 三变 contributions and dividends (writes)",
     "resources/services/shares.py": "三变 writes after a scoped look-up of the entity; a year's holdings are the entity's own",
 }

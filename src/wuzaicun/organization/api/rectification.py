@@ -135,7 +135,7 @@ class RoundIn(Schema):
     count: Annotated[int, Field(ge=1, le=100000)] = DEFAULT_COUNT
 
 
-class PickOut(Schema):
+class RankingPickOut(Schema):
     rank: int
     village_code: str = Field(alias="village_id")
     village_name: str
@@ -230,7 +230,7 @@ class ProgressIn(Schema):
     narrative: str
 
 
-class ReviewIn(Schema):
+class CaseReviewIn(Schema):
     level: str
     decision: str
     note: str = ""
@@ -299,7 +299,7 @@ def get_round(request: HttpRequest, round_id: Id) -> RankingRound:
     return _round_detail(request, round_id)
 
 
-@router.get(f"{BASE}/rounds/{{round_id}}/picks", response=Page[PickOut], summary="倒排名次（每个村的各项指标值）")
+@router.get(f"{BASE}/rounds/{{round_id}}/picks", response=Page[RankingPickOut], summary="倒排名次（每个村的各项指标值）")
 def list_picks(request: HttpRequest, round_id: Id, only: str = "", q: str = "", region: str = "",
                page: PageNumber = 1, page_size: PageSize = 20) -> dict[str, Any]:
     round_ = get_round_for_user(request.user, round_id)
@@ -307,7 +307,7 @@ def list_picks(request: HttpRequest, round_id: Id, only: str = "", q: str = "", 
                  page_size=page_size)
 
 
-@router.post(f"{BASE}/rounds/{{round_id}}/adjust", response=PickOut, summary="调整整顿名单（列入或移出，须填写理由）")
+@router.post(f"{BASE}/rounds/{{round_id}}/adjust", response=RankingPickOut, summary="调整整顿名单（列入或移出，须填写理由）")
 def post_adjust(request: HttpRequest, round_id: Id, payload: AdjustIn) -> Any:
     return adjust_pick(actor=request.user, round_id=round_id, village_code=payload.village_code,
                        selected=payload.selected, reason=payload.reason)
@@ -376,6 +376,6 @@ def post_submit(request: HttpRequest, case_id: Id) -> RectificationCase:
 
 @router.post(f"{BASE}/cases/{{case_id}}/review", response=_CaseDetail,
              summary="验收：level 为 township（乡镇）或 county（县级），decision 为 approved / problem / returned")
-def post_review(request: HttpRequest, case_id: Id, payload: ReviewIn) -> RectificationCase:
+def post_review(request: HttpRequest, case_id: Id, payload: CaseReviewIn) -> RectificationCase:
     review_case(actor=request.user, case_id=case_id, level=payload.level, decision=payload.decision, note=payload.note)
     return _case_detail(request, case_id)

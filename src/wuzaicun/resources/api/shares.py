@@ -73,7 +73,7 @@ class ShareEntityOut(Schema):
         return Decimal(obj.shares).quantize(CENT)
 
 
-class TotalsOut(Schema):
+class ShareTotalsOut(Schema):
     year: int
     land_mu: Decimal
     properties: int
@@ -83,7 +83,7 @@ class TotalsOut(Schema):
     poor_holders: int
 
 
-class HolderOut(Schema):
+class ShareHolderOut(Schema):
     household_id: int | None
     holder: str
     resident_id_masked: str
@@ -158,7 +158,7 @@ class DividendIn(Schema):
     dry_run: bool = False
 
 
-class PartOut(Schema):
+class DividendPartOut(Schema):
     household_id: int | None
     holder: str
     resident_id_masked: str
@@ -187,7 +187,7 @@ def list_share_entities(request: HttpRequest, year: Year | None = None, region: 
                                 joined="" if joined == "all" else joined), page=page, page_size=page_size)
 
 
-@router.get("/share-totals", response=TotalsOut, summary="三变合计：入股土地、集体资产、资金与股东户")
+@router.get("/share-totals", response=ShareTotalsOut, summary="三变合计：入股土地、集体资产、资金与股东户")
 def share_totals(request: HttpRequest, year: Year | None = None, region: str = "") -> dict[str, Any]:
     shown = year or working_year()
     found = totals(request.user, year=shown, region=region_param(region))
@@ -195,7 +195,7 @@ def share_totals(request: HttpRequest, year: Year | None = None, region: str = "
             **{k: v for k, v in found.items() if k not in ("land", "money")}}
 
 
-@router.get("/share-entities/{entity_id}/holders", response=Page[HolderOut], summary="实体的股东与股份")
+@router.get("/share-entities/{entity_id}/holders", response=Page[ShareHolderOut], summary="实体的股东与股份")
 def list_holders(request: HttpRequest, entity_id: Id, year: Year | None = None, page: PageNumber = 1,
                  page_size: PageSize = 20) -> dict[str, Any]:
     entity = get_share_entity_for_user(request.user, entity_id)
@@ -244,7 +244,7 @@ def get_dividend(request: HttpRequest, dividend_id: Id) -> dict[str, Any]:
     return _dividend_out(get_dividend_for_user(request.user, dividend_id))
 
 
-@router.get("/dividends/{dividend_id}/parts", response=Page[PartOut], summary="分红明细（每个股东的股份与金额）")
+@router.get("/dividends/{dividend_id}/parts", response=Page[DividendPartOut], summary="分红明细（每个股东的股份与金额）")
 def list_parts(request: HttpRequest, dividend_id: Id, page: PageNumber = 1, page_size: PageSize = 20) -> dict[str, Any]:
     return paged(parts_of(request.user, get_dividend_for_user(request.user, dividend_id)), page=page,
                  page_size=page_size)

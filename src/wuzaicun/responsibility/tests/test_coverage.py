@@ -117,15 +117,6 @@ def test_a_stationed_entry_needs_an_industry_or_entity_goal(world, year_open):
     assert [g.subject_id for g in found] == [str(made["stationed"].pk)] and summary["checked"] == 1
 
 
-def test_every_daicun_entry_is_reported_until_groups_are_recorded(world, year_open):
-    assert gaps("daicun_group_head")[0] == []
-    head = factories.person(world.regions[VILLAGE], name="能人", rank="能人党员")
-    entry = create_entry(actor=OPERATOR, year=YEAR, kind="group_head", village_code=VILLAGE, person_id=head.pk,
-                         duties=["带领"])
-    found, _ = gaps("daicun_group_head")
-    assert [g.subject_id for g in found] == [str(entry.pk)] and "尚未登记其担任户长" in found[0].message
-
-
 def test_an_entry_without_duties_is_a_gap(world, year_open):
     made = cover_village(world, VILLAGE)
     assert gaps("assignment_duties")[0] == []

@@ -22,5 +22,6 @@ def test_synth_builds_the_lists_with_a_few_gaps(db):
     assert households["checked"] > 1000 and 0 < households["gaps"] < households["checked"] * 0.1
     for rule in ("village_bangcun", "village_liancun", "village_zhucun", "zhucun_goal_industry", "list_due_date"):
         assert summary[rule]["checked"] > 0 and summary[rule]["gaps"] < summary[rule]["checked"] * 0.2, rule
-    assert summary["daicun_group_head"]["gaps"] == summary["daicun_group_head"]["checked"] > 0
+    heads = summary["daicun_group_head"]  # checked against real 十户一体 groups (the resources app's synth)
+    assert heads["checked"] > 0 and 0 < heads["gaps"] < heads["checked"] * 0.1
     assert summary["list_due_date"]["gaps"] > 0
