@@ -21,6 +21,7 @@ PUBLIC_READS = {
     ("verification/selectors.py", "plan_pick_ids"): "entry numbers picked by a revealed plan",
     ("organization/selectors/rectification.py", "rounds_for"): "ranking rounds of the user's area and of the regions above it (year, region, count; the picks stay scoped)",
     ("responsibility/selectors.py", "count_households"): "link counts of a page of entries the caller took from scoped()",
+    ("cadres/selectors/dispatch.py", "units_for"): "sending units of the user's area and of the regions above it (市直、省直单位 send 第一书记 down; unit names are public)",
 }
 # Modules allowed to touch the unscoped managers, and why.
 ALLOWED = {
@@ -62,6 +63,9 @@ ALLOWED = {
     "organization/imports/rectification.py": "the 民主评议 import sink (writes) for villages it took from scoped()",
     "organization/indicators/rectification.py": "an assessment indicator: computed for subject codes the caller scoped",
     "organization/synth/rectification.py": "synthetic 倒排整顿 (writes)",
+    "cadres/services/dispatch.py": "writes dispatches, groups and placements after scoped look-ups",
+    "cadres/imports/dispatch.py": "the dispatches import sink (writes) for people, units and villages it took in scope",
+    "cadres/synth/dispatch.py": "synthetic dispatches, working groups and placements (writes)",
 }
 
 
