@@ -238,29 +238,29 @@ def list_groups(request: HttpRequest, year: Year | None = None, region: str = ""
     return paged(rows, page=page, page_size=page_size)
 
 
-def _group_detail(request: HttpRequest, group_id: int) -> dict[str, Any]:
+def _group_detail(request: HttpRequest, group_id: int) -> WorkingGroup:
+    """The group with its members (`member_list`) and their number, as GroupDetailOut reads them."""
     group = get_group_for_user(request.user, group_id)
     members = list(members_of(request.user, group).select_related("village"))
-    out = GroupOut.from_orm(group).dict()
-    out["members"] = len(members)
-    out["member_list"] = members
-    return out
+    group.members = len(members)  # type: ignore[attr-defined]
+    group.member_list = members  # type: ignore[attr-defined]
+    return group
 
 
 @router.post("/groups", response={201: GroupDetailOut}, summary="组建驻村工作组")
-def add_group(request: HttpRequest, payload: GroupIn) -> Status[dict[str, Any]]:
+def add_group(request: HttpRequest, payload: GroupIn) -> Status[WorkingGroup]:
     made = create_group(actor=request.user, village_code=payload.village_code, unit_id=payload.unit_id,
                         start=payload.start, end=payload.end, leader_id=payload.leader_id)
     return Status(201, _group_detail(request, made.pk))
 
 
 @router.get("/groups/{group_id}", response=GroupDetailOut, summary="驻村工作组及其成员")
-def get_group(request: HttpRequest, group_id: Id) -> dict[str, Any]:
+def get_group(request: HttpRequest, group_id: Id) -> WorkingGroup:
     return _group_detail(request, group_id)
 
 
 @router.patch("/groups/{group_id}", response=GroupDetailOut, summary="修改驻村工作组")
-def patch_group(request: HttpRequest, group_id: Id, payload: GroupPatch) -> dict[str, Any]:
+def patch_group(request: HttpRequest, group_id: Id, payload: GroupPatch) -> WorkingGroup:
     current: WorkingGroup = get_group_for_user(request.user, group_id)
     given = payload.dict(exclude_unset=True)
     update_group(actor=request.user, group_id=group_id, unit_id=given.get("unit_id") or current.unit_id,
