@@ -37,7 +37,7 @@ def village_exited(exit_year: int | None, day: dt.date) -> bool:
 class Candidate:
     """Another dispatch of the same type to the same village: a possible successor."""
 
-    key: object  # its id (or its line in an import file)
+    key: int | str  # its id (or its line in an import file)
     start: dt.date
     end: dt.date | None
 

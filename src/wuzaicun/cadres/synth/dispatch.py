@@ -25,6 +25,7 @@ from wuzaicun.regions.synth import _cities, _poor_targets, allocate_city, county
 from wuzaicun.registry.models import Rank
 
 from ..models.dispatch import Dispatch, DispatchKind, Placement, PlacementKind, WorkingGroup
+from ..rules.dispatch import Candidate, successor_for
 
 CITY_DISPATCHES = 4606  # the seed's 第一书记 and 驻村干部 at city scale
 SCALE_FACTOR = {"city": 1, "province": 10}
@@ -163,9 +164,19 @@ def _write(ctx: SynthContext, plan: Plan, county: str, rows: list[tuple[int, str
         "village_id", "pk"))
     ctx.insert(Dispatch._meta.db_table, ("person_id", "kind", "unit_id", "village_id", "group_id", "start", "end"),
                [(p, k, u, v, group_of.get(v), s, e) for p, k, u, v, s, e in rows])
-    if successors:
-        ids = dict(Dispatch.objects_unscoped.filter(village__code__within=county[:6]).values_list("person_id", "pk"))
-        linked = [Dispatch(pk=ids[p], successor_id=ids[s]) for p, s in successors.items() if p in ids and s in ids]
+    if successors:  # linked as the rule finds them (the earliest in post by the end), as an import links them
+        ended = {r[3] for r in rows if r[5] is not None}
+        made: dict[tuple[str, str], list[Candidate]] = defaultdict(list)
+        for pk, village, kind, start, end in Dispatch.objects_unscoped.filter(village_id__in=ended).values_list(
+                "pk", "village_id", "kind", "start", "end"):
+            made[(village, kind)].append(Candidate(pk, start, end))
+        linked = []
+        for candidates in made.values():
+            for c in candidates:
+                if c.end is not None:
+                    found = successor_for(start=c.start, end=c.end, candidates=[o for o in candidates if o is not c])
+                    if found is not None:
+                        linked.append(Dispatch(pk=c.key, successor_id=found.key))
         Dispatch.objects_unscoped.bulk_update(linked, ["successor_id"])
 
 
