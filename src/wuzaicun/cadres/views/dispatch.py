@@ -87,7 +87,7 @@ def dispatch_new(request: AuthedRequest) -> HttpResponse:
         if made is not None:
             messages.success(request, "已登记选派")
             return redirect(reverse("cadres:dispatch", args=[made.pk]))
-    return render(request, "cadres/dispatch/form.html", {"form": form, "title": "新增选派",
+    return render(request, "cadres/dispatch/form.html", {"form": form, "title": "新增选派", "section": "选派管理",
                                                          "back": reverse("cadres:dispatches")})
 
 
@@ -160,7 +160,7 @@ def group_new(request: AuthedRequest) -> HttpResponse:
         if made is not None:
             messages.success(request, "已组建驻村工作组，请登记其成员的选派")
             return redirect(reverse("cadres:group", args=[made.pk]))
-    return render(request, "cadres/dispatch/form.html", {"form": form, "title": "新增驻村工作组",
+    return render(request, "cadres/dispatch/form.html", {"form": form, "title": "新增驻村工作组", "section": "驻村工作组",
                                                          "back": reverse("cadres:groups")})
 
 
@@ -212,7 +212,7 @@ def placement_new(request: AuthedRequest) -> HttpResponse:
             messages.success(request, "已登记")
             return redirect(reverse("cadres:placements"))
     return render(request, "cadres/dispatch/form.html", {"form": form, "title": "新增上管一级或后备干部",
-                                                         "back": reverse("cadres:placements")})
+                                                         "section": "上管一级与后备干部", "back": reverse("cadres:placements")})
 
 
 # --- pickers (POST: D22) ------------------------------------------------------------------------------
