@@ -20,7 +20,7 @@ GROUP_PICKER = PickerSource(reverse_lazy("cadres:group_pick"), group_labels, "�
 
 
 def _date(label: str, *, required: bool = True) -> forms.DateField:
-    return forms.DateField(label=label, required=required, widget=forms.DateInput(attrs={"type": "date"}),
+    return forms.DateField(label=label, required=required, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                            error_messages={"invalid": f"{label}应为日期（如 2016-03-01）", "required": f"请填写{label}"})
 
 

@@ -140,3 +140,9 @@ def test_pickers_search_by_post_in_scope(client_for, world, u) -> None:
                                                   "village_code": A1, "group_id_search": ""}).content.decode()
     assert "甲村驻村工作组" in groups and "丙村" not in groups
     assert client.get("/cadres/pick/units/").status_code == 405
+
+
+def test_dates_are_shown_in_the_date_inputs(client_for, world, u) -> None:
+    first = dispatch(world, u["a"], A2, end=D(2016, 6, 30))
+    page = client_for("county_a").get(f"/cadres/dispatches/{first.pk}/").content.decode()
+    assert 'value="2015-03-01"' in page and 'value="2016-06-30"' in page
