@@ -55,6 +55,7 @@ class Plan:
     borrowed: dict[str, str] = field(default_factory=dict)  # donor village → the 社区 its 驻村干部 serves
     dropped: set[str] = field(default_factory=set)  # villages whose (single) 驻村干部 is not dispatched
     handovers: set[str] = field(default_factory=set)
+    extra: set[str] = field(default_factory=set)  # poor villages given one more 驻村干部 (a township cadre)
     quota: dict[str, int] = field(default_factory=dict)  # city → dispatches
 
 
@@ -85,6 +86,7 @@ def plan_for(ctx: SynthContext) -> Plan:
         left = sorted(v for vs in spare.values() for v in vs)
         plan.dropped |= set(rng.sample(left, max(0, min(extra, len(left)))))
         poor = sorted(facts.poor)
+        plan.extra |= set(rng.sample(poor, max(0, min(-extra, len(poor)))))  # a quota above the stationed
         plan.handovers |= set(rng.sample(poor, round(len(poor) * HANDOVER_SHARE)))
     return plan
 
@@ -114,6 +116,7 @@ def _county(ctx: SynthContext, plan: Plan, county: str) -> None:
     rows: list[tuple[int, str, int, str, dt.date, dt.date | None]] = []
     successors: dict[int, int] = {}  # predecessor person → successor person
     handover_end = dt.date(year, 12, 31)
+    used: set[int] = set()
     for village in ctx.villages_by_county.get(county, []):
         people = ctx.stationed.get(village, [])
         if not people:
@@ -132,6 +135,13 @@ def _county(ctx: SynthContext, plan: Plan, county: str) -> None:
                              _day(rng, year - 1), None))
         elif residents and village in plan.dropped:
             residents.pop(0)
+        if village in plan.extra:  # a township cadre sent as one more 驻村干部 (province scale: the quota)
+            township = village[:9].ljust(12, "0")
+            free = [p for p in ctx.people_by_region.get(township, {}).get(Rank.TOWNSHIP_LEVEL, [])[4:]
+                    if p not in used]
+            if free:
+                used.add(free[0])
+                residents.append((free[0], "驻村干部", _government_unit(ctx, township) or fallback))
         handover = village in plan.handovers and len(residents) >= 2
         for i, (pid, _post, unit) in enumerate(residents):
             if not (unit or fallback):
@@ -147,6 +157,10 @@ def _county(ctx: SynthContext, plan: Plan, county: str) -> None:
             rows.append((pid, DispatchKind.RESIDENT, unit or fallback or 0, village, start, end))
     _write(ctx, plan, county, rows, successors)
     _placements(ctx, plan, county, rng)
+
+
+def _government_unit(ctx: SynthContext, township: str) -> int | None:
+    return next((i for n, i in sorted(ctx.units_by_region.get(township, {}).items()) if not n.startswith("中共")), None)
 
 
 def _write(ctx: SynthContext, plan: Plan, county: str, rows: list[tuple[int, str, int, str, dt.date, dt.date | None]],
@@ -181,7 +195,7 @@ def _write(ctx: SynthContext, plan: Plan, county: str, rows: list[tuple[int, str
 
 
 def _placements(ctx: SynthContext, plan: Plan, county: str, rng: random.Random) -> None:
-    """上管一级: the 党委书记 of a poor township of the county; 后备干部: county cadres in poor villages."""
+    """上管一级: the 党委书记 of a poor township of the county; 后备干部: junior township cadres in poor villages."""
     unexited = sorted(v for v in plan.poor if county_of(v) == county and ctx.covers(v) and v not in plan.exits)
     if not unexited:
         return
@@ -192,10 +206,11 @@ def _placements(ctx: SynthContext, plan: Plan, county: str, rng: random.Random) 
         leaders = ctx.people_by_region.get(township, {}).get(Rank.TOWNSHIP_LEVEL, [])
         if leaders:
             rows.append((leaders[0], PlacementKind.UPPER, township, "党委书记", _day(rng, ctx.year - 1), "县委直接管理"))
-    cadres = ctx.people_by_region.get(county, {}).get(Rank.ORDINARY_CADRE, [])
     for village in rng.sample(unexited, min(reserve, len(unexited))):
-        if cadres:
-            rows.append((rng.choice(cadres), PlacementKind.RESERVE, village, "村党支部副书记", _day(rng, ctx.year),
+        township = village[:9].ljust(12, "0")
+        juniors = ctx.people_by_region.get(township, {}).get(Rank.TOWNSHIP_LEVEL, [])[5:]
+        if juniors:
+            rows.append((rng.choice(juniors), PlacementKind.RESERVE, village, "挂任村党组织副书记", _day(rng, ctx.year),
                          "后备干部到贫困村锻炼"))
     ctx.insert(Placement._meta.db_table, ("person_id", "kind", "region_id", "post", "start", "note"), rows)
 
