@@ -123,3 +123,23 @@ def test_the_export_imports_back(world, u, tmp_path) -> None:
     masked = tmp_path / "masked.xlsx"
     export_to_xlsx(get_template("dispatches"), ExportContext(actor=world.users["county_a"]), masked)
     assert person(world, A1).reveal_resident_id() not in str(list(load_workbook(masked).active.values))
+
+
+def test_groups_and_placements_export_in_scope(world, u, tmp_path) -> None:
+    from wuzaicun.cadres.models import Placement
+
+    from .test_dispatch_world import TOWNSHIP_A, group
+
+    g = group(world, u["a"], A1)
+    Dispatch.objects_unscoped.filter(pk=dispatch(world, u["a"], A1).pk).update(group=g)
+    group(world, u["b"], B1)
+    Placement.objects_unscoped.create(person=person(world, A1), kind="upper", region=world.regions[TOWNSHIP_A],
+                                      post="党委书记", start=D(2016, 1, 1))
+    for kind, expected in (("working_groups", ["520302001001", "甲村", "红花岗区农业农村局", "", 1]),
+                           ("placements", [person(world, A1).name, "未脱贫乡镇党政正职上管一级", TOWNSHIP_A, "老城街道"])):
+        out = tmp_path / f"{kind}.xlsx"
+        export_to_xlsx(get_template(kind), ExportContext(actor=world.users["county_a"], year=2016), out)
+        rows = [[c.value for c in r] for r in load_workbook(out).active.iter_rows()]
+        header = next(i for i, r in enumerate(rows) if r[0] in ("区划代码", "姓名"))
+        data = [r for r in rows[header + 1:] if r[0]]
+        assert len(data) == 1 and [v if v is not None else "" for v in data[0][:len(expected)]] == expected, data
