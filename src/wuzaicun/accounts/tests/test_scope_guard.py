@@ -21,6 +21,7 @@ PUBLIC_READS = {
     ("verification/selectors.py", "plan_pick_ids"): "entry numbers picked by a revealed plan",
     ("organization/selectors/rectification.py", "rounds_for"): "ranking rounds of the user's area and of the regions above it (year, region, count; the picks stay scoped)",
     ("responsibility/selectors.py", "count_households"): "link counts of a page of entries the caller took from scoped()",
+    ("cadres/selectors/dispatch.py", "units_for"): "sending units of the user's area and of the regions above it (市直、省直单位 send 第一书记 down; unit names are public)",
 }
 # Modules allowed to touch the unscoped managers, and why.
 ALLOWED = {
@@ -66,6 +67,9 @@ ALLOWED = {
     "resources/services/groups.py": "十户一体 writes after scoped look-ups; a household is in one group whatever the scope",
     "resources/synth/shares.py": "synthetic 三变 contributions and dividends (writes)",
     "resources/services/shares.py": "三变 writes after a scoped look-up of the entity; a year's holdings are the entity's own",
+    "cadres/services/dispatch.py": "writes dispatches, groups and placements after scoped look-ups",
+    "cadres/imports/dispatch.py": "the dispatches import sink (writes) for people, units and villages it took in scope",
+    "cadres/synth/dispatch.py": "synthetic dispatches, working groups and placements (writes)",
 }
 
 

@@ -1,1 +1,199 @@
-"""选派与驻村工作组: selectors."""
+"""Reads of 选派: working groups, dispatches and placements in scope, the units that may send cadres, and the
+village facts the 不脱钩 check and the placement check need (set-based, one query each)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from wuzaicun.accounts.scope import get_for_user, narrowed, prefix_for, scoped
+from wuzaicun.core.errors import NotFound
+from wuzaicun.core.pickers import RESULT_LIMIT, Choice, labels_of
+from wuzaicun.regions.codes import ancestor_codes, is_code
+from wuzaicun.regions.models import VillageYear
+from wuzaicun.registry.models import Unit
+
+from ..models.dispatch import Dispatch, Placement, WorkingGroup
+from ..rules.dispatch import Candidate
+
+STATUSES = (("active", "在岗"), ("ended", "已结束"))
+
+
+def _year_bounds(year: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def active_during(year: int, prefix: str = "") -> Q:
+    """Active at some time in the year: started by its end, not ended before its start."""
+    first, last = _year_bounds(year)
+    return Q(**{f"{prefix}start__lte": last}) & (Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gte": first}))
+
+
+def active_on(day: dt.date, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}start__lte": day}) & (Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gte": day}))
+
+
+def _status(status: str, day: dt.date) -> Q:
+    if status == "active":
+        return active_on(day)
+    if status == "ended":
+        return Q(end__lt=day)
+    return Q()
+
+
+def units_for(user: Any) -> QuerySet[Unit]:
+    """Units that may send cadres into the user's area: those in scope, and those of the regions above it
+    (市直、省直单位 send 第一书记 down to the villages; a unit's name is not personal data, D-A3)."""
+    prefix = prefix_for(user)
+    if prefix is None:
+        return Unit.objects_unscoped.none()
+    if prefix == "":
+        return Unit.objects_unscoped.all()
+    above = [code for code in ancestor_codes(prefix.ljust(12, "0")) if not code.startswith(prefix)]
+    return Unit.objects_unscoped.filter(Q(region__code__within=prefix) | Q(region_id__in=above))
+
+
+def get_unit_for_user(user: Any, pk: int) -> Unit:
+    try:
+        return units_for(user).select_related("region").get(pk=pk)
+    except (Unit.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise NotFound("派出单位不存在或不在您的管辖范围内") from None
+
+
+def groups_for(user: Any, *, year: int | None = None, region: str | None = None, q: str = "",
+               status: str = "", today: dt.date | None = None) -> QuerySet[WorkingGroup]:
+    """Working groups in scope (active during `year` when given), each with its `members` count."""
+    rows = narrowed(scoped(WorkingGroup, user), region)
+    if year is not None:
+        rows = rows.filter(active_during(year))
+    if status:
+        rows = rows.filter(_status(status, today or timezone.localdate()))
+    if q:
+        rows = rows.filter(Q(village__name__icontains=q) | Q(unit__name__icontains=q) | Q(leader__name__icontains=q))
+    return (rows.annotate(members=Count("dispatches"))
+            .select_related("village__parent", "unit", "leader").order_by("village_id", "-start", "pk"))
+
+
+def get_group_for_user(user: Any, pk: int) -> WorkingGroup:
+    return get_for_user(scoped(WorkingGroup, user).select_related("village__parent", "unit", "leader"), user, pk=pk)
+
+
+def members_of(user: Any, group: WorkingGroup) -> QuerySet[Dispatch]:
+    return scoped(Dispatch, user).filter(group=group).select_related("person", "unit").order_by("kind", "start", "pk")
+
+
+def dispatches_for(user: Any, *, year: int | None = None, region: str | None = None, q: str = "", kind: str = "",
+                   status: str = "", today: dt.date | None = None) -> QuerySet[Dispatch]:
+    """Dispatches in scope: active during `year`, of a type, 在岗/已结束 (on `today`), by name of the person,
+    the village or the unit."""
+    rows = narrowed(scoped(Dispatch, user), region)
+    if year is not None:
+        rows = rows.filter(active_during(year))
+    if kind:
+        rows = rows.filter(kind=kind)
+    if status:
+        rows = rows.filter(_status(status, today or timezone.localdate()))
+    if q:
+        rows = rows.filter(Q(person__name__icontains=q) | Q(village__name__icontains=q) | Q(unit__name__icontains=q))
+    return rows.select_related("person", "unit", "village__parent", "group", "successor__person").order_by(
+        "village_id", "kind", "-start", "pk")
+
+
+def get_dispatch_for_user(user: Any, pk: int) -> Dispatch:
+    return get_for_user(scoped(Dispatch, user).select_related(
+        "person", "unit", "village__parent", "group", "successor__person"), user, pk=pk)
+
+
+def placements_for(user: Any, *, year: int | None = None, region: str | None = None, q: str = "", kind: str = "",
+                   status: str = "", today: dt.date | None = None) -> QuerySet[Placement]:
+    rows = narrowed(scoped(Placement, user), region)
+    if year is not None:
+        rows = rows.filter(active_during(year))
+    if kind:
+        rows = rows.filter(kind=kind)
+    if status:
+        rows = rows.filter(_status(status, today or timezone.localdate()))
+    if q:
+        rows = rows.filter(Q(person__name__icontains=q) | Q(region__name__icontains=q) | Q(post__icontains=q))
+    return rows.select_related("person", "region__parent").order_by("region_id", "-start", "pk")
+
+
+def get_placement_for_user(user: Any, pk: int) -> Placement:
+    return get_for_user(scoped(Placement, user).select_related("person", "region__parent"), user, pk=pk)
+
+
+def village_facts(user: Any, villages: Iterable[str], year: int) -> dict[str, tuple[bool, int | None]]:
+    """{village: (poor, exit year)} as recorded for `year`, else for the latest year before it (one query)."""
+    rows = scoped(VillageYear, user).filter(village_id__in=list(set(villages)), year__lte=year).order_by(
+        "village_id", "year").values_list("village_id", "is_poor", "exit_year")
+    return {village: (poor, exit_year) for village, poor, exit_year in rows}
+
+
+def successor_candidates(user: Any, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], list[Candidate]]:
+    """The dispatches of each (village, type), as possible successors (one query)."""
+    wanted = set(pairs)
+    out: dict[tuple[str, str], list[Candidate]] = {p: [] for p in wanted}
+    if not wanted:
+        return out
+    rows = scoped(Dispatch, user).filter(village_id__in={v for v, _ in wanted}).values_list(
+        "pk", "village_id", "kind", "start", "end")
+    for pk, village, kind, start, end in rows:
+        if (village, kind) in out:
+            out[(village, kind)].append(Candidate(pk, start, end))
+    return out
+
+
+def poor_townships(user: Any, townships: Iterable[str], year: int) -> dict[str, int]:
+    """{township: its poor villages not yet exited in `year`} (one query)."""
+    rows = scoped(VillageYear, user).filter(year=year, is_poor=True).filter(
+        Q(exit_year__isnull=True) | Q(exit_year__gt=year))
+    counts = dict.fromkeys(set(townships), 0)
+    for parent in rows.filter(village__parent_id__in=list(counts)).values_list("village__parent_id", flat=True):
+        counts[str(parent)] += 1
+    return counts
+
+
+# --- pickers ------------------------------------------------------------------------------------------
+
+def unit_choices(user: Any, term: str, *, within: str = "", ids: Sequence[str] | None = None) -> list[Choice]:
+    """Sending units by name (in scope or above it), for the 派出单位 picker."""
+    queryset = units_for(user).select_related("region")
+    if ids is not None:
+        queryset = queryset.filter(pk__in=[int(i) for i in ids if str(i).isdigit()])
+    elif term:
+        queryset = queryset.filter(name__icontains=term)
+    else:
+        return []
+    rows = queryset.order_by("region_id", "name", "pk")
+    return [Choice(str(u.pk), u.name, u.region.name) for u in (rows if ids is not None else rows[: RESULT_LIMIT + 1])]
+
+
+def unit_labels(user: Any, ids: Sequence[str]) -> dict[str, str]:
+    return labels_of(unit_choices(user, "", ids=ids))
+
+
+def group_choices(user: Any, term: str, *, within: str = "", ids: Sequence[str] | None = None) -> list[Choice]:
+    """Working groups in scope, of the chosen village (`within`) or by village or unit name."""
+    queryset = scoped(WorkingGroup, user).select_related("village", "unit")
+    if ids is not None:
+        queryset = queryset.filter(pk__in=[int(i) for i in ids if str(i).isdigit()])
+    elif is_code(within):
+        queryset = queryset.filter(village_id=within)
+        if term:
+            queryset = queryset.filter(unit__name__icontains=term)
+    elif term:
+        queryset = queryset.filter(Q(village__name__icontains=term) | Q(unit__name__icontains=term))
+    else:
+        return []
+    rows = queryset.order_by("village_id", "-start", "pk")
+    return [Choice(str(g.pk), f"{g.village.name}驻村工作组",
+                   f"{g.unit.name}派出，{g.start.isoformat()}进驻" + (f"，{g.end.isoformat()}撤离" if g.end else ""))
+            for g in (rows if ids is not None else rows[: RESULT_LIMIT + 1])]
+
+
+def group_labels(user: Any, ids: Sequence[str]) -> dict[str, str]:
+    return labels_of(group_choices(user, "", ids=ids))
