@@ -178,4 +178,4 @@ def secretary_totals(user: Any, *, year: int, region: str | None = None) -> dict
         led=Count("pk", filter=Q(role=ProjectRole.LEAD)), driven=Count("pk", filter=Q(role=ProjectRole.DRIVE)),
         invested=Sum("amount"))
     return {"year": year, "secretaries": secretaries, "led": projects["led"], "driven": projects["driven"],
-            "invested": projects["invested"] or Decimal(0)}
+            "invested": (projects["invested"] or Decimal(0)).quantize(Decimal("0.01"))}

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from wuzaicun.cadres.models import ProjectSecretary, SecretaryProject, Talent, TalentVillage, TalentVisit
 from wuzaicun.cadres.selectors.talents import overdue_pairs, overdue_rows
@@ -116,7 +117,7 @@ def test_a_talent_is_added_by_the_form_and_visited(client_for, world) -> None:
     assert "从未走访" in detail and "逾期" in detail and "登记走访" in detail
     response = client.post(f"/cadres/talents/{talent.pk}/", {"village_code": A2, "date": "2016-05-01", "content": "测土配方"})
     assert response.status_code == 302
-    future = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    future = (timezone.localdate() + dt.timedelta(days=3)).isoformat()
     refused = client.post(f"/cadres/talents/{talent.pk}/", {"village_code": A2, "date": future, "content": "x"})
     assert refused.status_code == 200 and "不能登记未来的走访" in refused.content.decode()
     assert "测土配方" in client.get(f"/cadres/talents/{talent.pk}/").content.decode()
