@@ -9,13 +9,13 @@ from typing import Any
 from django.db.models import (
     Count,
     DateField,
+    F,
     IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Sum,
-    Value,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -106,22 +106,24 @@ def overdue_pairs(user: Any, *, year: int, region: str | None = None, q: str = "
                   on: dt.date | None = None) -> QuerySet[TalentVillage]:
     """逾期未走访: the year's talent-village pairs in scope with no visit within their plan's interval before
     `on` (default: today, or the year's last day for a past year). One query: the last visit is a correlated
-    subquery per pair, compared with `on` minus each plan's interval (four fixed intervals, so no date
-    arithmetic in SQL). Each row carries `last_visit` and `since` (the last visit, else 1 January)."""
+    subquery per pair (`last_visit`, None when never visited), compared with `on` minus each plan's interval —
+    four fixed intervals, so no date arithmetic in SQL; a pair never visited is late once 1 January is."""
     day = on or checked_day(year, timezone.localdate())
     rows = narrowed(scoped(TalentVillage, user), region).filter(talent__year=year)
     if field:
         rows = rows.filter(talent__field=field)
     if q:
         rows = rows.filter(_person_filter(q, "talent__person__") | Q(village__name__icontains=q))
-    late = Q()
+    late = Q(pk__in=[])
     for every in VisitPlan.values:
-        late |= Q(talent__visit_every=every, since__lt=day - dt.timedelta(days=every))
-    return (rows.annotate(last_visit=_last_visit(user, day))
-            .annotate(since=Coalesce("last_visit", Value(year_start(year)), output_field=DateField()))
-            .filter(late)
+        edge = day - dt.timedelta(days=every)
+        branch = Q(last_visit__lt=edge)
+        if year_start(year) < edge:
+            branch |= Q(last_visit__isnull=True)
+        late |= Q(talent__visit_every=every) & branch
+    return (rows.annotate(last_visit=_last_visit(user, day)).filter(late)
             .select_related("talent", "talent__person", "talent__region", "village", "village__parent")
-            .order_by("since", "talent_id", "village_id"))
+            .order_by(F("last_visit").asc(nulls_first=True), "talent_id", "village_id"))
 
 
 def overdue_rows(pairs: Any, *, year: int, on: dt.date | None = None) -> list[dict[str, Any]]:
@@ -132,13 +134,15 @@ def overdue_rows(pairs: Any, *, year: int, on: dt.date | None = None) -> list[di
             for p in pairs]
 
 
-def talent_totals(user: Any, *, year: int, region: str | None = None) -> dict[str, Any]:
-    """The year's talents, pairs, visits and overdue pairs in scope (four aggregate queries)."""
+def talent_totals(user: Any, *, year: int, region: str | None = None, overdue: int | None = None) -> dict[str, Any]:
+    """The year's talents, pairs, visits and overdue pairs in scope (four aggregate queries; three when the
+    caller already counted the overdue pairs, as the overdue tab's paginator does)."""
     talents = narrowed(scoped(Talent, user), region).filter(year=year)
     pairs = narrowed(scoped(TalentVillage, user), region).filter(talent__year=year)
     visits = narrowed(scoped(TalentVisit, user), region).filter(talent__year=year)
     return {"talents": talents.count(), "pairs": pairs.count(), "visits": visits.count(),
-            "overdue": overdue_pairs(user, year=year, region=region).count(), "day": checked_day(year, timezone.localdate())}
+            "overdue": overdue_pairs(user, year=year, region=region).count() if overdue is None else overdue,
+            "day": checked_day(year, timezone.localdate())}
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -90,7 +90,9 @@ def talents(request: AuthedRequest) -> HttpResponse:
                                                 field=filters["field"]).prefetch_related("villages"))
     context |= year_context(year) | {"filters": filters, "fields": TalentField.choices}
     if not getattr(request, "htmx", False):
-        context["totals"] = talent_totals(request.user, year=year, region=region)
+        unfiltered = filters["tab"] == "overdue" and not filters["q"] and not filters["field"]
+        context["totals"] = talent_totals(request.user, year=year, region=region,
+                                          overdue=context["page_obj"].paginator.count if unfiltered else None)
     return render_list(request, "cadres/talents/list.html", context)
 
 
