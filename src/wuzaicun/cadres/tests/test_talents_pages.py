@@ -188,3 +188,15 @@ def test_a_secretary_and_projects_through_the_pages(client_for, world, secretari
     assert client.post(f"/cadres/secretaries/projects/{project.pk}/delete/").status_code == 302
     assert client_for("county_b").get(f"/cadres/secretaries/{secretary.pk}/").status_code == 404
     assert client.get(f"/cadres/secretaries/{secretaries['b'].pk}/").status_code == 404
+
+
+def test_the_forms_render_with_the_current_values(client_for, talents, secretaries) -> None:
+    client = client_for("county_a")
+    assert "新增千村千人计划人才" in client.get("/cadres/talents/new/?year=2016").content.decode()
+    edit = client.get(f"/cadres/talents/{talents['a'].pk}/edit/").content.decode()
+    assert "甲村" in edit and "乙村" in edit and "修改千村千人计划人才" in edit
+    assert "新增项目书记" in client.get("/cadres/secretaries/new/").content.decode()
+    assert "老城街道" in client.get(f"/cadres/secretaries/{secretaries['a'].pk}/edit/").content.decode()
+    project = SecretaryProject.objects_unscoped.get(name="甲村茶厂")
+    assert "甲村茶厂" in client.get(f"/cadres/secretaries/projects/{project.pk}/edit/").content.decode()
+    assert client_for("county_b").get(f"/cadres/secretaries/projects/{project.pk}/edit/").status_code == 404
