@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
+    Case,
     Count,
     DateField,
     F,
@@ -16,6 +17,8 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -106,22 +109,21 @@ def overdue_pairs(user: Any, *, year: int, region: str | None = None, q: str = "
                   on: dt.date | None = None) -> QuerySet[TalentVillage]:
     """逾期未走访: the year's talent-village pairs in scope with no visit within their plan's interval before
     `on` (default: today, or the year's last day for a past year). One query: the last visit is a correlated
-    subquery per pair (`last_visit`, None when never visited), compared with `on` minus each plan's interval —
-    four fixed intervals, so no date arithmetic in SQL; a pair never visited is late once 1 January is."""
+    subquery per pair (`last_visit`, None when never visited; `since` falls back to 1 January), compared with `on`
+    minus the plan's interval — four fixed intervals, so a CASE of constants, no date arithmetic in SQL."""
     day = on or checked_day(year, timezone.localdate())
     rows = narrowed(scoped(TalentVillage, user), region).filter(talent__year=year)
     if field:
         rows = rows.filter(talent__field=field)
     if q:
         rows = rows.filter(_person_filter(q, "talent__person__") | Q(village__name__icontains=q))
-    late = Q(pk__in=[])
-    for every in VisitPlan.values:
-        edge = day - dt.timedelta(days=every)
-        branch = Q(last_visit__lt=edge)
-        if year_start(year) < edge:
-            branch |= Q(last_visit__isnull=True)
-        late |= Q(talent__visit_every=every) & branch
-    return (rows.annotate(last_visit=_last_visit(user, day)).filter(late)
+    # The day before which the pair's last visit (or 1 January) makes it late, by plan: one CASE, so the last-visit
+    # subquery is asked once a pair in WHERE (an OR over the plans would ask it once a branch).
+    edge = Case(*(When(talent__visit_every=every, then=Value(day - dt.timedelta(days=every)))
+                  for every in VisitPlan.values), output_field=DateField())
+    return (rows.annotate(last_visit=_last_visit(user, day))
+            .annotate(since=Coalesce("last_visit", Value(year_start(year)), output_field=DateField()))
+            .filter(since__lt=edge)
             .select_related("talent", "talent__person", "talent__region", "village", "village__parent")
             .order_by(F("last_visit").asc(nulls_first=True), "talent_id", "village_id"))
 
