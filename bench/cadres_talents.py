@@ -50,7 +50,7 @@ def main() -> None:
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection
+    from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
     from wuzaicun.cadres.models import Talent, TalentVillage, TalentVisit
@@ -67,8 +67,9 @@ def main() -> None:
     started = time.perf_counter()
     ctx = new_context(scale=args.scale, seed=2016, year=2016)
     steps = [s for s in registered_steps() if s.order < 68]
-    for step in steps:
-        step.func(ctx)
+    with transaction.atomic():  # as `wuzaicun synth` runs: one transaction (SQLite commits once)
+        for step in steps:
+            step.func(ctx)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -76,7 +77,8 @@ def main() -> None:
           f"({', '.join(s.name for s in steps)})")
     before = dict(ctx.rows)
     began = time.perf_counter()
-    generate(ctx)
+    with transaction.atomic():
+        generate(ctx)
     seconds = time.perf_counter() - began
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
