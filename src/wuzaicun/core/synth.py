@@ -91,6 +91,15 @@ class SynthContext:
     def covers(self, code: str) -> bool:
         return code.startswith(self.prefix)
 
+    def analyze(self, *tables: str) -> None:
+        """Fresh planner statistics for tables that grew during the run (PostgreSQL; ANALYZE inside the run's
+        transaction sees its own rows). Without them a later INSERT … SELECT over them is planned as if they
+        were empty: the lists' helper recount of a city ran for half an hour instead of seconds."""
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                for table in tables:
+                    cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+
     def insert(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
         """Set-based insert (COPY on PostgreSQL), counted and timed per table for the run's report."""
         from wuzaicun.tabular.bulk import insert_rows

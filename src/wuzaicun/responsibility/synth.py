@@ -196,6 +196,8 @@ def generate_lists(ctx: SynthContext) -> None:
     # Per county, PostgreSQL planned each recount from the year's helper entries (no statistics yet on tables
     # that grew during the run), and the step took 667 s instead of 76.
     started, table = time.perf_counter(), HouseholdHelpers._meta.db_table
+    ctx.analyze(Household._meta.db_table, Assignment._meta.db_table, AssignmentHousehold._meta.db_table,
+                Person._meta.db_table)
     ctx.rows[table] += recount_helpers(Household.objects_unscoped.filter(region__code__within=ctx.prefix),
                                        year=ctx.year)
     ctx.seconds[table] += time.perf_counter() - started
