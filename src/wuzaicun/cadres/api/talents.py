@@ -116,13 +116,13 @@ class TalentPut(Schema):
     village_codes: Annotated[list[Code], Field(max_length=100)]
 
 
-class VisitIn(Schema):
+class TalentVisitIn(Schema):
     village_code: Code
     date: dt.date
     content: Text
 
 
-class VisitOut(Schema):
+class TalentVisitOut(Schema):
     id: int
     talent_id: int
     village_code: str = Field(alias="village_id")
@@ -287,13 +287,13 @@ def remove_talent(request: HttpRequest, talent_id: Id) -> Status[None]:
     return Status(204, None)
 
 
-@router.get("/talents/{talent_id}/visits", response=Page[VisitOut], summary="人才的走访记录")
+@router.get("/talents/{talent_id}/visits", response=Page[TalentVisitOut], summary="人才的走访记录")
 def list_visits(request: HttpRequest, talent_id: Id, page: PageNumber = 1, page_size: PageSize = 20) -> dict[str, Any]:
     return paged(visits_of(request.user, get_talent_for_user(request.user, talent_id)), page=page, page_size=page_size)
 
 
-@router.post("/talents/{talent_id}/visits", response={201: VisitOut}, summary="登记走访（不能晚于今天）")
-def add_visit(request: HttpRequest, talent_id: Id, payload: VisitIn) -> Status[Any]:
+@router.post("/talents/{talent_id}/visits", response={201: TalentVisitOut}, summary="登记走访（不能晚于今天）")
+def add_visit(request: HttpRequest, talent_id: Id, payload: TalentVisitIn) -> Status[Any]:
     visit = record_visit(actor=request.user, talent_id=talent_id, village_code=payload.village_code, date=payload.date,
                          content=payload.content)
     return Status(201, visit)
