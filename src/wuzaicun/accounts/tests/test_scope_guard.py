@@ -21,6 +21,7 @@ PUBLIC_READS = {
     ("verification/selectors.py", "plan_pick_ids"): "entry numbers picked by a revealed plan",
     ("organization/selectors/rectification.py", "rounds_for"): "ranking rounds of the user's area and of the regions above it (year, region, count; the picks stay scoped)",
     ("responsibility/selectors.py", "count_households"): "link counts of a page of entries the caller took from scoped()",
+    ("cadres/selectors/training.py", "attended_in"): "whether a person the caller took from scoped() attended a session that year, wherever held (a city session counts for a county's cadre)",
 }
 # Modules allowed to touch the unscoped managers, and why.
 ALLOWED = {
@@ -62,6 +63,8 @@ ALLOWED = {
     "organization/imports/rectification.py": "the 民主评议 import sink (writes) for villages it took from scoped()",
     "organization/indicators/rectification.py": "an assessment indicator: computed for subject codes the caller scoped",
     "organization/synth/rectification.py": "synthetic 倒排整顿 (writes)",
+    "cadres/indicators/training.py": "a person indicator: computed for person ids the caller scoped (sessions of any region count)",
+    "cadres/synth/training.py": "synthetic sessions and attendance (writes)",
 }
 
 
