@@ -103,11 +103,11 @@ def training_figures(user: Any, *, region: str = "", years: int = 0) -> list[Yea
     ) for y in all_years]
 
 
-def year_figures(user: Any, *, year: int, region: str = "") -> YearFigures:
-    """The figures of one year (zeros when it has no session)."""
-    for figures in training_figures(user, region=region):
-        if figures.year == year:
-            return figures
+def figures_of(figures: list[YearFigures], year: int) -> YearFigures:
+    """One year's figures among `training_figures`' (zeros when it has no session)."""
+    for row in figures:
+        if row.year == year:
+            return row
     return YearFigures(year=year, city=LevelFigures(), county=LevelFigures())
 
 
@@ -186,8 +186,8 @@ def group_coverage(user: Any, *, year: int, region: str = "") -> list[GroupCover
     """Each target group's members and how many were trained in the year: one aggregate query a group."""
     rows = []
     for group, label in TargetGroup.choices:
-        found = group_members(user, year=year, group=group, region=region).order_by().aggregate(
-            members=Count("pk"), trained=Count("pk", filter=Q(trained=True)))
+        found = _members(user, year=year, group=group, region=region).order_by().aggregate(
+            members=Count("pk"), trained=Count("pk", filter=Q(attended_in(year))))
         rows.append(GroupCoverage(group, str(label), found["members"] or 0, found["trained"] or 0))
     return rows
 

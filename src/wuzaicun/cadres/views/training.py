@@ -25,12 +25,12 @@ from ..models.training import TargetGroup, TrainingLevel
 from ..rules.training import group_labels
 from ..selectors.training import (
     attendance_of,
+    figures_of,
     get_session_for_user,
     group_coverage,
     sessions_for,
     training_figures,
     untrained,
-    year_figures,
 )
 from ..services.training import add_attendees, delete_session, remove_attendee, save_session
 
@@ -54,10 +54,10 @@ def trainings(request: AuthedRequest) -> HttpResponse:
     year = _year(request)
     level = filters["level"] if filters["level"] in TrainingLevel.values else ""
     queryset = sessions_for(request.user, year=year, level=level, region=filters["region"], q=filters["q"])
+    trend = training_figures(request.user, region=filters["region"])
     context = paginate(request, queryset) | year_context(year) | {
         "filters": filters, "levels": TrainingLevel.choices, "tab": "sessions",
-        "figures": year_figures(request.user, year=year, region=filters["region"]),
-        "trend": training_figures(request.user, region=filters["region"], years=5)}
+        "figures": figures_of(trend, year), "trend": trend[:5]}
     return render_list(request, "cadres/training/list.html", context)
 
 
