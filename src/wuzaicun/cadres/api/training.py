@@ -32,7 +32,7 @@ from ..services.training import add_attendees, delete_session, remove_attendee, 
 router = Router(tags=["干部培训"])
 
 
-class SessionOut(Schema):
+class TrainingSessionOut(Schema):
     id: int
     name: str
     level: str
@@ -65,7 +65,7 @@ class SessionOut(Schema):
         return int(getattr(obj, "attendee_count", 0))
 
 
-class SessionIn(Schema):
+class TrainingSessionIn(Schema):
     name: Annotated[str, Field(max_length=200)]
     level: str
     region_code: Annotated[str, Field(max_length=12)]
@@ -76,7 +76,7 @@ class SessionIn(Schema):
     target_groups: Annotated[list[str], Field(max_length=10)]
 
 
-class PersonOut(Schema):
+class TraineeOut(Schema):
     id: int
     name: str
     resident_id: str = Field(alias="resident_id_masked")
@@ -95,28 +95,28 @@ class PersonOut(Schema):
         return str(obj.unit.name) if obj.unit_id else ""
 
 
-class AttendeesIn(Schema):
+class TraineesIn(Schema):
     person_ids: Annotated[list[Id], Field(min_length=1, max_length=1000)]
 
 
-class AddedOut(Schema):
+class TraineesAddedOut(Schema):
     added: int
 
 
-class LevelOut(Schema):
+class TrainingLevelOut(Schema):
     sessions: int
     person_times: int
 
 
-class FiguresOut(Schema):
+class TrainingFiguresOut(Schema):
     year: int
-    city: LevelOut
-    county: LevelOut
+    city: TrainingLevelOut
+    county: TrainingLevelOut
     sessions: int
     person_times: int
 
 
-class CoverageOut(Schema):
+class TrainingCoverageOut(Schema):
     group: str
     label: str
     members: int
@@ -129,27 +129,27 @@ def _session(request: HttpRequest, pk: int) -> TrainingSession:
     return sessions_for(request.user).get(pk=get_session_for_user(request.user, pk).pk)
 
 
-@router.get("/trainings", response=Page[SessionOut], summary="培训班（年度、层级、区划、关键词）")
+@router.get("/trainings", response=Page[TrainingSessionOut], summary="培训班（年度、层级、区划、关键词）")
 def list_sessions(request: HttpRequest, year: Year | None = None, level: str = "", region: str = "", q: str = "",
                   page: PageNumber = 1, page_size: PageSize = 20) -> dict[str, Any]:
     return paged(sessions_for(request.user, year=year, level=level, region=region_param(region) or "", q=q),
                  page=page, page_size=page_size)
 
 
-@router.get("/trainings/figures", response=list[FiguresOut], summary="各年度市级、县级培训期数与参训人次")
+@router.get("/trainings/figures", response=list[TrainingFiguresOut], summary="各年度市级、县级培训期数与参训人次")
 def figures(request: HttpRequest, region: str = "") -> list[dict[str, Any]]:
     return [{"year": f.year, "city": f.city.__dict__, "county": f.county.__dict__, "sessions": f.sessions,
              "person_times": f.person_times} for f in training_figures(request.user, region=region_param(region) or "")]
 
 
-@router.get("/trainings/coverage", response=list[CoverageOut], summary="各类培训对象当年参训覆盖率")
+@router.get("/trainings/coverage", response=list[TrainingCoverageOut], summary="各类培训对象当年参训覆盖率")
 def coverage(request: HttpRequest, year: Year, region: str = "") -> list[dict[str, Any]]:
     return [{"group": c.group, "label": c.label, "members": c.members, "trained": c.trained,
              "untrained": c.untrained, "share": c.share}
             for c in group_coverage(request.user, year=year, region=region_param(region) or "")]
 
 
-@router.get("/trainings/untrained", response=Page[PersonOut], summary="某类培训对象中当年未参训的人员")
+@router.get("/trainings/untrained", response=Page[TraineeOut], summary="某类培训对象中当年未参训的人员")
 def list_untrained(request: HttpRequest, year: Year, group: str, region: str = "", page: PageNumber = 1,
                    page_size: PageSize = 20) -> dict[str, Any]:
     if group not in TargetGroup.values:
@@ -158,19 +158,19 @@ def list_untrained(request: HttpRequest, year: Year, group: str, region: str = "
                  page=page, page_size=page_size)
 
 
-@router.post("/trainings", response={201: SessionOut}, summary="新增培训班")
-def add_session(request: HttpRequest, payload: SessionIn) -> Status[TrainingSession]:
+@router.post("/trainings", response={201: TrainingSessionOut}, summary="新增培训班")
+def add_session(request: HttpRequest, payload: TrainingSessionIn) -> Status[TrainingSession]:
     session = save_session(actor=request.user, **payload.dict())
     return Status(201, _session(request, session.pk))
 
 
-@router.get("/trainings/{session_id}", response=SessionOut, summary="培训班")
+@router.get("/trainings/{session_id}", response=TrainingSessionOut, summary="培训班")
 def get_session(request: HttpRequest, session_id: Id) -> TrainingSession:
     return _session(request, session_id)
 
 
-@router.put("/trainings/{session_id}", response=SessionOut, summary="修改培训班")
-def put_session(request: HttpRequest, session_id: Id, payload: SessionIn) -> TrainingSession:
+@router.put("/trainings/{session_id}", response=TrainingSessionOut, summary="修改培训班")
+def put_session(request: HttpRequest, session_id: Id, payload: TrainingSessionIn) -> TrainingSession:
     get_session_for_user(request.user, session_id)
     save_session(actor=request.user, session_id=session_id, **payload.dict())
     return _session(request, session_id)
@@ -182,7 +182,7 @@ def remove_session(request: HttpRequest, session_id: Id) -> Status[None]:
     return Status(204, None)
 
 
-@router.get("/trainings/{session_id}/attendance", response=Page[PersonOut], summary="培训班的参训人员")
+@router.get("/trainings/{session_id}/attendance", response=Page[TraineeOut], summary="培训班的参训人员")
 def list_attendance(request: HttpRequest, session_id: Id, region: str = "", page: PageNumber = 1,
                     page_size: PageSize = 20) -> dict[str, Any]:
     rows = attendance_of(request.user, get_session_for_user(request.user, session_id))
@@ -193,8 +193,8 @@ def list_attendance(request: HttpRequest, session_id: Id, region: str = "", page
     return result
 
 
-@router.post("/trainings/{session_id}/attendance", response=AddedOut, summary="登记参训人员（可多人）")
-def post_attendance(request: HttpRequest, session_id: Id, payload: AttendeesIn) -> dict[str, int]:
+@router.post("/trainings/{session_id}/attendance", response=TraineesAddedOut, summary="登记参训人员（可多人）")
+def post_attendance(request: HttpRequest, session_id: Id, payload: TraineesIn) -> dict[str, int]:
     return {"added": add_attendees(actor=request.user, session_id=session_id, person_ids=payload.person_ids)}
 
 
