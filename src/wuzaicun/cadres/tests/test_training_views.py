@@ -37,6 +37,7 @@ def test_a_session_is_made_through_the_form_and_refused_with_its_reason(client_f
     client = client_for("county_a")
     form = client.get("/cadres/trainings/new/").content.decode()
     assert "/regions/pick/regions/" in form and "村干部" in form and "培训对象" in form
+    assert "中共红花岗区委组织部" in form  # the organiser defaults to the scope's organisation department
     data = {"name": "红花岗区第一期", "level": "county", "region_code": COUNTY_A, "organiser": "区委组织部",
             "topic": "驻村帮扶", "start": "2016-04-01", "end": "2016-04-03", "target_groups": ["dispatched"]}
     refused = client.post("/cadres/trainings/new/", data | {"end": "2016-03-01"})

@@ -80,8 +80,12 @@ def coverage(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def session_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
     session = get_session_for_user(request.user, pk) if pk else None
-    initial: dict[str, Any] = {"region_code": request.user.scope_id, "level": TrainingLevel.COUNTY,
-                               "target_groups": list(TargetGroup.values)}
+    scope = request.user.scope  # a city or county administrator holds sessions of their own region
+    level = scope.level if scope is not None else 0
+    initial: dict[str, Any] = {
+        "region_code": request.user.scope_id, "level": TrainingLevel.CITY if level == 2 else TrainingLevel.COUNTY,
+        "organiser": f"中共{scope.name}委组织部" if scope is not None and level in (2, 3) else "",
+        "target_groups": list(TargetGroup.values)}
     if session is not None:
         initial = {"name": session.name, "level": session.level, "region_code": session.region_id,
                    "organiser": session.organiser, "topic": session.topic, "start": session.start,
