@@ -25,8 +25,9 @@ sys.path.insert(0, str(ROOT / "src"))
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--pg-url", default="", help="a scratch PostgreSQL database (emptied and migrated)")
+    parser.add_argument("--pg-url", default="", help="a new, empty PostgreSQL database (migrated here)")
     parser.add_argument("--scale", default="province", choices=("city", "province"))
+    parser.add_argument("--profile", action="store_true", help="profile the synth step (cProfile, top 15)")
     args = parser.parse_args()
     scratch = tempfile.mkdtemp(prefix="wzc-bench-training-")
     os.environ.update(WUZAICUN_DATA_DIR=scratch, DJANGO_SETTINGS_MODULE="wuzaicun.settings")
@@ -37,7 +38,7 @@ def main() -> None:
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection
+    from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
     from wuzaicun.cadres.models import Attendance
@@ -59,15 +60,37 @@ def main() -> None:
         step(ctx)
     print(f"build ({connection.vendor}, {args.scale}): {time.perf_counter() - started:.1f} s")
 
+    def analyse() -> None:  # fresh statistics after a bulk load, as `wuzaicun synth` does
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+
     def timed(label: str, call: object) -> float:
         with CaptureQueriesContext(connection) as queries:
-            began = time.perf_counter()
+            began, cpu = time.perf_counter(), time.process_time()
             result = call()  # type: ignore[operator]
-            seconds = time.perf_counter() - began
-        print(f"{label}: {seconds * 1000:.0f} ms, {len(queries.captured_queries)} queries{result}")
+            seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
+        print(f"{label}: {seconds * 1000:.0f} ms ({cpu * 1000:.0f} ms CPU here), {len(queries.captured_queries)} queries"
+              f"{result}")
         return seconds
 
-    timed("synth step training", lambda: generate_training(ctx) or f" ({Attendance.objects_unscoped.count():,} person-times)")
+    if args.profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        with transaction.atomic():  # as `wuzaicun synth` runs its steps: one transaction
+            profiler.runcall(generate_training, ctx)
+        analyse()
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(15)
+    else:
+        def synth() -> str:
+            with transaction.atomic():  # as `wuzaicun synth` runs its steps: one transaction
+                generate_training(ctx)
+            analyse()
+            return f" ({Attendance.objects_unscoped.count():,} person-times)"
+
+        timed("synth step training", synth)
     cadres = list(Person.objects_unscoped.filter(rank__in=("县处级", "乡科级", "一般干部", "村干部")).values_list(
         "pk", flat=True))
     provider = person_indicator("training_attendance")

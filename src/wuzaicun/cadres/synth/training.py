@@ -100,8 +100,19 @@ def _pools(ctx: SynthContext) -> dict[str, dict[str, set[int]]]:
     return pools
 
 
-def _pool(pools: dict[str, dict[str, set[int]]], counties: Sequence[str], groups: Sequence[str]) -> list[int]:
-    return sorted({pk for county in counties for group in groups for pk in pools.get(county, {}).get(group, ())})
+class _Pools:
+    """The sorted ids of an area's people in some target groups, computed once per (area, groups)."""
+
+    def __init__(self, pools: dict[str, dict[str, set[int]]]) -> None:
+        self.pools = pools
+        self.made: dict[tuple[tuple[str, ...], tuple[str, ...]], list[int]] = {}
+
+    def __call__(self, counties: Sequence[str], groups: Sequence[str]) -> list[int]:
+        key = (tuple(counties), tuple(groups))
+        if key not in self.made:
+            self.made[key] = sorted({pk for county in counties for group in groups
+                                     for pk in self.pools.get(county, {}).get(group, ())})
+        return self.made[key]
 
 
 def _dates(rng: random.Random, year: int, index: int, count: int) -> tuple[dt.date, dt.date]:
@@ -124,7 +135,7 @@ def generate_training(ctx: SynthContext) -> None:
     done = set(TrainingSession.objects_unscoped.filter(year=ctx.year).filter(
         Q(region__code__within=ctx.prefix) | Q(region__code__in=holders[TrainingLevel.CITY])).values_list(
         "region_id", flat=True))
-    pools = _pools(ctx)
+    pool_of = _Pools(_pools(ctx))
     counties_of: dict[str, list[str]] = defaultdict(list)
     for county in holders[TrainingLevel.COUNTY]:
         counties_of[county[:4]].append(county[:6])
@@ -139,7 +150,7 @@ def generate_training(ctx: SynthContext) -> None:
         caps = {}
         for slot, (region, n) in slots.items():
             area = counties_of[region[:4]] if level == TrainingLevel.CITY else [region[:6]]
-            caps[slot] = len(_pool(pools, area, KINDS[n % len(KINDS)][0]))
+            caps[slot] = len(pool_of(area, KINDS[n % len(KINDS)][0]))
         if not ctx.covers(ctx.universe):  # a county run knows no other county's people: caps left out
             caps = {slot: max(cap, PERSON_TIMES[level][ctx.scale]) for slot, cap in caps.items()}
         times = fill(PERSON_TIMES[level][ctx.scale], weights, caps)
@@ -154,7 +165,7 @@ def generate_training(ctx: SynthContext) -> None:
                 start, end = _dates(rng, ctx.year, n, quota[region])
                 sessions.append((name, level, region, f"中共{names[region]}委组织部", topic, start, end, ctx.year,
                                  json.dumps(list(groups))))
-                pool = _pool(pools, area, groups)
+                pool = pool_of(area, groups)
                 draws[(region, name)] = rng.sample(pool, min(times[f"{region}/{n:03d}"], len(pool)))
     if not sessions:
         return
