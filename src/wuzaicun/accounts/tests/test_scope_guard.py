@@ -22,6 +22,7 @@ PUBLIC_READS = {
     ("organization/selectors/rectification.py", "rounds_for"): "ranking rounds of the user's area and of the regions above it (year, region, count; the picks stay scoped)",
     ("responsibility/selectors.py", "count_households"): "link counts of a page of entries the caller took from scoped()",
     ("cadres/selectors/dispatch.py", "units_for"): "sending units of the user's area and of the regions above it (市直、省直单位 send 第一书记 down; unit names are public)",
+    ("cadres/selectors/training.py", "attended_in"): "whether a person the caller took from scoped() attended a session that year, wherever held (a city session counts for a county's cadre)",
 }
 # Modules allowed to touch the unscoped managers, and why.
 ALLOWED = {
@@ -70,6 +71,8 @@ ALLOWED = {
     "cadres/services/dispatch.py": "writes dispatches, groups and placements after scoped look-ups",
     "cadres/imports/dispatch.py": "the dispatches import sink (writes) for people, units and villages it took in scope",
     "cadres/synth/dispatch.py": "synthetic dispatches, working groups and placements (writes)",
+    "cadres/indicators/training.py": "a person indicator: computed for person ids the caller scoped (sessions of any region count)",
+    "cadres/synth/training.py": "synthetic sessions and attendance (writes)",
 }
 
 
