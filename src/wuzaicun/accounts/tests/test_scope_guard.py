@@ -62,6 +62,10 @@ ALLOWED = {
     "organization/imports/rectification.py": "the 民主评议 import sink (writes) for villages it took from scoped()",
     "organization/indicators/rectification.py": "an assessment indicator: computed for subject codes the caller scoped",
     "organization/synth/rectification.py": "synthetic 倒排整顿 (writes)",
+    "cadres/services/grading.py": "六定一化考核 writes after scoped look-ups (grades, scores, outcomes); a confirmed grade anywhere is kept",
+    "cadres/imports/grading.py": "the cadre_scores import sink (writes) for people it took from scoped()",
+    "cadres/indicators/grading.py": "a person indicator: computed for person ids the caller scoped",
+    "cadres/synth/grading.py": "synthetic grades, entered scores and outcomes (writes)",
 }
 
 
