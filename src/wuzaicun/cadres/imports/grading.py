@@ -10,7 +10,6 @@ from typing import Any
 
 from django.utils import timezone
 
-from wuzaicun.accounts.scope import scoped
 from wuzaicun.core.bounds import range_of
 from wuzaicun.core.text import ParseError
 from wuzaicun.registry.fields import resident_id_hash
@@ -101,7 +100,8 @@ class CadreScoreSink:
     def _resolve(self, batch: list[tuple[int, Any]]) -> tuple[dict[tuple[int, str, str], int], list[RowIssue]]:
         """{(year, role, resident id): person} for the rows that pass, and the issues of the others."""
         by_hash = {resident_id_hash(r[2]): r[2] for _, r in batch}
-        people = {by_hash[h]: (pk, name) for h, pk, name in scoped(Person, self.ctx.actor).filter(
+        # found by number anywhere, then kept only when assessed in scope (dispatch or village), as the page does
+        people = {by_hash[h]: (pk, name) for h, pk, name in Person.objects_unscoped.filter(
             resident_id_hash__in=list(by_hash)).values_list("resident_id_hash", "pk", "name")}
         wanted: dict[tuple[int, str], set[int]] = defaultdict(set)
         for _, (y, role, rid, *_rest) in batch:
@@ -121,10 +121,10 @@ class CadreScoreSink:
                 continue
             pk, registered = people[rid]
             label = CadreRole(role).label
-            if registered != name:
+            if pk not in assessed_ok[(y, role)]:
+                issues.append(RowIssue(line, "身份证号", f"{masked}：不是您管辖范围内{y}年度考核的{label}"))
+            elif registered != name:
                 issues.append(RowIssue(line, "姓名", f"“{name}”与身份证号 {masked} 登记的姓名“{registered}”不符"))
-            elif pk not in assessed_ok[(y, role)]:
-                issues.append(RowIssue(line, "考核对象", f"{name}不是您管辖范围内{y}年度考核的{label}"))
             elif pk in locked[(y, role)]:
                 issues.append(RowIssue(line, "年度", f"{name}的{y}年度{label}考核等次已锁定，不能再录入得分"))
             else:

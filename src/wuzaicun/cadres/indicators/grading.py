@@ -22,6 +22,7 @@ from wuzaicun.regions.models import Level
 from wuzaicun.registry.models import Person
 
 from ..models.dispatch import Dispatch
+from ..models.grading import CadreScore
 
 
 def cadre_villages(year: int, person_ids: Sequence[int]) -> dict[int, str]:
@@ -36,6 +37,18 @@ def cadre_villages(year: int, person_ids: Sequence[int]) -> dict[int, str]:
     for pk, village in dispatches:
         if pk in asked:
             found[pk] = village
+    return found
+
+
+def entered_scores(indicator_ids: Sequence[int], person_ids: Sequence[int]) -> dict[int, dict[int, Decimal | None]]:
+    """{indicator: {person: score}} of the entered indicators for the cadres the caller found assessed in its scope
+    (a cadre registered at the county who serves a township's village is graded by the township): one query."""
+    asked = set(person_ids)
+    found: dict[int, dict[int, Decimal | None]] = {pk: {} for pk in indicator_ids}
+    rows = CadreScore.objects_unscoped.filter(indicator_id__in=list(indicator_ids), **person_lookup("person_id", person_ids))
+    for indicator_id, person, score in rows.values_list("indicator_id", "person_id", "score"):
+        if person in asked:
+            found[indicator_id][person] = score
     return found
 
 

@@ -112,15 +112,11 @@ def indicator_scores(user: Any, *, year: int, role: str, people: Sequence[int],
     columns: dict[str, dict[int, Decimal | None]] = {}
     entered = [r for r in used if not r.provider]
     if entered and people:
-        by_indicator: dict[int, dict[int, Decimal | None]] = {r.pk: {} for r in entered}
-        asked = set(people)
-        scores = scoped(CadreScore, user).filter(indicator__in=[r.pk for r in entered])
-        scores = scores.filter(person_id__in=list(people)) if len(people) <= 5000 else scores
-        for indicator_id, person, score in scores.values_list("indicator_id", "person_id", "score"):
-            if person in asked:
-                by_indicator[indicator_id][person] = score
+        from ..indicators.grading import entered_scores
+
+        found = entered_scores([r.pk for r in entered], people)
         for r in entered:
-            columns[r.code] = by_indicator[r.pk]
+            columns[r.code] = found.get(r.pk, {})
     for r in used:
         if r.provider:
             provider = person_indicator(r.provider)

@@ -18,7 +18,7 @@ from wuzaicun.accounts.scope import get_for_user, narrowed, prefix_for, require_
 from wuzaicun.accounts.services import require_perm
 from wuzaicun.audit.models import Action
 from wuzaicun.audit.services import record
-from wuzaicun.core.errors import DomainError, PermissionDenied
+from wuzaicun.core.errors import DomainError, NotFound, PermissionDenied
 from wuzaicun.core.indicators import person_lookup
 from wuzaicun.core.review import ReviewState, one_level_up, resubmit_problem, review_problem
 from wuzaicun.regions.codes import code_from_prefix
@@ -190,9 +190,10 @@ def enter_score(*, actor: Any, year: int, role: str, person_id: int, code: str, 
             raise DomainError(f"{year}年度{role_label(role)}考核没有指标“{code}”", field="指标")
         if row.provider:
             raise DomainError(f"“{row.title}”由系统根据数据计算，不能录入；只有录入类指标可以录入得分", field="指标")
-        person = get_for_user(Person, actor, pk=person_id)
+        # assessed through the dispatch (or the village) in scope: a county-registered cadre serves a township's village
         if person_id not in assessed(actor, year=year, role=role, region=None, person_ids=[person_id]):
-            raise DomainError(f"{person.name}不是您管辖范围内{year}年度考核的{role_label(role)}", field="考核对象")
+            raise NotFound(f"该人员不是您管辖范围内{year}年度考核的{role_label(role)}")
+        person = Person.objects_unscoped.get(pk=person_id)
         if CadreGrade.objects_unscoped.filter(year=year, role=role, person_id=person_id,
                                               status=GradeStatus.LOCKED).exists():
             raise OutOfOrder(f"{person.name}的{year}年度考核等次已锁定，不能再录入得分")

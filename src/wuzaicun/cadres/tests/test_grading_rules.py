@@ -105,7 +105,7 @@ def test_the_democratic_veto_grades_poor_whatever_the_total():
 
 def test_confirmed_grades_hold_their_quota_places():
     totals = [99, 98] + [70] * 18  # 20 → 3 places; two fixed 优 leave one
-    grades = _grade(totals + [97, 96], fixed={1: "优", 2: "优"})
+    grades = _grade([*totals, 97, 96], fixed={1: "优", 2: "优"})
     assert grades[:2] == ["优", "优"] and grades[-2:] == ["优", "良"]
 
 
