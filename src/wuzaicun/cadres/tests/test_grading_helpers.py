@@ -32,9 +32,9 @@ def unit(world: World, code: str = COUNTY_A, name: str = "县委组织部") -> U
 
 
 def cadre(world: World, village: str, name: str, *, kind: str = FS, start: dt.date = dt.date(2015, 3, 1),
-          end: dt.date | None = None, listed: bool = True) -> Person:
+          end: dt.date | None = None, listed: bool = True, resident_id: str | None = None) -> Person:
     """A person dispatched to `village` (registered in the village's county), in the 驻村 list of the year."""
-    person = factories.person(world.region(village[:6] + "000000"), name=name, rank="乡科级")
+    person = factories.person(world.region(village[:6] + "000000"), name=name, rank="乡科级", resident_id=resident_id)
     Dispatch.objects_unscoped.create(person=person, kind=kind, unit=unit(world, village[:6] + "000000"),
                                      village=world.region(village), start=start, end=end)
     if listed:
