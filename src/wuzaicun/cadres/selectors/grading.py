@@ -157,12 +157,13 @@ def grade_counts(user: Any, *, year: int, role: str, region: str | None) -> dict
 
     rows = narrowed(scoped(CadreGrade, user), region).filter(year=year, role=role)
     found = rows.aggregate(
-        total=Count("id"), missing=Count("id", filter=Q(total__isnull=True)),
-        draft=Count("id", filter=Q(status=GradeStatus.DRAFT)), confirmed=Count("id", filter=Q(status=GradeStatus.CONFIRMED)),
-        locked=Count("id", filter=Q(status=GradeStatus.LOCKED)),
-        excellent=Count("id", filter=Q(grade="优")), good=Count("id", filter=Q(grade="良")),
-        fair=Count("id", filter=Q(grade="中")), poor=Count("id", filter=Q(grade="差")))
-    return {k: int(v or 0) for k, v in found.items()}
+        n_total=Count("id"), n_missing=Count("id", filter=Q(total__isnull=True)),
+        n_draft=Count("id", filter=Q(status=GradeStatus.DRAFT)),
+        n_confirmed=Count("id", filter=Q(status=GradeStatus.CONFIRMED)),
+        n_locked=Count("id", filter=Q(status=GradeStatus.LOCKED)),
+        n_excellent=Count("id", filter=Q(grade="优")), n_good=Count("id", filter=Q(grade="良")),
+        n_fair=Count("id", filter=Q(grade="中")), n_poor=Count("id", filter=Q(grade="差")))
+    return {k.removeprefix("n_"): int(v or 0) for k, v in found.items()}
 
 
 def get_grade_for_user(user: Any, pk: int) -> CadreGrade:

@@ -54,12 +54,13 @@ class Command(BaseCommand):
     def _one(self, actor: Any, year: int, role: str, region: str | None, options: dict[str, Any]) -> dict[str, Any]:
         run = grade_cadres(actor=actor, year=year, role=role, region=region)
         out = run.as_json() | {"confirmed": 0, "locked": 0}
-        if options["confirm"] or options["lock"]:
+        nobody = run.graded + run.kept == 0  # no cadre of this role in the region: nothing to confirm or lock
+        if (options["confirm"] or options["lock"]) and not nobody:
             try:
                 out["confirmed"] = confirm_grades(actor=actor, year=year, role=role, region=region)
             except DomainError:
                 out["confirmed"] = 0  # nothing new to confirm (already confirmed, or every cadre lacks data)
-        if options["lock"]:
+        if options["lock"] and not nobody:
             out["locked"] = lock_grades(actor=actor, year=year, role=role, region=region)
         rows = grades_for(actor, year=year, role=role, region=region).values_list(
             "person_id", "person__name", "region_id", "region__name", "total", "rank", "grade", "missing", "status")
