@@ -85,8 +85,9 @@ def _outcomes(ctx: SynthContext) -> None:
     decided = proposed + dt.timedelta(days=5)
     rows = []
     for kind, count in counts.items():
-        pool = grades.filter(role__in=POOLS[kind], grade__in=WANTED[kind]).values_list("pk", "grade", "total")
-        order = sorted(pool, key=lambda r: (r[2] if kind == "accountability" else -r[2], r[0]))
+        pool = grades.filter(role__in=POOLS[kind], grade__in=WANTED[kind], total__isnull=False).values_list(
+            "pk", "grade", "total")
+        order = sorted(pool, key=lambda r: (r[2] or 0 if kind == "accountability" else -(r[2] or 0), r[0]))
         given = 0
         for pk, grade, _total in order:
             if given >= count:
