@@ -5,12 +5,14 @@ transaction with its audit rows."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from wuzaicun.accounts.roles import Perm
@@ -23,6 +25,7 @@ from wuzaicun.core.indicators import person_lookup
 from wuzaicun.core.review import ReviewState, one_level_up, resubmit_problem, review_problem
 from wuzaicun.regions.codes import code_from_prefix
 from wuzaicun.registry.models import Person
+from wuzaicun.tabular.bulk import insert_rows
 
 from ..models.grading import (
     CadreGrade,
@@ -58,6 +61,8 @@ from ..selectors.grading import (
 CITY_WIDTH = 4  # the year's indicator set and policy hold for the whole city: a city (or wider) administrator sets them
 COUNTY_WIDTH = 6  # locking a year's grades needs a county (or wider) scope
 SCORE_LOW, SCORE_HIGH = Decimal(0), Decimal(100)
+DRAFT_COLUMNS = ("year", "role", "person_id", "region_id", "scores", "missing", "basis", "total", "rank", "grade",
+                 "status", "computed_at")
 POLICY_LABELS = {"excellent": "优秀线", "good": "良好线", "passing": "合格线", "excellent_quota": "优秀比例上限（%）",
                  "good_quota": "良好比例上限（%）", "veto": "民主评议否决线"}
 
@@ -270,22 +275,26 @@ def grade_cadres(*, actor: Any, year: int, role: str, region: str | None = None,
                         "passing": _text(policy.passing), "excellent_quota": _text(policy.excellent_quota),
                         "good_quota": _text(policy.good_quota), "veto": _text(policy.veto)}
         now = timezone.now()
-        drafts = [CadreGrade(year=year, role=role, person_id=c.person_id, region_id=people[c.person_id],
-                             scores={k: str(v) for k, v in scores.values[c.person_id].items() if v is not None},
-                             missing=computed[c.person_id][1], total=c.total, rank=c.rank, grade=c.grade,
-                             status=GradeStatus.DRAFT, computed_at=now,
-                             basis={"weights": basis_weights, "policy": basis_policy, "how": c.how,
-                                    "skipped": [r.code for r in scores.skipped]})
+        skipped_codes = [r.code for r in scores.skipped]
+        drafts = [(year, role, c.person_id, people[c.person_id],
+                   json.dumps({k: str(v) for k, v in scores.values[c.person_id].items() if v is not None},
+                              ensure_ascii=False),
+                   json.dumps(computed[c.person_id][1]),
+                   json.dumps({"weights": basis_weights, "policy": basis_policy, "how": c.how, "skipped": skipped_codes},
+                              ensure_ascii=False),
+                   c.total, c.rank, c.grade, GradeStatus.DRAFT.value, now)
                   for c in ranked if c.person_id not in fixed]
-        # drafts of cadres no longer assessed in the region go; confirmed rows stay
-        keep = set(ids)
-        gone = [pk for pk, person in stored.filter(status=GradeStatus.DRAFT).values_list("pk", "person_id")
-                if person not in keep]
-        if gone:
-            CadreGrade.objects_unscoped.filter(pk__in=gone).delete()
-        CadreGrade.objects_unscoped.bulk_create(
-            drafts, batch_size=2000, update_conflicts=True, unique_fields=["year", "role", "person"],
-            update_fields=["region", "scores", "missing", "basis", "total", "rank", "grade", "computed_at"])
+        # Drafts are recomputed whole: the region's drafts and the assessed cadres' drafts elsewhere (a cadre who
+        # moved village) are deleted and written again set-based (COPY on PostgreSQL); confirmed rows stay, and a
+        # draft has no outcome (outcomes need a confirmed grade), so nothing points at the rows replaced.
+        asked = set(ids)
+        moved = [pk for pk, person in CadreGrade.objects_unscoped.filter(
+            year=year, role=role, status=GradeStatus.DRAFT, **person_lookup("person_id", ids)).exclude(
+            pk__in=stored.values("pk")).values_list("pk", "person_id") if person in asked] if ids else []
+        _raw_delete(stored.filter(status=GradeStatus.DRAFT))
+        for start in range(0, len(moved), 5000):
+            _raw_delete(CadreGrade.objects_unscoped.filter(pk__in=moved[start:start + 5000]))
+        insert_rows(CadreGrade._meta.db_table, DRAFT_COLUMNS, drafts)
         run = GradeRun(year=year, role=role, region=code, graded=len(drafts), kept=len(fixed),
                        missing=sum(1 for c in ranked if c.total is None),
                        skipped=[r.title for r in scores.skipped])
@@ -299,6 +308,11 @@ def grade_cadres(*, actor: Any, year: int, role: str, region: str | None = None,
                        f"{run.missing} 人缺数据",
                changes={"counts": [None, run.counts], "weights": [None, basis_weights], "policy": [None, basis_policy]})
     return run
+
+
+def _raw_delete(rows: QuerySet[CadreGrade]) -> None:
+    """One DELETE statement, without Django's collector reading every row first (drafts have no outcomes)."""
+    rows._raw_delete(rows.db)
 
 
 def _stored(actor: Any, year: int, role: str, region: str | None) -> Any:
