@@ -126,14 +126,16 @@ def policy_problems(p: Policy) -> list[tuple[str, str]]:
 def composite(scores: Mapping[str, Decimal | None], weights: Mapping[str, Decimal]) -> tuple[Decimal | None, list[str]]:
     """(total, missing codes): Σ weight × score / Σ weight over the indicators used (= Σ w·s / 100 when all
     are used), to the cent; None with the codes missing when any used indicator has no score (MISSING_RULE)."""
-    missing = [code for code in weights if scores.get(code) is None]
-    if missing:
-        return None, missing
+    total = ZERO
+    for code, weight in weights.items():
+        score = scores.get(code)
+        if score is None:
+            return None, [c for c in weights if scores.get(c) is None]
+        total += weight * score
     weight_sum = sum(weights.values(), ZERO)
     if weight_sum <= 0:
         return None, []
-    total = sum((weights[c] * scores[c] for c in weights), ZERO) / weight_sum  # type: ignore[operator]
-    return total.quantize(CENT, rounding=ROUND_HALF_UP), []
+    return (total / weight_sum).quantize(CENT, rounding=ROUND_HALF_UP), []
 
 
 # --- grades --------------------------------------------------------------------------------------------

@@ -122,11 +122,13 @@ def indicator_scores(user: Any, *, year: int, role: str, people: Sequence[int],
             provider = person_indicator(r.provider)
             assert provider is not None
             columns[r.code] = provider.compute(year, list(people)) if people else {}
-    values = {pk: {r.code: _cent(columns[r.code].get(pk)) for r in used} for pk in people}
+    cents = {code: {pk: _cent(v) for pk, v in column.items()} for code, column in columns.items()}
+    values = {pk: {r.code: cents[r.code].get(pk) for r in used} for pk in people}
     return Scores(year=year, role=role, indicators=used, skipped=skipped, values=values)
 
 
 def _cent(value: Decimal | None) -> Decimal | None:
+    """To the cent (providers answer cents; a whole 100 becomes 100.00 so pages and exports read alike)."""
     return None if value is None else Decimal(value).quantize(CENT)
 
 

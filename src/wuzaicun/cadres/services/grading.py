@@ -275,13 +275,14 @@ def grade_cadres(*, actor: Any, year: int, role: str, region: str | None = None,
                         "passing": _text(policy.passing), "excellent_quota": _text(policy.excellent_quota),
                         "good_quota": _text(policy.good_quota), "veto": _text(policy.veto)}
         now = timezone.now()
-        skipped_codes = [r.code for r in scores.skipped]
+        # JSON text written set-based: the weights, policy and skipped codes are the same for every row (once); codes
+        # and decimals need no escaping; only each row's reasoning goes through json.dumps
+        basis_head = json.dumps({"weights": basis_weights, "policy": basis_policy,
+                                 "skipped": [r.code for r in scores.skipped]}, ensure_ascii=False)[:-1]
         drafts = [(year, role, c.person_id, people[c.person_id],
-                   json.dumps({k: str(v) for k, v in scores.values[c.person_id].items() if v is not None},
-                              ensure_ascii=False),
-                   json.dumps(computed[c.person_id][1]),
-                   json.dumps({"weights": basis_weights, "policy": basis_policy, "how": c.how, "skipped": skipped_codes},
-                              ensure_ascii=False),
+                   "{" + ", ".join(f'"{k}": "{v}"' for k, v in scores.values[c.person_id].items() if v is not None) + "}",
+                   "[" + ", ".join(f'"{k}"' for k in computed[c.person_id][1]) + "]",
+                   f'{basis_head}, "how": {json.dumps(c.how, ensure_ascii=False)}}}',
                    c.total, c.rank, c.grade, GradeStatus.DRAFT.value, now)
                   for c in ranked if c.person_id not in fixed]
         # Drafts are recomputed whole: the region's drafts and the assessed cadres' drafts elsewhere (a cadre who
