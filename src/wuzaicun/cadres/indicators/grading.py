@@ -58,7 +58,8 @@ def village_rectification(year: int, person_ids: Sequence[int]) -> dict[int, Dec
     if provider is None or not villages:
         return keep_asked(person_ids, {})
     values = provider.compute(year, sorted(set(villages.values())), Level.VILLAGE)
-    return keep_asked(person_ids, {pk: values.get(v) for pk, v in villages.items()})
+    cents = {v: Decimal(x).quantize(Decimal("0.01")) for v, x in values.items()}
+    return keep_asked(person_ids, {pk: cents.get(v) for pk, v in villages.items()})
 
 
 def village_rectification_sources(year: int, person_id: int) -> list[Source]:

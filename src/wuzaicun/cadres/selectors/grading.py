@@ -27,7 +27,7 @@ from ..models.grading import (
     GradePolicy,
     GradeStatus,
 )
-from ..rules.grading import CENT, DEMOCRATIC, Policy, default_set
+from ..rules.grading import DEMOCRATIC, Policy, default_set
 
 VILLAGE_CADRE = "村干部"
 SECRETARY_POSTS = ("村党支部书记", "社区党支部书记", "村党总支书记", "社区党总支书记")
@@ -122,14 +122,9 @@ def indicator_scores(user: Any, *, year: int, role: str, people: Sequence[int],
             provider = person_indicator(r.provider)
             assert provider is not None
             columns[r.code] = provider.compute(year, list(people)) if people else {}
-    cents = {code: {pk: _cent(v) for pk, v in column.items()} for code, column in columns.items()}
-    values = {pk: {r.code: cents[r.code].get(pk) for r in used} for pk in people}
+    # providers answer to the cent (share(), quantized means, DECIMAL(5,2) entries): no second pass over 400,000 values
+    values = {pk: {r.code: columns[r.code].get(pk) for r in used} for pk in people}
     return Scores(year=year, role=role, indicators=used, skipped=skipped, values=values)
-
-
-def _cent(value: Decimal | None) -> Decimal | None:
-    """To the cent (providers answer cents; a whole 100 becomes 100.00 so pages and exports read alike)."""
-    return None if value is None else Decimal(value).quantize(CENT)
 
 
 def democratic_of(values: dict[str, Decimal | None]) -> Decimal | None:
