@@ -87,7 +87,7 @@ def people_with_entries(year: int, person_ids: Sequence[int]) -> set[int]:
     from .models import Assignment
 
     return set(Assignment.objects_unscoped.filter(year=year, **person_lookup("person_id", person_ids))
-               .values_list("person_id", flat=True).distinct())
+               .order_by().values_list("person_id", flat=True).distinct())
 
 
 def _shares(year: int, person_ids: Sequence[int], counts: dict[int, tuple[int, int]]) -> dict[int, Decimal | None]:

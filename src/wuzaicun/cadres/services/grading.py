@@ -433,7 +433,7 @@ def decide_outcome(*, actor: Any, outcome_id: int, decision: str, note: str = ""
     require_perm(actor, Perm.APPROVE_OUTCOMES)
     with _atomic(durable):
         found = get_for_user(CadreOutcome, actor, pk=outcome_id)
-        outcome = CadreOutcome.objects_unscoped.select_for_update().select_related(
+        outcome = CadreOutcome.objects_unscoped.select_for_update(of=("self",)).select_related(
             "grade__person", "proposed_by").get(pk=found.pk)
         if problem := review_problem(outcome.state, decision, note):
             raise OutOfOrder(problem) if outcome.state != ReviewState.PENDING else DomainError(problem, field="审批结论")
