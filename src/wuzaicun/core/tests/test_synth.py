@@ -161,6 +161,7 @@ def test_resident_ids_are_valid_unique_and_stored_as_the_app_stores_them() -> No
 
 
 def clear_synthetic_data() -> None:
+    from wuzaicun.cadres.models import CadreGrade, CadreOutcome, CadreScore
     from wuzaicun.organization.models.orgs import (
         CommitteeMember,
         EcommerceStation,
@@ -173,6 +174,9 @@ def clear_synthetic_data() -> None:
     from wuzaicun.responsibility.models import Assignment, LedgerLine, Reconciliation, Visit
 
     # Later apps' synthetic data first (it points at people and households).
+    CadreOutcome.objects_unscoped.all().delete()
+    CadreScore.objects_unscoped.all().delete()
+    CadreGrade.objects_unscoped.all().delete()
     ServiceRecord.objects_unscoped.all().delete()
     Membership.objects_unscoped.all().delete()
     CommitteeMember.objects_unscoped.all().delete()
