@@ -90,3 +90,19 @@ def person_indicator(code: str) -> PersonIndicatorProvider | None:
 
 def person_indicators() -> list[PersonIndicatorProvider]:
     return sorted(_PERSON_PROVIDERS.values(), key=lambda p: p.code)
+
+
+IN_LIST_LIMIT = 5000  # beyond this many ids a provider reads the id range and keeps its own (SQLite's 32,766 variables)
+
+
+def person_lookup(field: str, person_ids: Sequence[int]) -> dict[str, object]:
+    """A filter on `field` for the people asked: `field__in` for a short list, the id range for a long one (the
+    provider then keeps only the ids asked, see `keep_asked`), so 50,000 cadres are one query on every backend."""
+    if len(person_ids) <= IN_LIST_LIMIT:
+        return {f"{field}__in": list(person_ids)}
+    return {f"{field}__gte": min(person_ids), f"{field}__lte": max(person_ids)}
+
+
+def keep_asked(person_ids: Sequence[int], found: dict[int, Decimal | None]) -> dict[int, Decimal | None]:
+    """Every person asked, None for those the provider found nothing for."""
+    return {pk: found.get(pk) for pk in person_ids}

@@ -73,6 +73,10 @@ ALLOWED = {
     "cadres/synth/dispatch.py": "synthetic dispatches, working groups and placements (writes)",
     "cadres/indicators/training.py": "a person indicator: computed for person ids the caller scoped (sessions of any region count)",
     "cadres/synth/training.py": "synthetic sessions and attendance (writes)",
+    "cadres/services/grading.py": "六定一化考核 writes after scoped look-ups (grades, scores, outcomes); a confirmed grade anywhere is kept",
+    "cadres/imports/grading.py": "the cadre_scores import sink (writes) for people it took from scoped()",
+    "cadres/indicators/grading.py": "a person indicator: computed for person ids the caller scoped",
+    "cadres/synth/grading.py": "synthetic grades, entered scores and outcomes (writes)",
 }
 
 

@@ -61,6 +61,7 @@ class GradePolicy(models.Model):
     passing = models.DecimalField("合格线", max_digits=5, decimal_places=2, default=60)
     excellent_quota = models.DecimalField("优秀比例上限（%）", max_digits=5, decimal_places=2, default=15)
     good_quota = models.DecimalField("良好比例上限（%）", max_digits=5, decimal_places=2, null=True, blank=True)
+    veto = models.DecimalField("民主评议否决线", max_digits=5, decimal_places=2, null=True, blank=True, default=60)
 
     objects_unscoped = models.Manager()
 
@@ -112,6 +113,8 @@ class CadreGrade(models.Model):
     region = models.ForeignKey("regions.Region", verbose_name="所在村", on_delete=models.PROTECT, related_name="+")
     scores = models.JSONField("各项得分", default=dict)  # indicator code → "87.50"; a missing one is absent
     missing = models.JSONField("缺少数据的指标", default=list)
+    # how the grade was set: {"weights": {code: "20.00"}, "policy": {...}, "how": ["综合得分 … ≥ 优秀线 90", …]}
+    basis = models.JSONField("等次依据", default=dict)
     total = models.DecimalField("综合得分", max_digits=6, decimal_places=2, null=True, blank=True)
     rank = models.PositiveIntegerField("排名", null=True, blank=True)
     grade = models.CharField("等次", max_length=1, blank=True, default="")  # verification.Grade values
