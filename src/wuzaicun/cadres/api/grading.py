@@ -100,7 +100,7 @@ class PolicyIn(Schema):
     veto: Percent | None = None
 
 
-class ScoreIn(Schema):
+class CadreScoreIn(Schema):
     year: Year
     role: str
     person_id: Id
@@ -108,7 +108,7 @@ class ScoreIn(Schema):
     score: Annotated[Decimal, SCORE_RANGE]
 
 
-class ScoreOut(Schema):
+class CadreScoreOut(Schema):
     id: int
     year: int
     role: str
@@ -295,15 +295,15 @@ def put_policy(request: HttpRequest, year: Year, role: str, payload: PolicyIn) -
     return _config(year, role)
 
 
-@router.get(f"{BASE}/scores", response=Page[ScoreOut], summary="录入的考核得分")
+@router.get(f"{BASE}/scores", response=Page[CadreScoreOut], summary="录入的考核得分")
 def list_scores(request: HttpRequest, year: Year, role: str = "", region: str = "", q: str = "",
                 page: PageNumber = 1, page_size: PageSize = 20) -> dict[str, Any]:
     return paged(scores_for(request.user, year=year, role=role, region=region_param(region), q=q),
                  page=page, page_size=page_size)
 
 
-@router.post(f"{BASE}/scores", response={201: ScoreOut}, summary="录入一名干部一项录入类指标的得分")
-def post_score(request: HttpRequest, payload: ScoreIn) -> tuple[int, Any]:
+@router.post(f"{BASE}/scores", response={201: CadreScoreOut}, summary="录入一名干部一项录入类指标的得分")
+def post_score(request: HttpRequest, payload: CadreScoreIn) -> tuple[int, Any]:
     saved = enter_score(actor=request.user, year=payload.year, role=_role(payload.role), person_id=payload.person_id,
                         code=payload.indicator, score=payload.score)
     return 201, scores_for(request.user, year=payload.year).filter(pk=saved.pk).first() or saved
