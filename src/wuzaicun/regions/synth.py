@@ -27,6 +27,8 @@ ZUNYI = "5203"
 ZUNYI_POOR = 871
 ZUNYI_WEAK = 138
 ZUNYI_MINORITY = 231
+# The seed's 902 驻村工作组 cover the 871 poor, 138 weak and 231 minority villages: beyond the poor, 31 villages.
+ZUNYI_COVERED = 902
 PROVINCE_POOR = 9000  # 贵州省, 2014 建档立卡
 WEAK_RATE = ZUNYI_WEAK / 2093  # of all village-level units
 MINORITY_RATE = {"autonomous": 0.6, "other": 0.2}  # of 村, for cities other than 遵义
@@ -197,10 +199,20 @@ def allocate_city(ctx: SynthContext, city: CityVillages, poor_target: int) -> Vi
     else:
         rate = MINORITY_RATE["autonomous" if _is_autonomous(ctx, city.code) else "other"]
         minority_target = round(len(city.rural) * rate)
-    facts.minority = set(
-        _weighted_sample(rng, rural_sorted, minority_target,
-                         lambda v: 8.0 if _is_autonomous(ctx, county_of(v)) else 1.0)
-    )
+    def autonomy(v: str) -> float:
+        return 8.0 if _is_autonomous(ctx, county_of(v)) else 1.0
+
+    covered: set[str] | None = None  # where weak organisations are drawn (None: any village of the city)
+    if city.code.startswith(ZUNYI):
+        # 遵义's minority and weak villages are the poor ones and 31 others (ZUNYI_COVERED): the 31 are minority
+        # villages, the rest of the minority villages are poor, and weak organisations are drawn among them all.
+        others = _weighted_sample(rng, [v for v in rural_sorted if v not in facts.poor],
+                                  ZUNYI_COVERED - len(facts.poor), autonomy)
+        facts.minority = set(others) | set(
+            _weighted_sample(rng, sorted(facts.poor), minority_target - len(others), autonomy))
+        covered = facts.poor | set(others)
+    else:
+        facts.minority = set(_weighted_sample(rng, rural_sorted, minority_target, autonomy))
 
     counties = sorted(city.counties)
     if city.code.startswith(ZUNYI):
@@ -222,7 +234,7 @@ def allocate_city(ctx: SynthContext, city: CityVillages, poor_target: int) -> Vi
     # Weak organisations are found (and rectified) year by year; a demonstration site is never one.
     year_rng = ctx.rng_for("village_years", city.code, ctx.year)
     weak_target = ZUNYI_WEAK if city.code.startswith(ZUNYI) else round(len(city.all) * WEAK_RATE)
-    weak_candidates = [v for v in sorted(city.all) if v not in facts.demonstration]
+    weak_candidates = [v for v in sorted(covered if covered is not None else city.all) if v not in facts.demonstration]
     facts.weak = set(
         _weighted_sample(year_rng, weak_candidates, weak_target, lambda v: 1.5 if v in facts.poor else 1.0)
     )

@@ -3,10 +3,10 @@ every poor, weak-organisation and ethnic-minority village, a few 驻村干部 ha
 上管一级 and 后备干部 placements.
 
 At city scale (遵义市, seed 2016) exactly 4,606 第一书记 and 驻村干部 are dispatched (province: ten times,
-shared among the cities by their 村, like O3). The seed's 902 groups cannot be met: the year's facts put
-871 poor, 138 weak and 231 minority villages in 1,015 distinct villages, and a group serves one village, so
-there is one group a village of that union (D-A6). A weak 社区 has no stationed cadre of its own: a 驻村干部
-of a village outside the union, in the same county, is sent there as its 第一书记. The other cadres outside
+shared among the cities by their 村, like O3), in the seed's 902 groups: one a village of the union of the
+871 poor, 138 weak and 231 minority villages, which the regions step draws overlapping in 902 villages (A6).
+Elsewhere (province scale) a weak 社区 may have no stationed cadre of its own: a 驻村干部 of a village outside
+the union, in the same county, is then sent there as its 第一书记. The other cadres outside
 the union beyond the quota are not dispatched. The plan is drawn for the scale's whole area with each
 city's own generator (the village facts recomputed as the regions step allocates them), so a run for one
 county gives that county what the city run does; a county that has dispatches is left as it is, so running
