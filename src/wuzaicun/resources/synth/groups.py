@@ -37,7 +37,8 @@ def generate_groups(ctx: SynthContext) -> None:
                                           person__isnull=False)
                                   .order_by("village_id", "person_id").values_list("village_id", "person_id",
                                                                                    "person__name")):
-        heads.setdefault(village, []).append((person, name))
+        if (person, name) not in heads.setdefault(village, []):  # one group a head, however many entries
+            heads[village].append((person, name))
     households: dict[str, list[int]] = {}
     for pk, village in (Household.objects_unscoped.filter(region_id__in=list(heads))
                         .order_by("region_id", "resident_id_hash").values_list("pk", "region_id")):
@@ -48,13 +49,18 @@ def generate_groups(ctx: SynthContext) -> None:
         rng = ctx.rng_for("groups", village)
         pool = list(households.get(village, []))
         rng.shuffle(pool)
+        names: set[str] = set()
         for person, name in people:
             if rng.random() < NO_GROUP:
                 continue
             size = rng.choice((3, 4, 17, 18)) if rng.random() < ODD_SIZE else rng.randint(8, 12)
             members, pool = pool[:size], pool[size:]
             formed = dt.date(ctx.year - rng.randint(0, 1), rng.randint(1, 12), rng.randint(1, 28))
-            groups.append((village, f"{name}党群连心组", person, formed, 1))
+            title = f"{name}党群连心组"
+            if title in names:  # two heads of the same name in one village
+                title = f"{name}党群连心组（{sum(n.startswith(name) for n in names) + 1}）"
+            names.add(title)
+            groups.append((village, title, person, formed, 1))
             trades = rng.sample(TRADES, 2)
             entities = [(_entity_name(kind, places[village], name, trades[i]), kind) for i, kind in
                         enumerate(rng.sample(list(BusinessKind), rng.choice((0, 0, 1, 2))))]

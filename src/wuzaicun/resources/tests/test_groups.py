@@ -142,3 +142,21 @@ def test_the_api_in_scope_both_ways(world):
     assert added.status_code == 201 and added.json()["kind_label"] == "种养大户"
     assert client.delete(f"/api/resources/groups/{mine.pk}").status_code == 204
     assert not TenHouseholdGroup.objects_unscoped.filter(pk=mine.pk).exists()
+
+
+def test_the_synth_gives_each_head_one_group_even_when_two_heads_share_a_name(world):
+    from wuzaicun.core.synth import new_context
+    from wuzaicun.resources.synth.groups import generate_groups
+
+    year = open_test_year()
+    twins = [head_of(world, A1, "王能人"), head_of(world, A1, "王能人")]
+    for head in twins:
+        create_entry(actor=OPERATOR, year=year, kind="group_head", village_code=A1, person_id=head.pk,
+                     duties=["带领"])
+    ctx = new_context(scale="city", seed=2016, year=year, prefix="520302")
+    generate_groups(ctx)
+    groups = TenHouseholdGroup.objects_unscoped.filter(village_id=A1)
+    assert set(groups.values_list("head_id", flat=True)) <= {h.pk for h in twins}
+    assert len(set(groups.values_list("name", flat=True))) == groups.count() >= 1
+    generate_groups(new_context(scale="city", seed=2016, year=year, prefix="520302"))  # a rerun adds nothing
+    assert TenHouseholdGroup.objects_unscoped.filter(village_id=A1).count() == groups.count()
