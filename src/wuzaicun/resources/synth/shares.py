@@ -15,6 +15,7 @@ from decimal import Decimal
 from wuzaicun.core.synth import SynthContext, register_step
 from wuzaicun.organization.models import CollectiveEntity
 from wuzaicun.regions.models import Level, Region
+from wuzaicun.regions.synth import is_rural_village
 from wuzaicun.registry.models import Household
 
 from ..models.shares import Contribution, ContributionKind, Dividend, DividendPart
@@ -39,8 +40,8 @@ def _allot(total: int, weights: list[int]) -> list[int]:
 def generate_shares(ctx: SynthContext) -> None:
     if Contribution.objects_unscoped.filter(entity__village__code__within=ctx.prefix).exists():
         return
-    villages = list(Region.objects_unscoped.filter(code__within=ctx.universe, level=Level.VILLAGE)
-                    .order_by("code").values_list("code", flat=True))
+    villages = [code for code, name in Region.objects_unscoped.filter(code__within=ctx.universe, level=Level.VILLAGE)
+                .order_by("code").values_list("code", "name") if is_rural_village(name)]  # 村, not 社区
     rng = ctx.rng_for("shares", ctx.universe)
     chosen = sorted(rng.sample(villages, min(VILLAGES[ctx.scale], len(villages))))
     land = _allot(LAND_MU[ctx.scale], [rng.randint(1, 9) for _ in chosen])
