@@ -237,6 +237,7 @@ class SubjectKind:
 
     label: str
     link: Callable[[Gap, int], str] | None = None
+    perm: str | None = None  # the permission the linked page needs: without it the gap is shown unlinked
 
 
 def _url(name: str, *args: Any, query: str = "") -> str:
@@ -249,7 +250,8 @@ SUBJECTS: dict[str, SubjectKind] = {
     "village": SubjectKind("贫困村", lambda g, year: _url("responsibility:entries", query=f"year={year}&region={g.subject_id}")),
     "household": SubjectKind("贫困户", lambda g, year: _url("registry:household", int(g.subject_id))),
     "person": SubjectKind("责任人", lambda g, year: _url("responsibility:ledger_person", int(g.subject_id), query=f"year={year}")),
-    "assignment": SubjectKind("清单条目", lambda g, year: _url("responsibility:entry_edit", int(g.subject_id))),
+    "assignment": SubjectKind("清单条目", lambda g, year: _url("responsibility:entry_edit", int(g.subject_id)),
+                              perm="edit_lists"),
     "county": SubjectKind("县（市、区）", lambda g, year: _url("responsibility:coverage_region", g.subject_id, query=f"year={year}")),
 }
 
@@ -275,7 +277,7 @@ def subject_label(kind: str) -> str:
     return subject.label if subject else kind
 
 
-def gap_rows(gaps: Sequence[Gap], *, year: int) -> list[dict[str, Any]]:
+def gap_rows(gaps: Sequence[Gap], *, year: int, user: Any = None) -> list[dict[str, Any]]:
     """One page of gaps as users read them: the rule's name, the subject's kind and where to open it,
     and the place by name (one query for the page's region names)."""
     from wuzaicun.regions.selectors import region_names
@@ -284,7 +286,9 @@ def gap_rows(gaps: Sequence[Gap], *, year: int) -> list[dict[str, Any]]:
     rows = []
     for g in gaps:
         subject = SUBJECTS.get(g.subject_type)
+        may_open = subject is not None and subject.link is not None and (
+            subject.perm is None or user is None or user.can(subject.perm))
         rows.append({"rule": rule_title(g.rule), "subject": subject_label(g.subject_type),
-                     "url": subject.link(g, year) if subject and subject.link else "",
+                     "url": subject.link(g, year) if may_open and subject and subject.link else "",
                      "place": names.get(g.region_code, g.region_code), "message": g.message})
     return rows

@@ -137,7 +137,7 @@ def coverage(request: AuthedRequest, code: str | None = None) -> HttpResponse:
         children = [{"region": c, "gaps": per_child.get(c.code[:width], 0)} for c in children_in_scope(request.user, region)]
     summary = [{"code": c, "title": RULES_BY_CODE[c].title, **row} for c, row in report.summary.items()]
     context = paginate(request, shown)
-    context["rows"] = gap_rows(context["page_obj"].object_list, year=year)
+    context["rows"] = gap_rows(context["page_obj"].object_list, year=year, user=request.user)
     return render_list(request, "responsibility/coverage.html", year_context(year) | context | {
         "region": region, "trail": breadcrumb(request.user, region), "summary": summary,
         "children": children, "rule": rule, "rule_title": RULES_BY_CODE[rule].title if rule in RULES_BY_CODE else "",

@@ -91,7 +91,7 @@ def _link(name: str) -> Callable[[Gap, int], str]:
     return link
 
 
-_SUBJECTS = {SUBJECT: SubjectKind("村", _link("cadres:group_new")),
-             SUBJECT_SECRETARY: SubjectKind("村", _link("cadres:dispatch_new"))}
+_SUBJECTS = {SUBJECT: SubjectKind("村", _link("cadres:group_new"), perm="edit_cadres"),
+             SUBJECT_SECRETARY: SubjectKind("村", _link("cadres:dispatch_new"), perm="edit_cadres")}
 for _code, (_spec, *_rest) in SPECS.items():
     register_rule(_spec, _check(_code), subjects=_SUBJECTS)

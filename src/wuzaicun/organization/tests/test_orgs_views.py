@@ -246,3 +246,10 @@ def test_a_social_organisation_and_a_station_are_deleted_with_their_services_in_
                                                               action="delete").summary
     assert client_for("county_b").post(f"/organization/social/stations/{station.pk}/delete/").status_code == 302
     assert not EcommerceStation.objects_unscoped.exists()
+
+
+def test_an_import_button_shows_only_for_those_who_may_import(world, client_for):
+    # a village reporter edits organisations but may not import (IMPORT_DATA): no button leading to a 403
+    for path in ("/organization/orgs/", "/organization/entities/", "/organization/guarantees/"):
+        assert "/upload/" not in client_for("reporter_a").get(path).text
+        assert "/upload/" in client_for("county_a").get(path).text

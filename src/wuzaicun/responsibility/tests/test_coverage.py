@@ -178,3 +178,13 @@ def test_a_county_with_fewer_than_two_demonstration_sites_is_a_gap(world, year_o
     VillageYear.objects_unscoped.filter(village_id__in=["520302001001", "520302001002"]).update(demonstration="county")
     found, _ = gaps("county_demonstration_min2", region="520300000000")
     assert [g.subject_id for g in found] == ["520303000000"] and "0 个" in found[0].message
+
+
+def test_a_gap_links_only_to_a_page_the_reader_may_open(world, year_open):
+    from wuzaicun.responsibility.coverage import gap_rows
+
+    made = cover_village(world, VILLAGE)
+    Assignment.objects_unscoped.filter(pk=made["team"].pk).update(duties=[])
+    found, _ = gaps("assignment_duties")
+    assert gap_rows(found, year=YEAR, user=world.users["county_a"])[0]["url"].endswith("/edit/")
+    assert gap_rows(found, year=YEAR, user=world.users["reporter_a"])[0]["url"] == ""
