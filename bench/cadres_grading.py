@@ -5,7 +5,8 @@
 No province synth holds dispatches yet, so each child process builds its own database set-based (SQLite in a
 temporary directory; PostgreSQL in a database it creates beside `--pg-url` and drops afterwards): one county,
 5,000 villages, N people each dispatched as 第一书记 with a 驻村 entry, one ledger line, two quarterly 对账, a helped
-household with a visit for every other one, a spot-check finding for every tenth, and 民主评议 and 群众满意度 entered.
+household with a visit for every other one, a spot-check finding for every tenth, a county training session two
+cadres in three attended, and 民主评议 and 群众满意度 entered.
 It then times:
 - the product: `grade_cadres` for every cadre (cold: first grading, rows inserted; warm: drafts recomputed and
   updated), with its SQL queries split into reads (constant whatever N) and write batches (2,000 rows each);
@@ -65,14 +66,18 @@ ent AS (
   SELECT s.person_id, MAX(CASE WHEN i.code = 'democratic' THEN s.score END) AS dem,
          MAX(CASE WHEN i.code = 'satisfaction' THEN s.score END) AS sat
   FROM cadres_cadrescore s JOIN cadres_cadreindicator i ON i.id = s.indicator_id
-  WHERE i.year = 2016 AND i.role = 'first_secretary' GROUP BY s.person_id)
+  WHERE i.year = 2016 AND i.role = 'first_secretary' GROUP BY s.person_id),
+tr AS (
+  SELECT t.person_id, 100.0 AS val FROM cadres_attendance t JOIN cadres_trainingsession ts ON ts.id = t.session_id
+  WHERE ts.year = 2016 GROUP BY t.person_id)
 SELECT d.person_id,
        ROUND((20 * COALESCE(led.val, 100) + 15 * COALESCE(vis.val, 100) + 15 * COALESCE(spot.val, 100)
-             + 10 * 100 + 10 * COALESCE(rec.val, 100) + 10 * ent.dem + 10 * ent.sat) / 90.0, 2) AS total
+             + 10 * 100 + 10 * COALESCE(tr.val, 0) + 10 * COALESCE(rec.val, 100) + 10 * ent.dem + 10 * ent.sat)
+             / 100.0, 2) AS total
 FROM d
 LEFT JOIN led ON led.person_id = d.person_id LEFT JOIN rec ON rec.person_id = d.person_id
 LEFT JOIN vis ON vis.person_id = d.person_id LEFT JOIN spot ON spot.person_id = d.person_id
-LEFT JOIN ent ON ent.person_id = d.person_id
+LEFT JOIN ent ON ent.person_id = d.person_id LEFT JOIN tr ON tr.person_id = d.person_id
 WHERE EXISTS (SELECT 1 FROM responsibility_assignment a WHERE a.year = 2016 AND a.person_id = d.person_id)
 ORDER BY total DESC, d.person_id
 """
@@ -85,7 +90,7 @@ def build(n: int) -> None:
 
     from django.utils import timezone
 
-    from wuzaicun.cadres.models import CadreScore, Dispatch
+    from wuzaicun.cadres.models import Attendance, CadreScore, Dispatch, TrainingSession
     from wuzaicun.cadres.services.grading import ensure_indicator_set
     from wuzaicun.regions.models import Region
     from wuzaicun.registry.models import Household, Person, Unit
@@ -154,6 +159,11 @@ def build(n: int) -> None:
         [Finding(pick_id=p, visited_on=dt.date(YEAR, 6, 1), result=("in_place", "mostly", "not_in_place")[i % 3],
                  notes="检查") for i, p in enumerate(SpotCheckPick.objects_unscoped.order_by("pk").values_list("pk", flat=True))],
         batch_size=b)
+    session = TrainingSession.objects_unscoped.create(
+        name="第一书记脱贫攻坚专题培训班", level="county", region=county, organiser="中共红花岗区委组织部",
+        topic="精准扶贫", start=dt.date(YEAR, 6, 1), end=dt.date(YEAR, 6, 3), year=YEAR, target_groups=["dispatched"])
+    Attendance.objects_unscoped.bulk_create(  # two cadres in three trained this year
+        [Attendance(session=session, person=p) for i, p in enumerate(people) if i % 3], batch_size=b)
     rows = {r.code: r for r in ensure_indicator_set(year=YEAR, role="first_secretary")}
     CadreScore.objects_unscoped.bulk_create(
         [CadreScore(indicator=rows[code], person=p, score=Decimal(60 + (i * 7 + k) % 40))
