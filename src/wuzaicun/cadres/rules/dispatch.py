@@ -10,9 +10,10 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-KIND_LABELS = {"first_secretary": "第一书记", "resident": "驻村干部"}
+from ..models.dispatch import DispatchKind
+
+KIND_LABELS: dict[str, str] = dict(DispatchKind.choices)  # the model's labels (choices, not the ORM)
 KIND_BY_LABEL = {label: value for value, label in KIND_LABELS.items()}
-PLACEMENT_LABELS = {"upper": "未脱贫乡镇党政正职上管一级", "reserve": "后备干部"}
 TOWNSHIP, VILLAGE = 4, 5
 
 
