@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 Compute = Callable[[int, Sequence[str], int], dict[str, Decimal]]  # (year, subject codes, level) → scores
 
@@ -49,7 +50,8 @@ def share(part: int, whole: int) -> Decimal:
 # Indicators of a person (a cadre assessed under 六定一化): the cadres app's grading asks this registry, the
 # apps that own the data register them (the ledger, visits and findings in their own apps), and none of them
 # imports cadres. `compute` maps person ids to a 0–100 score, or to None when the person has no data for it
-# (shown as 缺数据, never scored 0); `sources` lists the records one person's score was computed from.
+# (shown as 缺数据, never scored 0); `sources` lists the records one person's score was computed from that the viewer may see (read through
+# `scoped()`: the score counts everything, the page shows only what is in the viewer's scope).
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,7 @@ class Source:
 
 
 PersonCompute = Callable[[int, Sequence[int]], dict[int, Decimal | None]]  # (year, person ids) → scores
-PersonSources = Callable[[int, int], list[Source]]  # (year, person id) → the records behind the score
+PersonSources = Callable[[Any, int, int], list[Source]]  # (viewer, year, person id) → the records the viewer may see
 
 
 @dataclass(frozen=True)

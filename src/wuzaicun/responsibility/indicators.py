@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Case, Count, Exists, FilteredRelation, OuterRef, Q, Subquery, When
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from wuzaicun.accounts.scope import scoped
 from wuzaicun.core.indicators import (
     IndicatorProvider,
     PersonIndicatorProvider,
@@ -171,8 +173,8 @@ def _person_url(year: int, person_id: int) -> str:
     return f"{reverse('responsibility:ledger_person', args=[person_id])}?year={year}"
 
 
-def ledger_sources(year: int, person_id: int) -> list[Source]:
-    lines = (LedgerLine.objects_unscoped.filter(year=year, assignment__person_id=person_id)
+def ledger_sources(user: Any, year: int, person_id: int) -> list[Source]:
+    lines = (scoped(LedgerLine, user).filter(year=year, assignment__person_id=person_id)
              .annotate(last_on_track=_last_on_track(), good=Case(When(_line_on_track(), then=True), default=False))
              .select_related("assignment__village").order_by("pk"))
     url = _person_url(year, person_id)
@@ -181,10 +183,10 @@ def ledger_sources(year: int, person_id: int) -> list[Source]:
                    url) for line in lines]
 
 
-def reconcile_sources(year: int, person_id: int) -> list[Source]:
+def reconcile_sources(user: Any, year: int, person_id: int) -> list[Source]:
     from .models import Reconciliation
 
-    rows = (Reconciliation.objects_unscoped.filter(line__year=year, line__assignment__person_id=person_id)
+    rows = (scoped(Reconciliation, user).filter(line__year=year, line__assignment__person_id=person_id)
             .select_related("line").order_by("line_id", "quarter"))
     url = _person_url(year, person_id)
     out = []
@@ -196,14 +198,14 @@ def reconcile_sources(year: int, person_id: int) -> list[Source]:
     return out
 
 
-def visit_sources(year: int, person_id: int) -> list[Source]:
+def visit_sources(user: Any, year: int, person_id: int) -> list[Source]:
     from .models import AssignmentHousehold, Visit
 
-    households = dict(AssignmentHousehold.objects_unscoped.filter(assignment__year=year,
+    households = dict(scoped(AssignmentHousehold, user).filter(assignment__year=year,
                                                                   assignment__person_id=person_id)
                       .values_list("household_id", "household__head_name"))
     visits: dict[int, dt.date] = {}
-    for household, day in Visit.objects_unscoped.filter(
+    for household, day in scoped(Visit, user).filter(
             person_id=person_id, household_id__in=list(households), visited_on__gte=dt.date(year, 1, 1),
             visited_on__lte=dt.date(year, 12, 31)).order_by("visited_on").values_list("household_id", "visited_on"):
         visits.setdefault(household, day)

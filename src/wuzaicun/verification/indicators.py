@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
 
+from wuzaicun.accounts.scope import scoped
 from wuzaicun.core.indicators import (
     IndicatorProvider,
     PersonIndicatorProvider,
@@ -67,10 +69,10 @@ def person_spot_checks(year: int, person_ids: Sequence[int]) -> dict[int, Decima
                                    for pk in people_with_entries(year, person_ids)})
 
 
-def spot_check_sources(year: int, person_id: int) -> list[Source]:
+def spot_check_sources(user: Any, year: int, person_id: int) -> list[Source]:
     from django.urls import reverse
 
-    findings = (Finding.objects_unscoped.filter(pick__plan__year=year, pick__plan__status=PlanStatus.CLOSED,
+    findings = (scoped(Finding, user).filter(pick__plan__year=year, pick__plan__status=PlanStatus.CLOSED,
                                                 pick__assignment__person_id=person_id)
                 .select_related("pick__plan", "pick__assignment__village").order_by("visited_on", "pk"))
     return [Source("抽查发现", f"{f.pick.plan.year}年第{f.pick.plan.quarter}季度抽查，{f.pick.assignment.village.name}，"

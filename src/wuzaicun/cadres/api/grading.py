@@ -215,8 +215,8 @@ class GradeDetailOut(GradeOut):
     how: list[str]
 
     @staticmethod
-    def resolve_indicators(obj: Any) -> list[Any]:
-        return detail_rows(obj)
+    def resolve_indicators(obj: Any, context: Any) -> list[Any]:
+        return detail_rows(context["request"].user, obj)  # the sources the caller may see
 
     @staticmethod
     def resolve_how(obj: Any) -> list[str]:

@@ -36,10 +36,9 @@ from wuzaicun.tabular.spec import (
     text,
 )
 
-from ..models.dispatch import Dispatch, PlacementKind
+from ..models.dispatch import Dispatch
 from ..rules.dispatch import (
     KIND_BY_LABEL,
-    KIND_LABELS,
     Candidate,
     dates_problem,
     handover_problem,
@@ -138,7 +137,7 @@ class DispatchSink:
         if not pairs:
             return
         rows: dict[tuple[str, str], list[tuple[int, dt.date, dt.date | None, int | None]]] = defaultdict(list)
-        for row in Dispatch.objects_unscoped.filter(village_id__in={v for v, _ in pairs}).values_list(
+        for row in scoped(Dispatch, self.ctx.actor).filter(village_id__in={v for v, _ in pairs}).values_list(
                 "pk", "village_id", "kind", "start", "end", "successor_id"):
             if (row[1], row[2]) in pairs:
                 rows[(row[1], row[2])].append((row[0], row[3], row[4], row[5]))
@@ -216,7 +215,7 @@ def _export(ctx: ExportContext) -> Iterator[Sequence[Any]]:
     rows = dispatches_for(ctx.actor, kind=ctx.filters.get("kind", ""), **_filters(ctx))
     for d in rows.iterator(chunk_size=2000):
         number = d.person.reveal_resident_id() if ctx.full_ids else d.person.resident_id_masked
-        yield (d.person.name, number, KIND_LABELS[d.kind], d.unit.name, d.village_id, d.start, d.end or "")
+        yield (d.person.name, number, d.get_kind_display(), d.unit.name, d.village_id, d.start, d.end or "")
 
 
 DISPATCHES = register(Template(
@@ -252,10 +251,9 @@ register(Template(
 
 
 def _export_placements(ctx: ExportContext) -> Iterator[Sequence[Any]]:
-    labels = dict(PlacementKind.choices)
     rows = placements_for(ctx.actor, kind=ctx.filters.get("kind", ""), **_filters(ctx))
     for p in rows.iterator(chunk_size=2000):
-        yield (p.person.name, labels[p.kind], p.region_id, p.region.name, p.post, p.start, p.end or "", p.note)
+        yield (p.person.name, p.get_kind_display(), p.region_id, p.region.name, p.post, p.start, p.end or "", p.note)
 
 
 register(Template(

@@ -7,9 +7,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Q
 
+from wuzaicun.accounts.scope import scoped
 from wuzaicun.core.indicators import (
     PersonIndicatorProvider,
     Source,
@@ -62,7 +64,7 @@ def village_rectification(year: int, person_ids: Sequence[int]) -> dict[int, Dec
     return keep_asked(person_ids, {pk: cents.get(v) for pk, v in villages.items()})
 
 
-def village_rectification_sources(year: int, person_id: int) -> list[Source]:
+def village_rectification_sources(user: Any, year: int, person_id: int) -> list[Source]:
     from django.urls import reverse
 
     from wuzaicun.organization.models.rectification import RectificationCase
@@ -71,8 +73,10 @@ def village_rectification_sources(year: int, person_id: int) -> list[Source]:
     village = cadre_villages(year, [person_id]).get(person_id)
     if village is None:
         return []
-    name = Region.objects_unscoped.filter(code=village).values_list("name", flat=True).first() or ""
-    cases = list(RectificationCase.objects_unscoped.filter(year=year, village_id=village).order_by("pk"))
+    name = scoped(Region, user).filter(code=village).values_list("name", flat=True).first()
+    if name is None:  # the cadre's village is outside the viewer's scope
+        return []
+    cases = list(scoped(RectificationCase, user).filter(year=year, village_id=village).order_by("pk"))
     if not cases:
         return [Source("村党组织", f"{name}：{year}年度不在软弱涣散党组织整顿名单", "计 100 分")]
     return [Source("整顿案例", f"{name}：{year}年度软弱涣散党组织整顿", case.get_status_display(),

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count
 from django.urls import reverse
 
+from wuzaicun.accounts.scope import scoped
 from wuzaicun.core.indicators import PersonIndicatorProvider, Source, register_person_indicator
 
 from ..models.training import Attendance
@@ -27,8 +29,8 @@ def compute(year: int, person_ids: Sequence[int]) -> dict[int, Decimal | None]:
     return {pk: attendance_score(counts.get(pk, 0)) for pk in person_ids}
 
 
-def sources(year: int, person_id: int) -> list[Source]:
-    rows = Attendance.objects_unscoped.filter(person_id=person_id, session__year=year).select_related(
+def sources(user: Any, year: int, person_id: int) -> list[Source]:
+    rows = scoped(Attendance, user).filter(person_id=person_id, session__year=year).select_related(
         "session").order_by("session__start", "session_id")
     return [Source(label="培训班",
                    text=f"{row.session.name}（{row.session.start:%Y-%m-%d} 至 {row.session.end:%Y-%m-%d}，"

@@ -33,8 +33,7 @@ def due_after(*, last_visit: dt.date | None, year: int, every: int) -> dt.date:
 
 def days_overdue(*, last_visit: dt.date | None, year: int, every: int, on: dt.date) -> int:
     """How many days the pair is overdue on `on` (0: on time). The selectors ask the same in SQL."""
-    since = (on - (last_visit or year_start(year))).days
-    return max(0, since - every)
+    return max(0, (on - due_after(last_visit=last_visit, year=year, every=every)).days + 1)
 
 
 def visit_date_problem(*, date: dt.date, year: int, today: dt.date) -> str | None:

@@ -180,7 +180,7 @@ class DetailRow:
     sources: list[Source]
 
 
-def detail_rows(grade: CadreGrade) -> list[DetailRow]:
+def detail_rows(user: Any, grade: CadreGrade) -> list[DetailRow]:
     """Each indicator of the grade with its weight (as used), its score and the records behind it."""
     weights: dict[str, str] = grade.basis.get("weights", {}) if isinstance(grade.basis, dict) else {}
     out = []
@@ -188,7 +188,7 @@ def detail_rows(grade: CadreGrade) -> list[DetailRow]:
         if row.code not in weights and row.code not in grade.missing:
             continue
         provider = person_indicator(row.provider) if row.provider else None
-        sources = provider.sources(grade.year, grade.person_id) if provider else []
+        sources = provider.sources(user, grade.year, grade.person_id) if provider else []
         out.append(DetailRow(code=row.code, title=row.title, dimension=row.get_dimension_display(),
                              weight=weights.get(row.code, str(row.weight)), score=grade.scores.get(row.code),
                              entered=not row.provider,

@@ -234,19 +234,3 @@ def create_placement(*, actor: Any, person_id: int, kind: str, region_code: str,
         record(actor=actor, action=Action.CREATE, object_type="placement", object_id=placement.pk,
                region_code=region.code, summary=f"登记{person.name}到{region.name}（{PlacementKind(kind).label}）")
     return placement
-
-
-def end_placement(*, actor: Any, placement_id: int, end: dt.date) -> Placement:
-    from ..selectors.dispatch import get_placement_for_user
-
-    require_perm(actor, Perm.EDIT_CADRES)
-    placement = get_placement_for_user(actor, placement_id)
-    _dates(placement.start, end)
-    with transaction.atomic(durable=True):
-        old = placement.end
-        Placement.objects_unscoped.filter(pk=placement.pk).update(end=end)
-        record(actor=actor, action=Action.UPDATE, object_type="placement", object_id=placement.pk,
-               region_code=placement.region_id, summary=f"结束{placement.person.name}在{placement.region.name}的安排",
-               changes=diff({"end": old}, {"end": end}))
-    placement.end = end
-    return placement

@@ -22,6 +22,7 @@ from wuzaicun.core.errors import DomainError, NotFound
 from wuzaicun.regions.models import Region
 from wuzaicun.regions.selectors import get_village_for_user
 from wuzaicun.registry.models import Person
+from wuzaicun.registry.selectors import get_person_for_user
 
 from ..models.talents import (
     ProjectRole,
@@ -50,7 +51,7 @@ NO_VILLAGE = "请至少选择一个服务村"
 
 def _person(actor: Any, person_id: int) -> Person:
     try:
-        return get_for_user(scoped(Person, actor).select_related("region"), actor, pk=person_id)
+        return get_person_for_user(actor, person_id)
     except NotFound:
         raise NotFound("所选人员不存在或不在您的管辖范围内") from None
 
@@ -171,7 +172,7 @@ def delete_talent(*, actor: Any, talent_id: int) -> None:
     require_perm(actor, Perm.EDIT_CADRES)
     with transaction.atomic(durable=True):
         talent = get_for_user(scoped(Talent, actor).select_related("person"), actor, pk=talent_id)
-        visits = talent.visits.count()
+        visits = scoped(TalentVisit, actor).filter(talent=talent).count()
         record(actor=actor, action=Action.DELETE, object_type="talent", object_id=talent.pk,
                region_code=talent.region_id,
                summary=f"删除{talent.year}年千村千人计划人才{talent.person.name}（连同{visits}条走访记录）")
@@ -260,7 +261,7 @@ def delete_secretary(*, actor: Any, secretary_id: int) -> None:
     require_perm(actor, Perm.EDIT_CADRES)
     with transaction.atomic(durable=True):
         secretary = get_for_user(scoped(ProjectSecretary, actor).select_related("person"), actor, pk=secretary_id)
-        projects = secretary.projects.count()
+        projects = scoped(SecretaryProject, actor).filter(secretary=secretary).count()
         record(actor=actor, action=Action.DELETE, object_type="project_secretary", object_id=secretary.pk,
                region_code=secretary.region_id,
                summary=f"删除{secretary.year}年项目书记{secretary.person.name}（连同{projects}个项目）")

@@ -72,7 +72,7 @@ class StandIns:
             self.calls[code] += 1
             return {pk: self.values[code].get(pk, Decimal(100)) for pk in ids}
 
-        def sources(year: int, pk: int) -> list[Source]:
+        def sources(user: object, year: int, pk: int) -> list[Source]:
             return [Source("测试记录", f"{code}的来源", "计 100 分", "/cadres/grades/")]
 
         return PersonIndicatorProvider(code, code, "test", compute, sources)

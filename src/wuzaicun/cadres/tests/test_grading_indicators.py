@@ -52,12 +52,15 @@ def test_ledger_reconcile_and_visits(world):
     assert _compute("person_ledger_fulfilment", ids) == {person.pk: Decimal("66.67"), nobody.pk: None}
     assert _compute("person_reconcile_on_time", ids) == {person.pk: Decimal("66.67"), nobody.pk: None}
     assert _compute("person_visit_coverage", ids) == {person.pk: Decimal("50.00"), nobody.pk: None}
-    sources = person_indicator("person_reconcile_on_time").sources(YEAR, person.pk)
+    sources = person_indicator("person_reconcile_on_time").sources(world.users["county_a"], YEAR, person.pk)
     assert [s.outcome for s in sources] == ["按时", "按时", "逾期"] and "截止2016-07-15" in sources[2].text
-    visits = person_indicator("person_visit_coverage").sources(YEAR, person.pk)
+    visits = person_indicator("person_visit_coverage").sources(world.users["county_a"], YEAR, person.pk)
     assert sorted(s.outcome for s in visits) == ["2016-05-01已走访", "本年未走访"]
-    ledger = person_indicator("person_ledger_fulfilment").sources(YEAR, person.pk)
+    ledger = person_indicator("person_ledger_fulfilment").sources(world.users["county_a"], YEAR, person.pk)
     assert len(ledger) == 3 and ledger[0].url.startswith("/responsibility/ledger/person/")
+    # the score counts everything; the sources show only what the viewer may see
+    for code in ("person_ledger_fulfilment", "person_reconcile_on_time", "person_visit_coverage"):
+        assert person_indicator(code).sources(world.users["county_b"], YEAR, person.pk) == [], code
 
 
 def test_spot_checks_count_only_closed_plans_and_unpicked_people_score_100(world):
@@ -70,7 +73,7 @@ def test_spot_checks_count_only_closed_plans_and_unpicked_people_score_100(world
     Finding.objects_unscoped.create(pick=pick, visited_on=dt.date(2016, 6, 1), result="not_in_place", notes="未到位")
     assert _compute("person_spot_checks", [person.pk, other.pk]) == {person.pk: Decimal("0.00"),
                                                                      other.pk: Decimal(100)}
-    source = person_indicator("person_spot_checks").sources(YEAR, person.pk)[0]
+    source = person_indicator("person_spot_checks").sources(world.users["county_a"], YEAR, person.pk)[0]
     assert source.outcome == "不到位" and source.url == f"/verification/plans/{plan.pk}/"
 
 
@@ -81,7 +84,8 @@ def test_village_rectification_reads_the_village_of_the_latest_dispatch(world):
                                               deadline=dt.date(2099, 12, 31))
     values = _compute("village_rectification", [person.pk, secretary.pk])
     assert values == {person.pk: Decimal("50.00"), secretary.pk: Decimal(100)}
-    assert person_indicator("village_rectification").sources(YEAR, person.pk)[0].label == "整顿案例"
+    assert person_indicator("village_rectification").sources(world.users["county_a"], YEAR, person.pk)[0].label == "整顿案例"
+    assert person_indicator("village_rectification").sources(world.users["county_b"], YEAR, person.pk) == []
 
 
 @pytest.mark.parametrize("code", ["person_ledger_fulfilment", "person_reconcile_on_time", "person_visit_coverage",

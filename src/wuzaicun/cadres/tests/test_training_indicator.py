@@ -27,8 +27,10 @@ def test_the_sources_are_the_sessions_attended(world) -> None:
     t = build_training(world)
     provider = person_indicator("training_attendance")
     assert provider is not None
-    [source] = provider.sources(2016, t.people["leader_a"].pk)
+    [source] = provider.sources(world.users["city"], 2016, t.people["leader_a"].pk)
     assert source.label == "培训班"
     assert source.text == "遵义市2016年脱贫攻坚专题培训班（2016-03-01 至 2016-03-03，市级）"
     assert source.url == f"/cadres/trainings/{t.sessions['city'].pk}/"
-    assert provider.sources(2016, t.people["cadre_a"].pk) == []
+    assert provider.sources(world.users["city"], 2016, t.people["cadre_a"].pk) == []
+    # a county administrator does not see the city's session behind the score (the score still counts it)
+    assert provider.sources(world.users["county_a"], 2016, t.people["leader_a"].pk) == []

@@ -172,7 +172,7 @@ def grade_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     form = OutcomeForm()
     form.fields["kind"].choices = kinds  # type: ignore[attr-defined]
     return render(request, "cadres/grading/grade.html", _common(grade.year, grade.role) | {
-        "grade": grade, "rows": detail_rows(grade), "entered": entered_scores_of(request.user, grade),
+        "grade": grade, "rows": detail_rows(request.user, grade), "entered": entered_scores_of(request.user, grade),
         "person_url": cadre_url(grade.person_id), "basis": grade.basis if isinstance(grade.basis, dict) else {},
         "outcomes": outcomes, "outcome_form": form, "kinds": kinds, "decide_form": DecideForm(),
         "tie_rule": TIE_RULE, "quota_rule": QUOTA_RULE, "missing_rule": MISSING_RULE, "outcome_rule": OUTCOME_RULE,
