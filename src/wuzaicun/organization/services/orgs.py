@@ -183,7 +183,7 @@ def delete_organisation(*, actor: Any, org_id: int) -> None:
     with transaction.atomic(durable=True):
         org = _locked(scoped(PartyOrganisation, actor), org_id, None)
         if org.children.exists():  # children out of the actor's scope count too: the tree must stay whole
-            raise DomainError(f"“{org.name}”还有下级组织，请先删除或调整下级组织")
+            raise DomainError(f"“{org.name}”还有下级组织，请先删除或调整下级组织", field="下级组织")
         members = org.memberships.count()
         org.memberships.all().delete()
         org.delete()

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.responses import Status
 
+from wuzaicun.accounts.scope import get_for_user
 from wuzaicun.core.api import Page, PageNumber, PageSize, paged
 from wuzaicun.core.bounds import Id
 from wuzaicun.core.params import region_param
@@ -109,7 +110,7 @@ class GroupEntityIn(Schema):
 
 
 def _one(request: HttpRequest, group_id: int) -> Any:
-    return groups_for(request.user).get(pk=get_group_for_user(request.user, group_id).pk)
+    return get_for_user(groups_for(request.user), request.user, pk=group_id)
 
 
 @router.get("/groups", response=Page[TenHouseholdGroupOut], summary="十户一体小组（`size=far` 只列户数偏离10户的小组）")

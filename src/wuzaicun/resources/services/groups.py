@@ -146,6 +146,8 @@ def delete_group(*, actor: Any, group_id: int) -> None:
     with transaction.atomic(durable=True):
         group = _group(actor, group_id)
         members = GroupMember.objects_unscoped.filter(group=group).count()
+        entities = GroupEntity.objects_unscoped.filter(group=group).count()
         group.delete()
         record(actor=actor, action=Action.DELETE, object_type="ten_household_group", object_id=group_id,
-               region_code=group.village_id, summary=f"撤销{group.village.name}“{group.name}”（{members} 户）")
+               region_code=group.village_id,
+               summary=f"撤销{group.village.name}“{group.name}”（{members} 户、{entities} 个经营主体）")

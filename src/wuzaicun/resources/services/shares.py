@@ -128,15 +128,15 @@ def split_dividend(*, actor: Any, entity_id: int, year: int, total: Decimal, dry
     require_perm(actor, Perm.EDIT_RESOURCES)
     entity = get_entity_for_user(actor, entity_id)
     total = TOTAL_RANGE.check(total)
+    if Dividend.objects_unscoped.filter(entity=entity, year=year).exists():
+        raise DomainError(f"“{entity.name}”{year}年度已分红，如需重新分配请先撤销该次分红", field="年度",
+                          code="duplicate")
     held = holdings(entity, year)
     if not held:
         raise DomainError(f"“{entity.name}”截至{year}年底没有入股记录，无法分红", field="年度")
     units = [u for _, u in held]
     plan = DividendPlan(entity=entity, year=year, total=total, holder_ids=[h for h, _ in held], units=units,
                         fen=split_fen(int(total * 100), units))
-    if Dividend.objects_unscoped.filter(entity=entity, year=year).exists():
-        raise DomainError(f"“{entity.name}”{year}年度已分红，如需重新分配请先撤销该次分红", field="年度",
-                          code="duplicate")
     if dry_run:
         return plan
     try:

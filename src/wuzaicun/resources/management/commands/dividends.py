@@ -41,7 +41,8 @@ class Command(BaseCommand):
                                   dry_run=options["dry_run"])
         except DomainError as exc:
             raise CommandError(exc.message) from None
-        holders = {h.pk: h for h in households_for(actor).filter(pk__in=[h for h, _, _ in plan.parts if h])
+        # every holder is a household of the entity's village (add_contribution): one query, never 100,000 ids
+        holders = {h.pk: h for h in households_for(actor).filter(region_id=entity.village_id)
                    .select_related(None).only("head_name", "resident_id_masked")}
         parts = [{"holder": f"{holders[h].head_name}户" if h else "村集体",
                   "resident_id_masked": holders[h].resident_id_masked if h else "",
