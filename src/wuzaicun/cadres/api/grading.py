@@ -13,11 +13,9 @@ from ninja import Field, Router, Schema
 
 from wuzaicun.core.api import Page, PageNumber, PageSize, paged
 from wuzaicun.core.bounds import Id, Year
-from wuzaicun.core.errors import DomainError
 from wuzaicun.core.params import region_param
 
 from ..imports.grading import SCORE_RANGE
-from ..models.grading import CadreRole
 from ..rules.grading import MISSING_RULE, QUOTA_RULE, TIE_RULE, VETO_RULE, Policy
 from ..selectors.grading import (
     available,
@@ -33,6 +31,7 @@ from ..selectors.grading import (
     scores_for,
 )
 from ..services.grading import (
+    checked_role,
     confirm_grades,
     decide_outcome,
     enter_score,
@@ -47,13 +46,6 @@ from ..services.grading import (
 router = Router(tags=["干部在村成长：六定一化考核"])
 BASE = "/grading"
 Percent = Annotated[Decimal, Field(ge=0, le=100, decimal_places=2, max_digits=5)]
-
-
-def _role(role: str) -> str:
-    if role not in CadreRole.values:
-        raise DomainError(f"考核对象“{role}”无效，应为 first_secretary（第一书记）、resident（驻村干部）或 "
-                          "village_secretary（村党组织书记）", field="role")
-    return role
 
 
 class IndicatorOut(Schema):
@@ -280,18 +272,18 @@ def _config(year: int, role: str) -> dict[str, Any]:
 
 @router.get(f"{BASE}/config", response=ConfigOut, summary="年度考核指标、权重与等次规则")
 def get_config(request: HttpRequest, year: Year, role: str) -> dict[str, Any]:
-    return _config(year, _role(role))
+    return _config(year, checked_role(role))
 
 
 @router.put(f"{BASE}/weights", response=ConfigOut, summary="设置年度考核指标权重（须列出全部指标，合计 100）")
 def put_weights(request: HttpRequest, year: Year, role: str, payload: WeightsIn) -> dict[str, Any]:
-    set_weights(actor=request.user, year=year, role=_role(role), weights=payload.weights)
+    set_weights(actor=request.user, year=year, role=checked_role(role), weights=payload.weights)
     return _config(year, role)
 
 
 @router.put(f"{BASE}/policy", response=ConfigOut, summary="设置年度等次规则（优秀线、良好线、合格线、比例上限）")
 def put_policy(request: HttpRequest, year: Year, role: str, payload: PolicyIn) -> dict[str, Any]:
-    set_policy(actor=request.user, year=year, role=_role(role), policy=Policy(**payload.dict()))
+    set_policy(actor=request.user, year=year, role=checked_role(role), policy=Policy(**payload.dict()))
     return _config(year, role)
 
 
@@ -304,7 +296,7 @@ def list_scores(request: HttpRequest, year: Year, role: str = "", region: str = 
 
 @router.post(f"{BASE}/scores", response={201: CadreScoreOut}, summary="录入一名干部一项录入类指标的得分")
 def post_score(request: HttpRequest, payload: CadreScoreIn) -> tuple[int, Any]:
-    saved = enter_score(actor=request.user, year=payload.year, role=_role(payload.role), person_id=payload.person_id,
+    saved = enter_score(actor=request.user, year=payload.year, role=checked_role(payload.role), person_id=payload.person_id,
                         code=payload.indicator, score=payload.score)
     return 201, scores_for(request.user, year=payload.year).filter(pk=saved.pk).first() or saved
 
@@ -319,7 +311,7 @@ def list_grades(request: HttpRequest, year: Year, role: str = "", region: str = 
 
 @router.get(f"{BASE}/grades/counts", response=dict[str, int], summary="各等次人数")
 def get_counts(request: HttpRequest, year: Year, role: str, region: str = "") -> dict[str, int]:
-    return grade_counts(request.user, year=year, role=_role(role), region=region_param(region))
+    return grade_counts(request.user, year=year, role=checked_role(role), region=region_param(region))
 
 
 @router.get(f"{BASE}/grades/{{grade_id}}", response=GradeDetailOut, summary="一名干部的考核：各项得分及其来源")
@@ -329,26 +321,26 @@ def get_grade(request: HttpRequest, grade_id: Id) -> Any:
 
 @router.post(f"{BASE}/compute", response=RunOut, summary="计算等次（待确认的重新计算，已确认的不变）")
 def post_compute(request: HttpRequest, payload: RunIn) -> dict[str, Any]:
-    run = grade_cadres(actor=request.user, year=payload.year, role=_role(payload.role),
+    run = grade_cadres(actor=request.user, year=payload.year, role=checked_role(payload.role),
                        region=region_param(payload.region))
     return run.as_json()
 
 
 @router.post(f"{BASE}/confirm", response=CountOut, summary="确认等次")
 def post_confirm(request: HttpRequest, payload: RunIn) -> dict[str, int]:
-    return {"count": confirm_grades(actor=request.user, year=payload.year, role=_role(payload.role),
+    return {"count": confirm_grades(actor=request.user, year=payload.year, role=checked_role(payload.role),
                                     region=region_param(payload.region))}
 
 
 @router.post(f"{BASE}/unconfirm", response=CountOut, summary="撤销确认")
 def post_unconfirm(request: HttpRequest, payload: RunIn) -> dict[str, int]:
-    return {"count": unconfirm_grades(actor=request.user, year=payload.year, role=_role(payload.role),
+    return {"count": unconfirm_grades(actor=request.user, year=payload.year, role=checked_role(payload.role),
                                       region=region_param(payload.region))}
 
 
 @router.post(f"{BASE}/lock", response=CountOut, summary="锁定等次（县级或以上）")
 def post_lock(request: HttpRequest, payload: RunIn) -> dict[str, int]:
-    return {"count": lock_grades(actor=request.user, year=payload.year, role=_role(payload.role),
+    return {"count": lock_grades(actor=request.user, year=payload.year, role=checked_role(payload.role),
                                  region=region_param(payload.region))}
 
 

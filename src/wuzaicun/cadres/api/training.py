@@ -153,7 +153,8 @@ def coverage(request: HttpRequest, year: Year, region: str = "") -> list[dict[st
 def list_untrained(request: HttpRequest, year: Year, group: str, region: str = "", page: PageNumber = 1,
                    page_size: PageSize = 20) -> dict[str, Any]:
     if group not in TargetGroup.values:
-        raise DomainError(f"培训对象“{group[:50]}”不是可选值（{'、'.join(TargetGroup.values)}）", code="invalid_group")
+        choices = "、".join(f"{label}（{value}）" for value, label in TargetGroup.choices)
+        raise DomainError(f"培训对象“{group[:50]}”不是可选值（{choices}）", code="invalid_group", field="培训对象")
     return paged(untrained(request.user, year=year, group=group, region=region_param(region) or ""),
                  page=page, page_size=page_size)
 

@@ -80,9 +80,11 @@ def _user(actor: Any) -> Any:
     return actor if getattr(actor, "pk", None) is not None else None
 
 
-def _role(role: str) -> str:
+def checked_role(role: str) -> str:
+    """The role code, or a refusal naming the choices (with their codes, for scripts and the API)."""
     if role not in CadreRole.values:
-        raise DomainError(f"考核对象“{role}”无效，应为第一书记、驻村干部或村党组织书记", field="考核对象")
+        choices = "、".join(f"{label}（{value}）" for value, label in CadreRole.choices)
+        raise DomainError(f"考核对象“{role[:50]}”无效，应为{choices}", field="考核对象")
     return role
 
 
@@ -100,7 +102,7 @@ def _region(actor: Any, region: str | None) -> str:
 def ensure_indicator_set(*, year: int, role: str) -> list[CadreIndicator]:
     """The year's set for the role, created from the defaults on first use (configuration, not audited: the
     defaults are documented; every change afterwards is audited)."""
-    _role(role)
+    checked_role(role)
     rows = indicator_set(year, role)
     if rows:
         return rows
@@ -126,7 +128,7 @@ def set_weights(*, actor: Any, year: int, role: str, weights: Mapping[str, Decim
                 durable: bool = True) -> list[CadreIndicator]:
     """The weights of the year's set for a role; every indicator of the set must be given and they sum to 100."""
     _require_city(actor)
-    _role(role)
+    checked_role(role)
     with _atomic(durable):
         rows = {r.code: r for r in ensure_indicator_set(year=year, role=role)}
         unknown = [code for code in weights if code not in rows]
@@ -155,7 +157,7 @@ def set_weights(*, actor: Any, year: int, role: str, weights: Mapping[str, Decim
 def set_policy(*, actor: Any, year: int, role: str, policy: Policy, durable: bool = True) -> GradePolicy:
     """The grade lines and quotas of a year and role (优秀线 > 良好线 > 合格线; quotas in per cent)."""
     _require_city(actor)
-    _role(role)
+    checked_role(role)
     if problems := policy_problems(policy):
         raise DomainError("；".join(m for _, m in problems), field=problems[0][0])
     fields = ("excellent", "good", "passing", "excellent_quota", "good_quota", "veto")
@@ -185,7 +187,7 @@ def enter_score(*, actor: Any, year: int, role: str, person_id: int, code: str, 
                 durable: bool = True) -> CadreScore:
     """An entered score (民主评议, 群众满意度 …) of a cadre assessed for the year and role in the actor's scope."""
     require_perm(actor, Perm.EDIT_CADRES)
-    _role(role)
+    checked_role(role)
     if not (SCORE_LOW <= score <= SCORE_HIGH) or score != score.quantize(CENT):
         raise DomainError("得分须在 0–100 之间，最多两位小数", field="得分")
     with _atomic(durable):
@@ -242,7 +244,7 @@ def grade_cadres(*, actor: Any, year: int, role: str, region: str | None = None,
     the composite, ranks and grades (thresholds, veto, quotas within the region, tie rule). Draft rows are
     written again; confirmed rows keep their grade and hold their quota places; a locked year is refused."""
     require_perm(actor, Perm.GRADE_CADRES)
-    _role(role)
+    checked_role(role)
     code = _region(actor, region)
     with _atomic(durable):
         rows = ensure_indicator_set(year=year, role=role)
@@ -324,7 +326,7 @@ def _stored(actor: Any, year: int, role: str, region: str | None) -> Any:
 def confirm_grades(*, actor: Any, year: int, role: str, region: str | None = None, durable: bool = True) -> int:
     """确认: every draft with a grade in the region becomes 已确认 (drafts with missing data stay); how many."""
     require_perm(actor, Perm.GRADE_CADRES)
-    _role(role)
+    checked_role(role)
     with _atomic(durable):
         code, rows = _stored(actor, year, role, region)
         if rows.filter(status=GradeStatus.LOCKED).exists():
@@ -343,7 +345,7 @@ def confirm_grades(*, actor: Any, year: int, role: str, region: str | None = Non
 def unconfirm_grades(*, actor: Any, year: int, role: str, region: str | None = None, durable: bool = True) -> int:
     """撤销确认: confirmed rows back to drafts (refused once the year is locked or an outcome was proposed)."""
     require_perm(actor, Perm.GRADE_CADRES)
-    _role(role)
+    checked_role(role)
     with _atomic(durable):
         code, rows = _stored(actor, year, role, region)
         if rows.filter(status=GradeStatus.LOCKED).exists():
@@ -365,7 +367,7 @@ def unconfirm_grades(*, actor: Any, year: int, role: str, region: str | None = N
 def lock_grades(*, actor: Any, year: int, role: str, region: str | None = None, durable: bool = True) -> int:
     """锁定 (a county or wider scope): every confirmed row in the region; refused while a graded draft remains."""
     require_perm(actor, Perm.GRADE_CADRES)
-    _role(role)
+    checked_role(role)
     prefix = prefix_for(actor)
     if prefix is None or len(prefix) > COUNTY_WIDTH:
         raise PermissionDenied("考核等次由县级（或以上）管理员锁定")
