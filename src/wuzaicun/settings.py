@@ -209,11 +209,16 @@ VENDOR_ASSETS = [
     ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
 ]
 STATICFILES_DIRS = [BASE_DIR / "static", *((prefix, path) for prefix, path in VENDOR_ASSETS if path.is_dir())]
+# Production (`wuzaicun serve` sets WUZAICUN_PRODUCTION=1 for its workers and its collectstatic): file names carry
+# their content's hash, so WhiteNoise serves them compressed (gzip, brotli) and cached for ten years; pages and
+# tests outside production find the files where they are, uncompressed names, short cache.
+PRODUCTION = _env_bool("WUZAICUN_PRODUCTION")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage" if PRODUCTION
+                    else "whitenoise.storage.CompressedStaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = DATA_DIR / "media"
 UPLOAD_DIR = DATA_DIR / "uploads"
