@@ -10,7 +10,7 @@ from django.utils.crypto import salted_hmac
 
 from wuzaicun.regions.codes import prefix_of
 
-from .roles import Perm, Role, has_perm
+from .roles import ADMINISTRATION, Perm, Role, has_perm
 
 
 class User(AbstractUser):
@@ -25,6 +25,7 @@ class User(AbstractUser):
                                                      help_text="“退出所有设备”时加一，此前的浏览器会话全部失效")
 
     scope_path: ClassVar[str] = "scope__code"
+    scope_perms: ClassVar[tuple[Perm, ...]] = ADMINISTRATION
     objects_unscoped: ClassVar[UserManager[User]] = UserManager()  # type: ignore[assignment]
 
     class Meta:

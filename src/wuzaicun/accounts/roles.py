@@ -15,6 +15,16 @@ class Role(models.TextChoices):
     VILLAGE_REPORTER = "village_reporter", "村级填报员"
     INSPECTOR = "inspector", "督查员"
     LEADER = "leader", "领导（只读）"
+    SECURITY_ADMIN = "security_admin", "安全管理员"
+    AUDIT_ADMIN = "audit_admin", "审计管理员"
+
+
+# 三员分立 (MLPS level 3): the system, security and audit administrators hold disjoint powers, each account holds
+# one role, and only the command line (the server's operator) creates these three or changes their accounts; the
+# business roles are the others. The security and audit administrators see no business data: `scoped()` returns
+# nothing of a model to a role without the model's scope permission (VIEW_REGISTRY unless the model says otherwise).
+SEPARATED_ADMINS = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+BUSINESS_ROLES = frozenset(set(Role.values) - SEPARATED_ADMINS)
 
 
 class Perm(StrEnum):
@@ -28,6 +38,7 @@ class Perm(StrEnum):
     REVEAL_ID = "reveal_id"  # 查看完整身份证号（留痕）
     MANAGE_USERS = "manage_users"  # 用户管理
     VIEW_AUDIT = "view_audit"  # 操作日志
+    MANAGE_SECURITY = "manage_security"  # 安全策略、账号锁定与解锁、在线会话（安全管理员）
     EDIT_LISTS = "edit_lists"  # 编制责任清单
     CONFIGURE_RULES = "configure_rules"  # 设置责任年度与规则
     RECONCILE = "reconcile"  # 季度对账、走访记录
@@ -41,6 +52,10 @@ class Perm(StrEnum):
     APPROVE_OUTCOMES = "approve_outcomes"  # 审批考核结果运用（上一级）
     EDIT_RESOURCES = "edit_resources"  # 维护整合项目、十户一体、三变入股与分红、结对帮扶与企业帮扶，记录决策环节
 
+
+# The permissions that let a role read a model at all (`scoped()`): business data needs VIEW_REGISTRY; accounts and
+# the names of places are read by every role that administers (a model lists them in `scope_perms`).
+ADMINISTRATION: tuple[Perm, ...] = (Perm.VIEW_REGISTRY, Perm.MANAGE_USERS, Perm.MANAGE_SECURITY, Perm.VIEW_AUDIT)
 
 _READ = {Perm.VIEW_REGISTRY}
 _ADMIN = _READ | {
@@ -60,9 +75,10 @@ _ADMIN = _READ | {
 }
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
+    # users, regions, settings and the business administration; never the audit trail or the security policy
     Role.SYSTEM_ADMIN: frozenset(
-        _ADMIN | {Perm.VIEW_AUDIT, Perm.CONFIGURE_RULES, Perm.RUN_SPOT_CHECKS, Perm.RANK_ORGANIZATIONS,
-                  Perm.GRADE_CADRES, Perm.APPROVE_OUTCOMES}
+        _ADMIN | {Perm.CONFIGURE_RULES, Perm.RUN_SPOT_CHECKS, Perm.RANK_ORGANIZATIONS, Perm.GRADE_CADRES,
+                  Perm.APPROVE_OUTCOMES}
     ),
     Role.CITY_ADMIN: frozenset(
         _ADMIN | {Perm.VIEW_AUDIT, Perm.CONFIGURE_RULES, Perm.RUN_SPOT_CHECKS, Perm.RANK_ORGANIZATIONS,
@@ -78,11 +94,13 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
     ),
     Role.INSPECTOR: frozenset(_READ),
     Role.LEADER: frozenset(_READ | {Perm.EXPORT_DATA}),
+    Role.SECURITY_ADMIN: frozenset({Perm.MANAGE_SECURITY}),
+    Role.AUDIT_ADMIN: frozenset({Perm.VIEW_AUDIT}),
 }
 
 # Which roles a holder of each role may grant (never above its own).
 GRANTABLE: dict[str, frozenset[str]] = {
-    Role.SYSTEM_ADMIN: frozenset(Role.values),
+    Role.SYSTEM_ADMIN: BUSINESS_ROLES,
     Role.CITY_ADMIN: frozenset(
         {Role.CITY_ADMIN, Role.COUNTY_ADMIN, Role.TOWNSHIP_ADMIN, Role.VILLAGE_REPORTER, Role.INSPECTOR, Role.LEADER}
     ),
@@ -93,6 +111,8 @@ GRANTABLE: dict[str, frozenset[str]] = {
     Role.VILLAGE_REPORTER: frozenset(),
     Role.INSPECTOR: frozenset(),
     Role.LEADER: frozenset(),
+    Role.SECURITY_ADMIN: frozenset(),
+    Role.AUDIT_ADMIN: frozenset(),
 }
 
 # The widest scope (lowest region level) a role may hold: a county admin's scope is a county or below.
@@ -104,6 +124,8 @@ WIDEST_LEVEL: dict[str, int] = {
     Role.VILLAGE_REPORTER: 5,
     Role.INSPECTOR: 1,
     Role.LEADER: 1,
+    Role.SECURITY_ADMIN: 1,
+    Role.AUDIT_ADMIN: 1,
 }
 
 

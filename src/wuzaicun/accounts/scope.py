@@ -14,7 +14,20 @@ from django.db import models
 
 from wuzaicun.core.errors import NotFound
 
+from .roles import Perm, Role
+
 M = TypeVar("M", bound=models.Model)
+
+
+# Who may read a model at all, before its scope is applied: business data needs VIEW_REGISTRY (every business
+# role has it; the security and audit administrators do not, 三员分立). A model that others must read names its
+# own permissions in `scope_perms` (the audit trail; accounts and the names of places: roles.ADMINISTRATION).
+BUSINESS_DATA: tuple[Perm, ...] = (Perm.VIEW_REGISTRY,)
+
+
+def may_read(model: type[models.Model], user: Any) -> bool:
+    can = getattr(user, "can", None)
+    return can is not None and any(can(perm) for perm in getattr(model, "scope_perms", BUSINESS_DATA))
 
 
 class ScopedUser(Protocol):
@@ -34,20 +47,21 @@ def scoped(
 ) -> models.QuerySet[M]:
     """The model's records that concern a region within the user's scope.
 
-    `with_unassigned` adds, for a system administrator only, records that concern no region
-    (the audit rows of command-line runs and of failed logins for unknown accounts).
+    `with_unassigned` adds, for the audit administrator only, records that concern no region (the audit rows of
+    command-line runs and of failed logins for unknown accounts). A role without the model's read permission
+    (`may_read`) gets nothing, whatever its scope.
     """
     queryset = model if isinstance(model, models.QuerySet) else model.objects_unscoped.all()  # type: ignore[attr-defined]
     path = getattr(queryset.model, "scope_path", None)
     if not path:
         raise ImproperlyConfigured(f"{queryset.model.__name__} declares no scope_path")
     prefix = prefix_for(user)
-    if prefix is None:
+    if prefix is None or not may_read(queryset.model, user):
         return queryset.none()
     if prefix == "":
         return queryset
     condition = models.Q(**{f"{path}__within": prefix})
-    if with_unassigned and getattr(user, "role", None) == "system_admin":
+    if with_unassigned and getattr(user, "role", None) == Role.AUDIT_ADMIN:
         condition |= models.Q(**{path: ""})
     return queryset.filter(condition)
 

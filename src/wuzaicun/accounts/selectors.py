@@ -19,3 +19,28 @@ def users_for(user: Any, *, q: str = "") -> QuerySet[User]:
 
 def get_user_for_user(user: Any, pk: int) -> User:
     return get_for_user(scoped(User, user).select_related("scope"), user, pk=pk)
+
+
+def lockouts_for(user: Any, *, q: str = "") -> QuerySet[Any]:
+    """Failed-login records (django-axes) of the accounts in the reader's scope, each with `locked` (at or over the
+    failure limit within the cool-off) and the account's name and role; a security administrator of the whole
+    deployment also sees names that match no account (someone guessing)."""
+    from axes.models import AccessAttempt
+    from django.conf import settings
+    from django.db.models import BooleanField, Case, OuterRef, Subquery, Value, When
+    from django.utils import timezone
+
+    accounts = scoped(User, user)
+    rows = AccessAttempt.objects.all()
+    if user.scope_prefix != "" and getattr(getattr(user, "scope", None), "level", None) != 1:
+        rows = rows.filter(username__in=accounts.values("username"))
+    if q:
+        rows = rows.filter(username__icontains=q)
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    account = accounts.filter(username=OuterRef("username"))
+    return rows.annotate(
+        locked=Case(When(failures_since_start__gte=settings.AXES_FAILURE_LIMIT, attempt_time__gte=since,
+                         then=Value(True)), default=Value(False), output_field=BooleanField()),
+        account_name=Subquery(account.values("full_name")[:1]),
+        account_role=Subquery(account.values("role")[:1]),
+    ).order_by("-locked", "-attempt_time")

@@ -285,3 +285,26 @@ def reset_password(*, actor: Any, user_id: int) -> str:
         record(actor=actor, action=Action.UPDATE, object_type="user", object_id=locked.pk,
                region_code=locked.scope_id or "", summary=f"重置用户 {locked.username} 的密码（下次登录须修改）")
     return password
+
+
+def unlock_account(*, actor: Any, attempt_id: int) -> str:
+    """解除锁定: the security administrator clears an account's failed logins (django-axes), audited; the account
+    must be in the actor's scope, or match no account at all for a security administrator of the whole deployment.
+    Returns the user name."""
+    from axes.models import AccessAttempt
+
+    from .selectors import lockouts_for
+
+    require_perm(actor, Perm.MANAGE_SECURITY)
+    attempt = lockouts_for(actor).filter(pk=attempt_id).first()
+    if attempt is None:
+        raise DomainError("该登录失败记录不存在或已解除", code="not_found")
+    with transaction.atomic():
+        AccessAttempt.objects.filter(username=attempt.username).delete()
+        scope = (get_for_user(User, actor, username=attempt.username).scope_id
+                 if attempt.account_role else "")  # type: ignore[attr-defined]
+        record(actor=actor, action=Action.UPDATE, object_type="lockout", object_id=attempt.username[:64],
+               region_code=scope or "",
+               summary=f"解除账号锁定：{attempt.username}（失败 {attempt.failures_since_start} 次，"
+                       f"最近来自 {attempt.ip_address or '未知地址'}）")
+    return str(attempt.username)

@@ -22,13 +22,14 @@ from .decorators import requires
 from .forms import LoginForm, PasswordChangeForm, UserCreateForm, UserEditForm
 from .http import AuthedRequest
 from .roles import GRANTABLE, Perm, Role
-from .selectors import get_user_for_user, users_for
+from .selectors import get_user_for_user, lockouts_for, users_for
 from .services import (
     change_password,
     create_user,
     end_all_sessions,
     reset_password,
     set_user_active,
+    unlock_account,
     update_user,
 )
 
@@ -43,7 +44,7 @@ class LoginView(auth_views.LoginView):
 def locked_out(request: HttpRequest, credentials: dict[str, Any] | None = None, *args: Any, **kwargs: Any) -> HttpResponse:
     """What django-axes answers during a lockout: the login page with the reason, status 429."""
     form = LoginForm(request)
-    form.errors["__all__"] = form.error_class(["登录失败次数过多，账号已锁定15分钟，请稍后再试"])
+    form.errors["__all__"] = form.error_class(["登录失败次数过多，账号已锁定15分钟，请稍后再试，或请安全管理员解锁"])
     if request.path.startswith("/api/"):
         from django.http import JsonResponse
 
@@ -136,3 +137,21 @@ def user_reset_password(request: AuthedRequest, user_id: int) -> HttpResponse:
     password = reset_password(actor=request.user, user_id=user_id)
     target = get_user_for_user(request.user, user_id)
     return render(request, "accounts/password_reset.html", {"target": target, "password": password})
+
+
+@requires(Perm.MANAGE_SECURITY)
+@require_http_methods(["GET"])
+def lockouts(request: AuthedRequest) -> HttpResponse:
+    """账号锁定: failed logins by account, the locked first, with 解锁 (安全管理员)."""
+    q = request.GET.get("q", "").strip()
+    context = paginate(request, lockouts_for(request.user, q=q))
+    context.update(q=q, roles=dict(Role.choices))
+    return render(request, "accounts/lockouts.html", context)
+
+
+@requires(Perm.MANAGE_SECURITY)
+@require_POST
+def unlock(request: AuthedRequest, attempt_id: int) -> HttpResponse:
+    username = unlock_account(actor=request.user, attempt_id=attempt_id)
+    messages.success(request, f"已解除账号“{username}”的锁定")
+    return redirect("accounts:lockouts")

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Now
 
+from wuzaicun.accounts.roles import Perm
+
 
 class Action(models.TextChoices):
     CREATE = "create", "新增"
@@ -45,6 +47,7 @@ class AuditEntry(models.Model):
     ip = models.CharField("IP 地址", max_length=45, blank=True, default="")
 
     scope_path: ClassVar[str] = "region_code"
+    scope_perms: ClassVar[tuple[Perm, ...]] = (Perm.VIEW_AUDIT,)  # the audit trail: its readers only
     objects_unscoped = models.Manager()
 
     class Meta:

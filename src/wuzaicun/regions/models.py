@@ -6,6 +6,8 @@ from typing import ClassVar
 
 from django.db import models
 
+from wuzaicun.accounts.roles import ADMINISTRATION, Perm
+
 
 class Level(models.IntegerChoices):
     PROVINCE = 1, "省"
@@ -25,6 +27,7 @@ class Region(models.Model):
     urban_rural_code = models.CharField("城乡分类代码", max_length=3, blank=True, default="")
 
     scope_path: ClassVar[str] = "code"
+    scope_perms: ClassVar[tuple[Perm, ...]] = ADMINISTRATION  # public names of places
     objects_unscoped = models.Manager()
 
     class Meta:

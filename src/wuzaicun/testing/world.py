@@ -71,6 +71,8 @@ def build_world(*, households_per_village: int = 3, year: int = 2016) -> World:
         ("reporter_a", "village_reporter", "520302001001"),
         ("inspector_a", "inspector", "520302000000"),
         ("leader_a", "leader", "520302000000"),
+        ("security", "security_admin", "520000000000"),
+        ("auditor", "audit_admin", "520000000000"),
     ]
     hashed = _password_hash()
     for username, role, scope in roles:

@@ -48,7 +48,19 @@ def test_out_of_scope_objects_answer_404_like_missing_ones(world, client_for):
     assert visits[f"/api/households/{own.pk}"].status == 200
 
 
-@pytest.mark.parametrize("user", ["sysadmin", "city", "county_a", "township_a", "reporter_a", "inspector_a", "leader_a"])
+@pytest.mark.parametrize("user", ["security", "auditor"])
+def test_the_security_and_audit_administrators_see_no_business_data(world, client_for, user):
+    """三员分立: whatever page or API route they open, no household, person or village of either county shows."""
+    visits = crawl(client_for(user), world)
+    assert not [v.url for v in visits if v.status >= 500]
+    assert any(v.status == 200 for v in visits)
+    text = all_text(visits)
+    for name in (*COUNTY_A_ONLY, *COUNTY_B_ONLY, *_names("520302"), *_names("520303")):
+        assert name not in text, f"{user} saw {name}"
+
+
+@pytest.mark.parametrize("user", ["sysadmin", "city", "county_a", "township_a", "reporter_a", "inspector_a", "leader_a",
+                                  "security", "auditor"])
 def test_no_response_carries_a_full_resident_id_and_pages_are_not_cached(world, client_for, user):
     numbers = [h.reveal_resident_id() for h in Household.objects_unscoped.all()]
     numbers += [p.reveal_resident_id() for p in Person.objects_unscoped.all()]

@@ -60,7 +60,7 @@ def test_the_audit_page_filters_and_is_scoped_both_ways(world, client_for):
     assert client_for("township_a").get("/audit/").status_code == 403
 
 
-def test_failed_logins_are_visible_to_the_accounts_county_and_command_line_runs_to_the_system_admin(world, client_for):
+def test_failed_logins_are_visible_to_the_accounts_county_and_command_line_runs_to_the_audit_admin(world, client_for):
     from django.test import Client
 
     Client().post("/accounts/login/", {"username": "county_b", "password": "wrong-password"})
@@ -68,5 +68,7 @@ def test_failed_logins_are_visible_to_the_accounts_county_and_command_line_runs_
     page_b = client_for("county_b").get("/audit/?action=login_failed").text
     page_a = client_for("county_a").get("/audit/?action=login_failed").text
     assert "county_b" in page_b.split("audit-table")[1] and "county_b" not in page_a.split("audit-table")[1]
-    assert "命令行导入" in client_for("sysadmin").get("/audit/").text
+    assert "命令行导入" in client_for("auditor").get("/audit/").text
+    assert "命令行导入" not in client_for("city").get("/audit/").text  # no region: the audit administrator's only
+    assert client_for("sysadmin").get("/audit/").status_code == 403  # 三员分立: no audit reading
     assert "命令行导入" not in client_for("city").get("/audit/").text

@@ -36,6 +36,8 @@ DEMO_USERS: tuple[tuple[str, str, str], ...] = (
     ("demo_village", "village_reporter", "village"),
     ("demo_inspector", "inspector", DEMO_COUNTY),
     ("demo_leader", "leader", DEMO_CITY),
+    ("demo_security", "security_admin", "520000000000"),
+    ("demo_auditor", "audit_admin", "520000000000"),
 )
 
 
