@@ -23,6 +23,18 @@ def _test_keys(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
     crypto.keys.cache_clear()
 
 
+@pytest.fixture(autouse=True)
+def _security_policy(settings: Any) -> Any:
+    """Each test starts from the default security policy held in memory (no query for it, so page query counts
+    stay exact), and a change a test makes is seen at once and forgotten afterwards."""
+    from wuzaicun.accounts import policy
+
+    settings.SECURITY_POLICY_CACHE_SECONDS = None
+    policy.prime(policy.defaults())
+    yield
+    policy.forget()
+
+
 @pytest.fixture
 def world(db: Any) -> World:
     return build_world()

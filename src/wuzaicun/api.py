@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wuzaicun.accounts.api import API_AUTH
+from wuzaicun.accounts.api import API_AUTH, security_router
 from wuzaicun.accounts.api import router as auth_router
 from wuzaicun.cadres.api import router as cadres_router
 from wuzaicun.core.api import Api
@@ -23,6 +23,7 @@ api = Api(
     urls_namespace="api",
 )
 api.add_router("/auth", auth_router)
+api.add_router("/security", security_router)
 api.add_router("/", regions_router)
 api.add_router("/", registry_router)
 api.add_router("/", responsibility_router)

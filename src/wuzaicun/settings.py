@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import secrets
-from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -130,14 +129,24 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 # MLPS (等保) defaults: length >= 8, three of four character classes, a common-password check.
+# The security policy (安全设置, accounts/policy.py): these are its values until the security administrator saves
+# the page; the validators, the lockout, the idle and absolute session limits read the current policy.
+PASSWORD_MIN_LENGTH = int(os.environ.get("PASSWORD_MIN_LENGTH", "8"))
+PASSWORD_MIN_CLASSES = int(os.environ.get("PASSWORD_MIN_CLASSES", "3"))
+PASSWORD_MAX_AGE_DAYS = 90
+PASSWORD_HISTORY = 5
+LOCKOUT_FAILURES = 5
+LOCKOUT_MINUTES = 15
+IDLE_MINUTES = 30
+SESSION_HOURS = 12
+REVEAL_DAILY_LIMIT = 20
+SECURITY_POLICY_CACHE_SECONDS: int | None = 30
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "wuzaicun.accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "wuzaicun.accounts.validators.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {
-        "NAME": "wuzaicun.accounts.validators.CharacterClassValidator",
-        "OPTIONS": {"min_classes": int(os.environ.get("PASSWORD_MIN_CLASSES", "3"))},
-    },
+    {"NAME": "wuzaicun.accounts.validators.CharacterClassValidator"},
+    {"NAME": "wuzaicun.accounts.validators.PasswordHistoryValidator"},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:home"
@@ -145,15 +154,14 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Sessions: 30 idle minutes, 12 hours at most, a new key at login (Django's default). The idle expiry is
 # moved by IdleSessionMiddleware at most once a minute, not by a database write on every request.
-SESSION_COOKIE_AGE = 1800
+SESSION_COOKIE_AGE = IDLE_MINUTES * 60  # each session's own expiry follows the policy's idle minutes
 SESSION_SAVE_EVERY_REQUEST = False
-SESSION_ABSOLUTE_SECONDS = 12 * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
 # Lockout: 5 failures on (username, IP) lock for 15 minutes; a success resets the count.
-AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_FAILURE_LIMIT = "wuzaicun.accounts.policy.lockout_failures"
+AXES_COOLOFF_TIME = "wuzaicun.accounts.policy.lockout_cool_off"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "wuzaicun.accounts.views.locked_out"

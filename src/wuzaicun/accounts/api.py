@@ -90,3 +90,47 @@ def logout_everywhere(request: HttpRequest) -> Status[None]:
     if getattr(request, "api_token_digest", None) is None:
         logout(request)
     return Status(204, None)
+
+
+security_router = Router(tags=["安全设置"])
+
+
+class SecurityPolicyOut(Schema):
+    password_min_length: int
+    password_min_classes: int
+    password_max_age_days: int
+    password_history: int
+    lockout_failures: int
+    lockout_minutes: int
+    idle_minutes: int
+    session_hours: int
+    reveal_daily_limit: int
+
+
+class SecurityPolicyIn(Schema):
+    password_min_length: int | None = None
+    password_min_classes: int | None = None
+    password_max_age_days: int | None = None
+    password_history: int | None = None
+    lockout_failures: int | None = None
+    lockout_minutes: int | None = None
+    idle_minutes: int | None = None
+    session_hours: int | None = None
+    reveal_daily_limit: int | None = None
+
+
+@security_router.get("/policy", response=SecurityPolicyOut, summary="安全设置（安全管理员）")
+def get_policy(request: HttpRequest) -> Any:
+    from . import policy
+    from .roles import Perm
+    from .services import require_perm
+
+    require_perm(request.user, Perm.MANAGE_SECURITY)
+    return policy.current()
+
+
+@security_router.patch("/policy", response=SecurityPolicyOut, summary="修改安全设置（安全管理员；逐项审计原值→新值）")
+def patch_policy(request: HttpRequest, payload: SecurityPolicyIn) -> Any:
+    from .services import update_policy
+
+    return update_policy(actor=request.user, changes=payload.dict(exclude_none=True))

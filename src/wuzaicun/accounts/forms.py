@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
@@ -43,3 +45,18 @@ class PasswordChangeForm(StyledForm):
         if data.get("new_password") != data.get("new_password2"):
             self.add_error("new_password2", "两次输入的新密码不一致")
         return data
+
+
+
+def _policy_fields() -> dict[str, Any]:
+    from .policy import FIELDS
+
+    return {b.field: forms.IntegerField(label=f"{b.label}（{b.unit}）", min_value=b.low, max_value=b.high,
+                                        help_text=f"等保三级要求 {b.low}–{b.high}{b.unit}") for b in FIELDS}
+
+
+class SecurityPolicyForm(StyledForm):
+    """安全设置: one whole-number field per policy item, its MLPS bounds on the input and in the help text."""
+
+
+SecurityPolicyForm.base_fields.update(_policy_fields())

@@ -1,4 +1,5 @@
-"""Deny by default (the API authenticates itself), the 30-minute idle and 12-hour absolute session limits."""
+"""Deny by default (the API authenticates itself), the idle and absolute session limits of the security policy
+(30 minutes and 12 hours by default), and a password to change: an initial one, or one past the policy's age."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
+
+from . import policy
 
 SESSION_STARTED = "wzc_started"
 SESSION_REFRESHED = "wzc_refreshed"
@@ -35,6 +38,7 @@ class IdleSessionMiddleware(SessionMiddleware):
             now = int(time.time())
             if session.modified or now - session.get(SESSION_REFRESHED, 0) >= SESSION_REFRESH_SECONDS:
                 session[SESSION_REFRESHED] = now
+                session.set_expiry(policy.current().idle_minutes * 60)
         return super().process_response(request, response)
 
 
@@ -58,14 +62,15 @@ class SessionLimitMiddleware:
             started = request.session.get(SESSION_STARTED)
             if started is None:
                 request.session[SESSION_STARTED] = int(time.time())
-            elif time.time() - started > settings.SESSION_ABSOLUTE_SECONDS:
+            elif time.time() - started > policy.current().session_hours * 3600:
                 logout(request)
                 return redirect(settings.LOGIN_URL)
         return self.get_response(request)
 
 
 class PasswordChangeRequiredMiddleware:
-    """A user holding an initial password set by an administrator must change it before anything else."""
+    """A user holding an initial password set by an administrator, or one older than the policy's 密码有效期, must
+    change it before anything else."""
 
     ALLOWED = ("/accounts/password/", "/accounts/logout/", "/accounts/logout-all/", "/static/")
 
@@ -74,7 +79,7 @@ class PasswordChangeRequiredMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if (user.is_authenticated and getattr(user, "must_change_password", False)
-                and not request.path.startswith(self.ALLOWED) and not request.path.startswith("/api/")):
+        if (user.is_authenticated and not request.path.startswith(self.ALLOWED) and not request.path.startswith("/api/")
+                and (getattr(user, "must_change_password", False) or policy.password_expired(user))):
             return redirect("accounts:password")
         return self.get_response(request)

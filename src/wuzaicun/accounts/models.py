@@ -72,3 +72,42 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} 的令牌"
+
+
+class SecurityPolicy(models.Model):
+    """安全设置: one row (pk 1) the security administrator keeps; `policy.current()` reads it (settings.py gives the
+    values until the row exists). Bounds and labels are in policy.FIELDS."""
+
+    password_min_length = models.PositiveSmallIntegerField("密码最短长度", default=8)
+    password_min_classes = models.PositiveSmallIntegerField("密码字符类别数", default=3)
+    password_max_age_days = models.PositiveSmallIntegerField("密码有效期（天）", default=90)
+    password_history = models.PositiveSmallIntegerField("不得重复使用最近几次密码", default=5)
+    lockout_failures = models.PositiveSmallIntegerField("连续登录失败锁定次数", default=5)
+    lockout_minutes = models.PositiveSmallIntegerField("锁定时长（分钟）", default=15)
+    idle_minutes = models.PositiveSmallIntegerField("无操作自动退出（分钟）", default=30)
+    session_hours = models.PositiveSmallIntegerField("单次登录最长（小时）", default=12)
+    reveal_daily_limit = models.PositiveSmallIntegerField("每人每天查看完整身份证号次数上限", default=20)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "安全设置"
+        verbose_name_plural = "安全设置"
+
+    def __str__(self) -> str:
+        return "安全设置"
+
+
+class PasswordHistory(models.Model):
+    """The hashes of a user's earlier passwords, so that the last N are not used again."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField("密码（哈希）", max_length=128)
+    changed_at = models.DateTimeField("修改时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "历史密码"
+        verbose_name_plural = "历史密码"
+        indexes = [models.Index(fields=["user", "-changed_at"], name="passwordhistory_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.changed_at}"

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from . import policy
 from .models import User
 from .scope import get_for_user, scoped
 
@@ -26,7 +27,6 @@ def lockouts_for(user: Any, *, q: str = "") -> QuerySet[Any]:
     failure limit within the cool-off) and the account's name and role; a security administrator of the whole
     deployment also sees names that match no account (someone guessing)."""
     from axes.models import AccessAttempt
-    from django.conf import settings
     from django.db.models import BooleanField, Case, OuterRef, Subquery, Value, When
     from django.utils import timezone
 
@@ -36,11 +36,13 @@ def lockouts_for(user: Any, *, q: str = "") -> QuerySet[Any]:
         rows = rows.filter(username__in=accounts.values("username"))
     if q:
         rows = rows.filter(username__icontains=q)
-    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    rules = policy.current()
+    since = timezone.now() - policy.lockout_cool_off()
     account = accounts.filter(username=OuterRef("username"))
-    return rows.annotate(
-        locked=Case(When(failures_since_start__gte=settings.AXES_FAILURE_LIMIT, attempt_time__gte=since,
+    result: QuerySet[Any] = rows.annotate(
+        locked=Case(When(failures_since_start__gte=rules.lockout_failures, attempt_time__gte=since,
                          then=Value(True)), default=Value(False), output_field=BooleanField()),
         account_name=Subquery(account.values("full_name")[:1]),
         account_role=Subquery(account.values("role")[:1]),
     ).order_by("-locked", "-attempt_time")
+    return result

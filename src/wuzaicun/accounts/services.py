@@ -3,6 +3,7 @@ password), passwords, API tokens."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import secrets
@@ -23,7 +24,8 @@ from wuzaicun.core.errors import DomainError, PermissionDenied
 from wuzaicun.regions.codes import code_from_prefix, level_of
 from wuzaicun.regions.models import Region
 
-from .models import ApiToken, User
+from . import policy
+from .models import ApiToken, PasswordHistory, User
 from .roles import GRANTABLE, WIDEST_LEVEL, Perm, Role
 from .scope import get_for_user
 
@@ -126,6 +128,7 @@ def change_password(*, actor: User, old_password: str, new_password: str) -> Non
     except ValidationError as exc:
         raise DomainError("新密码不符合要求：" + "；".join(exc.messages), field="新密码") from None
     with transaction.atomic(durable=True):
+        remember_password(actor, actor.password)
         actor.set_password(new_password)
         actor.must_change_password = False
         actor.password_changed_at = timezone.now()
@@ -133,6 +136,15 @@ def change_password(*, actor: User, old_password: str, new_password: str) -> Non
         ApiToken.objects_unscoped.filter(user=actor).delete()  # tokens issued under the old password end
         record(actor=actor, action=Action.UPDATE, object_type="user", object_id=actor.pk,
                region_code=actor.scope_id or "", summary="修改密码")
+
+
+def remember_password(user: User, encoded: str) -> None:
+    """Keep the hash of the password being replaced, and only as many as the policy compares against."""
+    if not encoded or not user.has_usable_password():
+        return
+    PasswordHistory.objects.create(user=user, password=encoded)
+    keep = PasswordHistory.objects.filter(user=user).order_by("-changed_at", "-pk").values_list("pk", flat=True)
+    PasswordHistory.objects.filter(user=user).exclude(pk__in=list(keep[: policy.current().password_history])).delete()
 
 
 def token_digest(token: str) -> str:
@@ -270,13 +282,10 @@ def reset_password(*, actor: Any, user_id: int) -> str:
     target = _managed_user(actor, user_id)
     if target.pk == actor.pk:
         raise DomainError("请在“修改密码”中修改自己的密码", field="密码")
-    password = initial_password()
-    try:
-        validate_password(password, target)
-    except ValidationError:  # pragma: no cover - a policy stricter than four classes and 12 characters
-        password = initial_password(20)
+    password = initial_password(max(12, policy.current().password_min_length))
     with transaction.atomic(durable=True):
         locked = User.objects_unscoped.select_for_update().get(pk=target.pk)
+        remember_password(locked, locked.password)
         locked.set_password(password)
         locked.must_change_password = True
         locked.password_changed_at = timezone.now()
@@ -302,9 +311,40 @@ def unlock_account(*, actor: Any, attempt_id: int) -> str:
     with transaction.atomic():
         AccessAttempt.objects.filter(username=attempt.username).delete()
         scope = (get_for_user(User, actor, username=attempt.username).scope_id
-                 if attempt.account_role else "")  # type: ignore[attr-defined]
+                 if attempt.account_role else "")
         record(actor=actor, action=Action.UPDATE, object_type="lockout", object_id=attempt.username[:64],
                region_code=scope or "",
                summary=f"解除账号锁定：{attempt.username}（失败 {attempt.failures_since_start} 次，"
                        f"最近来自 {attempt.ip_address or '未知地址'}）")
     return str(attempt.username)
+
+
+def update_policy(*, actor: Any, changes: dict[str, Any]) -> policy.Policy:
+    """安全设置: change fields of the security policy (安全管理员 only), each within its MLPS bound; every problem is
+    named at once and nothing changes; the change is audited old → new. Returns the policy now in force."""
+    from .models import SecurityPolicy
+
+    require_perm(actor, Perm.MANAGE_SECURITY)
+    problems = {field: p for field, value in changes.items() if (p := policy.problem(field, value))}
+    if problems:
+        only = next(iter(problems)) if len(problems) == 1 else ""
+        raise DomainError("；".join(problems.values()),
+                          field=policy.BY_FIELD[only].label if only in policy.BY_FIELD else "安全设置")
+    wanted = {field: int(str(value).strip()) for field, value in changes.items()}
+    with transaction.atomic():
+        row = SecurityPolicy.objects.select_for_update().filter(pk=1).first()
+        if row is None:
+            row = SecurityPolicy(pk=1, **dataclasses.asdict(policy.defaults()))
+        old = {field: getattr(row, field) for field in wanted}
+        changed = {field: value for field, value in wanted.items() if old[field] != value}
+        for field, value in changed.items():
+            setattr(row, field, value)
+        row.save()
+        if changed:
+            said = "；".join(f"{policy.BY_FIELD[f].label} {old[f]}→{v}{policy.BY_FIELD[f].unit}"
+                            for f, v in changed.items())
+            record(actor=actor, action=Action.UPDATE, object_type="security_policy", object_id=1,
+                   summary=f"修改安全设置：{said}"[:300], changes=diff(old, wanted))
+        transaction.on_commit(policy.forget)
+    policy.forget()
+    return policy.current()

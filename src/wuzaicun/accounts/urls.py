@@ -15,6 +15,7 @@ urlpatterns = [
     path("users/<id:user_id>/edit/", views.user_edit, name="user_edit"),
     path("users/<id:user_id>/active/", views.user_active, name="user_active"),
     path("users/<id:user_id>/password/", views.user_reset_password, name="user_reset_password"),
+    path("security/", views.security, name="security"),
     path("lockouts/", views.lockouts, name="lockouts"),
     path("lockouts/<id:attempt_id>/unlock/", views.unlock, name="unlock"),
 ]

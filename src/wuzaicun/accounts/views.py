@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django.conf import settings
@@ -18,8 +19,9 @@ from wuzaicun.core.errors import DomainError
 from wuzaicun.core.forms import submit
 from wuzaicun.core.paging import paginate
 
+from . import policy
 from .decorators import requires
-from .forms import LoginForm, PasswordChangeForm, UserCreateForm, UserEditForm
+from .forms import LoginForm, PasswordChangeForm, SecurityPolicyForm, UserCreateForm, UserEditForm
 from .http import AuthedRequest
 from .roles import GRANTABLE, Perm, Role
 from .selectors import get_user_for_user, lockouts_for, users_for
@@ -30,6 +32,7 @@ from .services import (
     reset_password,
     set_user_active,
     unlock_account,
+    update_policy,
     update_user,
 )
 
@@ -44,11 +47,12 @@ class LoginView(auth_views.LoginView):
 def locked_out(request: HttpRequest, credentials: dict[str, Any] | None = None, *args: Any, **kwargs: Any) -> HttpResponse:
     """What django-axes answers during a lockout: the login page with the reason, status 429."""
     form = LoginForm(request)
-    form.errors["__all__"] = form.error_class(["登录失败次数过多，账号已锁定15分钟，请稍后再试，或请安全管理员解锁"])
+    minutes = policy.current().lockout_minutes
+    form.errors["__all__"] = form.error_class([f"登录失败次数过多，账号已锁定{minutes}分钟，请稍后再试，或请安全管理员解锁"])
     if request.path.startswith("/api/"):
         from django.http import JsonResponse
 
-        return JsonResponse({"code": "locked_out", "message": "登录失败次数过多，账号已锁定15分钟"}, status=429)
+        return JsonResponse({"code": "locked_out", "message": f"登录失败次数过多，账号已锁定{minutes}分钟"}, status=429)
     return render(request, "accounts/login.html", {"form": form}, status=429)
 
 
@@ -83,7 +87,9 @@ def password(request: AuthedRequest) -> HttpResponse:
             update_session_auth_hash(request, request.user)
             messages.success(request, "密码修改成功")
             return redirect("portal:home")
-    return render(request, "accounts/password.html", {"form": form})
+    rules = policy.current()
+    return render(request, "accounts/password.html", {
+        "form": form, "expired": policy.password_expired(request.user), "rules": rules})
 
 
 @requires(Perm.MANAGE_USERS)
@@ -155,3 +161,16 @@ def unlock(request: AuthedRequest, attempt_id: int) -> HttpResponse:
     username = unlock_account(actor=request.user, attempt_id=attempt_id)
     messages.success(request, f"已解除账号“{username}”的锁定")
     return redirect("accounts:lockouts")
+
+
+@requires(Perm.MANAGE_SECURITY)
+@require_http_methods(["GET", "POST"])
+def security(request: AuthedRequest) -> HttpResponse:
+    """安全设置 (安全管理员): the password, lockout and session policy, each change audited old → new."""
+    current = dataclasses.asdict(policy.current())
+    form = SecurityPolicyForm(request.POST or None, initial=current)
+    if request.method == "POST" and form.is_valid() and submit(
+            form, lambda: update_policy(actor=request.user, changes=form.cleaned_data)) is not None:
+        messages.success(request, "安全设置已保存，立即生效")
+        return redirect("accounts:security")
+    return render(request, "accounts/security.html", {"form": form})

@@ -47,6 +47,7 @@ ALLOWED = {
     "verification/indicators.py": "an assessment indicator: computed for subject codes the caller scoped",
     "responsibility/indicators.py": "assessment indicators: computed for subject codes the caller scoped",
     "registry/indicators.py": "assessment indicators: computed for subject codes the caller scoped",
+    "resources/indicators/shares.py": "an assessment indicator: computed for subject codes the caller scoped",
     "regions/synth.py": "synthetic data (writes)",
     "registry/synth.py": "synthetic data (writes)",
     "core/synth.py": "synthetic data (writes)",
