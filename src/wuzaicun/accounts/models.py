@@ -111,3 +111,26 @@ class PasswordHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.changed_at}"
+
+
+class UserSession(models.Model):
+    """在线会话: who holds a browser session, from where and since when. Deleted with its session (logout, expiry,
+    强制退出); the last activity is the session's own expiry less the idle minutes, so no request writes here."""
+
+    session = models.OneToOneField("sessions.Session", verbose_name="会话", on_delete=models.CASCADE,
+                                   primary_key=True, related_name="+")
+    user = models.ForeignKey(User, verbose_name="用户", on_delete=models.CASCADE, related_name="web_sessions")
+    ip = models.CharField("IP 地址", max_length=45, blank=True, default="")
+    user_agent = models.CharField("浏览器", max_length=200, blank=True, default="")
+    started_at = models.DateTimeField("登录时间", auto_now_add=True)
+
+    scope_path: ClassVar[str] = "user__scope__code"
+    scope_perms: ClassVar[tuple[Perm, ...]] = (Perm.MANAGE_SECURITY,)
+    objects_unscoped = models.Manager()
+
+    class Meta:
+        verbose_name = "在线会话"
+        verbose_name_plural = "在线会话"
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.started_at}"

@@ -102,6 +102,7 @@ MENU: tuple[Section, ...] = (
             Item("用户管理", "accounts:users", Perm.MANAGE_USERS, "person-gear"),
             Item("操作日志", "audit:entries", Perm.VIEW_AUDIT, "journal-text"),
             Item("安全设置", "accounts:security", Perm.MANAGE_SECURITY, "shield-check"),
+            Item("在线会话", "accounts:sessions", Perm.MANAGE_SECURITY, "people"),
             Item("账号锁定", "accounts:lockouts", Perm.MANAGE_SECURITY, "shield-lock"),
         ),
     ),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from . import policy
 from .models import User
@@ -45,4 +45,23 @@ def lockouts_for(user: Any, *, q: str = "") -> QuerySet[Any]:
         account_name=Subquery(account.values("full_name")[:1]),
         account_role=Subquery(account.values("role")[:1]),
     ).order_by("-locked", "-attempt_time")
+    return result
+
+
+def online_sessions_for(user: Any, *, q: str = "") -> QuerySet[Any]:
+    """在线会话 of the accounts in scope whose session has not expired, the latest active first; `last_seen` is
+    the session's expiry less the policy's idle minutes (the expiry moves on with each minute of activity)."""
+    from datetime import timedelta
+
+    from django.db.models import DateTimeField, ExpressionWrapper, F, Value
+    from django.utils import timezone
+
+    from .models import UserSession
+
+    rows = scoped(UserSession, user).filter(session__expire_date__gt=timezone.now()).select_related("user", "session")
+    if q:
+        rows = rows.filter(Q(user__username__icontains=q) | Q(user__full_name__icontains=q))
+    idle = timedelta(minutes=policy.current().idle_minutes)
+    result: QuerySet[Any] = rows.annotate(last_seen=ExpressionWrapper(
+        F("session__expire_date") - Value(idle), output_field=DateTimeField())).order_by("-session__expire_date")
     return result

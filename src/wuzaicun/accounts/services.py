@@ -10,8 +10,6 @@ import secrets
 import string
 from typing import Any
 
-from django.conf import settings
-from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -25,7 +23,7 @@ from wuzaicun.regions.codes import code_from_prefix, level_of
 from wuzaicun.regions.models import Region
 
 from . import policy
-from .models import ApiToken, PasswordHistory, User
+from .models import ApiToken, PasswordHistory, User, UserSession
 from .roles import GRANTABLE, WIDEST_LEVEL, Perm, Role
 from .scope import get_for_user
 
@@ -120,7 +118,9 @@ def create_user(
     return user
 
 
-def change_password(*, actor: User, old_password: str, new_password: str) -> None:
+def change_password(*, actor: User, old_password: str, new_password: str, keep_session: str | None = None) -> None:
+    """The user's own password: checked against the policy; the user's other sessions and API tokens end (the one
+    making the change, `keep_session`, goes on)."""
     if not actor.check_password(old_password):
         raise DomainError("原密码不正确", field="原密码")
     try:
@@ -133,7 +133,7 @@ def change_password(*, actor: User, old_password: str, new_password: str) -> Non
         actor.must_change_password = False
         actor.password_changed_at = timezone.now()
         actor.save(update_fields=["password", "must_change_password", "password_changed_at"])
-        ApiToken.objects_unscoped.filter(user=actor).delete()  # tokens issued under the old password end
+        end_access(actor, keep_session=keep_session or "")  # other sessions and every token end
         record(actor=actor, action=Action.UPDATE, object_type="user", object_id=actor.pk,
                region_code=actor.scope_id or "", summary="修改密码")
 
@@ -193,21 +193,51 @@ def end_all_sessions(*, actor: User) -> tuple[int, int]:
     return sessions, tokens
 
 
-def _delete_stored_sessions(user: User) -> int:
-    """Delete the user's sessions held in the database now, rather than at their next request.
-
-    Sessions are not indexed by user, so the live ones (30 idle minutes at most) are decoded; the new
-    session hash ends any session this misses (another backend, one saved meanwhile) all the same.
-    """
-    if settings.SESSION_ENGINE != "django.contrib.sessions.backends.db":
-        return 0
+def _delete_stored_sessions(user: User, *, keep: str | None = None) -> int:
+    """Delete the user's browser sessions now (the 在线会话 rows name them), all but `keep`; the session hash
+    (D21) ends any the rows miss all the same."""
     from django.contrib.sessions.models import Session
 
-    mine = str(user.pk)
-    keys = [s.session_key for s in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
-            if s.get_decoded().get(SESSION_KEY) == mine]
+    keys = list(UserSession.objects_unscoped.filter(user=user).exclude(session_id=keep or "")
+                .values_list("session_id", flat=True))
     Session.objects.filter(session_key__in=keys).delete()
     return len(keys)
+
+
+def end_access(user: User, *, keep_session: str | None = None) -> None:
+    """A changed password, a disabled account, a new role or scope: every browser session of the user (but the one
+    making the change, for the user's own password) and every API token ends. Inside the caller's transaction."""
+    if keep_session is None:
+        User.objects_unscoped.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    ApiToken.objects_unscoped.filter(user=user).delete()
+    _delete_stored_sessions(user, keep=keep_session)
+
+
+def track_session(request: Any, user: User) -> None:
+    """Name the request's session as the user's (在线会话): at login, and again when a key is cycled."""
+    session = getattr(request, "session", None)
+    if session is None or session.session_key is None:
+        return
+    agent = str(request.META.get("HTTP_USER_AGENT", ""))[:200]
+    UserSession.objects_unscoped.update_or_create(
+        session_id=session.session_key,
+        defaults={"user": user, "ip": str(request.META.get("REMOTE_ADDR", ""))[:45], "user_agent": agent})
+
+
+def force_logout(*, actor: Any, session_key: str) -> UserSession:
+    """强制退出 (安全管理员): end one browser session of a user in scope, audited."""
+    from django.contrib.sessions.models import Session
+
+    require_perm(actor, Perm.MANAGE_SECURITY)
+    found = get_for_user(UserSession.objects_unscoped.select_related("user"), actor, session_id=session_key)
+    with transaction.atomic():
+        Session.objects.filter(session_key=found.session_id).delete()
+        record(actor=actor, action=Action.LOGOUT, object_type="user", object_id=found.user_id,
+               region_code=found.user.scope_id or "",
+               summary=f"强制退出：{found.user.username}（{found.ip or '未知地址'}，"
+                       f"{timezone.localtime(found.started_at):%Y-%m-%d %H:%M} 登录）")
+    return found
+
 
 def _refuse(actor: Any, target: User, problem: str) -> None:
     with transaction.atomic():
@@ -242,7 +272,7 @@ def update_user(*, actor: Any, user_id: int, full_name: str, role: str, scope: s
         locked.full_name, locked.role, locked.scope = new["full_name"], role, region
         locked.save(update_fields=["full_name", "role", "scope"])
         if old["role"] != role or old["scope"] != region.code:
-            ApiToken.objects_unscoped.filter(user=locked).delete()  # tokens issued under the old grant end
+            end_access(locked)  # sessions and tokens held under the old grant end
         record(actor=actor, action=Action.GRANT, object_type="user", object_id=locked.pk, region_code=region.code,
                summary=f"修改用户 {locked.username}（{Role(role).label}，{region.name}）", changes=diff(old, new))
     return locked
@@ -259,7 +289,7 @@ def set_user_active(*, actor: Any, user_id: int, active: bool) -> User:
             locked.is_active = active
             locked.save(update_fields=["is_active"])
             if not active:
-                ApiToken.objects_unscoped.filter(user=locked).delete()
+                end_access(locked)
             record(actor=actor, action=Action.UPDATE, object_type="user", object_id=locked.pk,
                    region_code=locked.scope_id or "", summary=f"{'启用' if active else '停用'}用户 {locked.username}",
                    changes={"is_active": [not active, active]})
@@ -290,7 +320,7 @@ def reset_password(*, actor: Any, user_id: int) -> str:
         locked.must_change_password = True
         locked.password_changed_at = timezone.now()
         locked.save(update_fields=["password", "must_change_password", "password_changed_at"])
-        ApiToken.objects_unscoped.filter(user=locked).delete()
+        end_access(locked)
         record(actor=actor, action=Action.UPDATE, object_type="user", object_id=locked.pk,
                region_code=locked.scope_id or "", summary=f"重置用户 {locked.username} 的密码（下次登录须修改）")
     return password

@@ -14,6 +14,7 @@ from wuzaicun.audit.services import record
 
 from .middleware import SESSION_STARTED
 from .models import User
+from .services import track_session
 
 
 @receiver(user_logged_in)
@@ -21,6 +22,8 @@ def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if request is not None and hasattr(request, "session"):
         request.session[SESSION_STARTED] = int(time.time())
     with transaction.atomic():
+        if request is not None:
+            track_session(request, user)
         record(actor=user, action=Action.LOGIN, object_type="user", object_id=user.pk,
                region_code=user.scope_id or "", summary="登录成功")
 

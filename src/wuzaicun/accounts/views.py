@@ -24,13 +24,15 @@ from .decorators import requires
 from .forms import LoginForm, PasswordChangeForm, SecurityPolicyForm, UserCreateForm, UserEditForm
 from .http import AuthedRequest
 from .roles import GRANTABLE, Perm, Role
-from .selectors import get_user_for_user, lockouts_for, users_for
+from .selectors import get_user_for_user, lockouts_for, online_sessions_for, users_for
 from .services import (
     change_password,
     create_user,
     end_all_sessions,
+    force_logout,
     reset_password,
     set_user_active,
+    track_session,
     unlock_account,
     update_policy,
     update_user,
@@ -80,11 +82,12 @@ def password(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             change_password(actor=request.user, old_password=form.cleaned_data["old_password"],
-                            new_password=form.cleaned_data["new_password"])
+                            new_password=form.cleaned_data["new_password"], keep_session=request.session.session_key)
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
             update_session_auth_hash(request, request.user)
+            track_session(request, request.user)  # the key was cycled: the new one is still this user's
             messages.success(request, "密码修改成功")
             return redirect("portal:home")
     rules = policy.current()
@@ -174,3 +177,21 @@ def security(request: AuthedRequest) -> HttpResponse:
         messages.success(request, "安全设置已保存，立即生效")
         return redirect("accounts:security")
     return render(request, "accounts/security.html", {"form": form})
+
+
+@requires(Perm.MANAGE_SECURITY)
+@require_http_methods(["GET"])
+def sessions(request: AuthedRequest) -> HttpResponse:
+    """在线会话 (安全管理员): who is signed in, from where, since and last seen, with 强制退出."""
+    q = request.GET.get("q", "").strip()
+    context = paginate(request, online_sessions_for(request.user, q=q))
+    context.update(q=q, roles=dict(Role.choices))
+    return render(request, "accounts/sessions.html", context)
+
+
+@requires(Perm.MANAGE_SECURITY)
+@require_POST
+def session_end(request: AuthedRequest, session_key: str) -> HttpResponse:
+    ended = force_logout(actor=request.user, session_key=session_key)
+    messages.success(request, f"已强制退出“{ended.user.username}”的会话")
+    return redirect("accounts:sessions")
