@@ -108,11 +108,15 @@ class ProjectListOut(ProjectOut):
 
     @staticmethod
     def resolve_total(obj: Any) -> Decimal:
-        return Decimal(getattr(obj, "total", 0))
+        return Decimal(getattr(obj, "total", 0)).quantize(Decimal("0.01"))  # SQLite's SUM reads back long
 
 
 class ProjectDetailOut(ProjectOut):
     fundings: list[ProjectFundingOut]
+
+    @staticmethod
+    def resolve_fundings(obj: Any) -> list[Any]:
+        return list(obj.funding_rows)
 
 
 class ProjectFundingIn(Schema):
@@ -196,10 +200,10 @@ class ProjectFundTotalsOut(Schema):
     total: ProjectFundRowOut
 
 
-def _detail(request: HttpRequest, project_id: int) -> dict[str, Any]:
+def _detail(request: HttpRequest, project_id: int) -> Any:
     project = get_project_for_user(request.user, project_id)
-    out = ProjectOut.from_orm(project).dict()
-    return out | {"fundings": fundings_of(request.user, project)}
+    project.funding_rows = fundings_of(request.user, project)  # type: ignore[attr-defined]
+    return project
 
 
 def _row(row: Any) -> dict[str, Any]:

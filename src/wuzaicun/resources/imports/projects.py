@@ -79,7 +79,7 @@ class ProjectSink:
         if row["name"] is not None and not row["name"]:
             problems.append(("项目名称", "项目名称为必填项"))
         if row["amount"] is not None and (problem := amount_problem(row["amount"])):
-            problems.append(("金额（元）", problem))
+            problems.append(("金额", problem))
         approved, yr = row["approved_on"], row["year"]
         if approved is not None and yr is not None and approved.year != yr:
             problems.append(("立项日期", f"立项日期（{approved:%Y-%m-%d}）须在{yr}年度之内"))
@@ -107,7 +107,7 @@ class ProjectSink:
                     self.sources[(key, source)] = line
         if problems:
             raise RowErrors(problems)
-        row["source"] = SOURCE_BY_LABEL[row["source"]]
+        row["source"] = SOURCE_BY_LABEL.get(row["source"])  # None: the engine names the column that did not parse
         row["stage"] = stage
         row["description"] = row["description"] or ""
         return row
@@ -193,7 +193,7 @@ register(Template(
                note="实施村的12位代码；尚未落实到村的填管理乡镇或统筹县的代码"),
         Column("资金来源", "source", choice([str(x) for x in FundSource.labels]), width=16,
                note="、".join(str(x) for x in FundSource.labels)),
-        Column("金额（元）", "amount", money, note="大于0，精确到分，可写作 10,000.01"),
+        Column("金额", "amount", money, note="元，大于0，精确到分，可写作 10,000.01"),
         Column("阶段", "stage", choice([str(x) for x in ProjectStage.labels]), required=False,
                note="新项目留空或填“立项”"),
         Column("立项日期", "approved_on", date, note="须在年度之内"),

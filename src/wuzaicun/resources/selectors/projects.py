@@ -57,8 +57,13 @@ def project_totals(rows: QuerySet[Project]) -> dict[str, Any]:
     ids = rows.order_by().values("pk")
     money = ProjectFunding.objects_unscoped.filter(project__in=ids).aggregate(
         total=Coalesce(Sum("amount"), ZERO), poor=Coalesce(Sum("amount", filter=Q(poor_village("project__"))), ZERO))
-    return {"projects": rows.count(), "total": money["total"], "poor": money["poor"],
-            "share": money_share(money["poor"], money["total"])}
+    total, poor = _fen(money["total"]), _fen(money["poor"])
+    return {"projects": rows.count(), "total": total, "poor": poor, "share": money_share(poor, total)}
+
+
+def _fen(amount: Any) -> Decimal:
+    """A sum to the fen (SQLite hands a decimal SUM back with a float's tail)."""
+    return Decimal(amount or 0).quantize(Decimal("0.01"))
 
 
 def get_project_for_user(user: Any, pk: int) -> Project:
@@ -121,10 +126,11 @@ def fund_totals(user: Any, *, year: int, region: str | None = None) -> FundTotal
     rows: dict[str | None, FundRow] = {}
     for code, source, amount in by_source:
         row = rows.setdefault(code, FundRow(code or "", own))
+        amount = _fen(amount)
         row.by_source[source] = amount
         row.total += amount
     for code, amount in poor:
-        rows[code].poor = amount
+        rows[code].poor = _fen(amount)
     names = dict(Region.objects_unscoped.filter(code__in=[c for c in rows if c]).values_list("code", "name"))
     for code, row in rows.items():
         if code:
