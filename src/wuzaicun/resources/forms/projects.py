@@ -28,7 +28,7 @@ class MoneyField(forms.CharField):
         kwargs.setdefault("max_length", 30)
         super().__init__(**kwargs)
 
-    def clean(self, value: Any) -> Decimal | None:  # type: ignore[override]
+    def clean(self, value: Any) -> Decimal | None:
         text = super().clean(value)
         if not text:
             return None

@@ -21,7 +21,7 @@ from wuzaicun.regions.models import Region, VillageYear
 from ..models.projects import FundSource, Project, ProjectBeneficiary, ProjectEvidence, ProjectFunding
 from ..rules.projects import money_share
 
-MONEY = DecimalField(max_digits=16, decimal_places=2)
+MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=16, decimal_places=2)
 ZERO = Value(Decimal(0), output_field=MONEY)
 STAGE_FILTERS = ("approved", "implementing", "accepted", "completed")
 

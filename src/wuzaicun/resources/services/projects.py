@@ -175,7 +175,7 @@ def set_funding(*, actor: Any, project_id: int, expected_version: int, source: s
         else:
             summary = f"“{project.name}”{label}金额由{existing.amount}元改为{amount}元"
             changes = {source: [str(existing.amount), str(amount)]}
-            existing.amount = amount  # type: ignore[assignment]
+            existing.amount = amount
             existing.save(update_fields=["amount"])
         _bump(project)
         record(actor=actor, action=Action.UPDATE, object_type="project", object_id=project.pk,

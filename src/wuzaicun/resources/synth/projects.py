@@ -55,7 +55,7 @@ def _plan(rng: random.Random, year: int, name: str, county: str, township: str, 
     sources = [first, *others]
     amounts = [(str(s), Decimal(rng.randint(30_000, 2_500_000)) + Decimal(rng.randint(0, 99)) / 100) for s in sources]
     work = rng.choice(WORKS[first])
-    end = dt.date(year, 12, 31)
+    end = dt.date(year + 1, 12, 31) if done else dt.date(year, 12, 31)  # last year's are finished by now
     approved = dt.date(year, rng.randint(1, 9), rng.randint(1, 28))
     dates: list[dt.date | None] = [approved, None, None, None]
     reach = 3 if done else rng.choice((0, 1, 1, 2, 2, 3, 3))
@@ -73,7 +73,7 @@ def _plan(rng: random.Random, year: int, name: str, county: str, township: str, 
 
 
 def generate_projects(ctx: SynthContext) -> None:
-    if Project.objects_unscoped.filter(region_id__startswith=ctx.prefix).exists():
+    if Project.objects_unscoped.filter(region__code__within=ctx.prefix).exists():
         return
     projects: list[tuple[object, ...]] = []
     fundings: dict[tuple[int, str, str], list[tuple[str, Decimal]]] = {}
@@ -92,7 +92,7 @@ def generate_projects(ctx: SynthContext) -> None:
             poor = village in ctx.poor_villages
             count = rng.randint(2, 4) if poor else int(rng.random() < OTHER_VILLAGE)
             place = ctx.region_names.get(village, "").removesuffix("村民委员会").removesuffix("居民委员会")
-            names: set[str] = set()
+            names: set[tuple[int, str]] = set()
             plans = [(ctx.year, False)] * count + ([(ctx.year - 1, True)] if poor else [])
             for year, done in plans:
                 row, amounts = _plan(rng, year, place, county, township, village, poor, done)
@@ -100,13 +100,13 @@ def generate_projects(ctx: SynthContext) -> None:
                 if (year, name) in names:
                     name = f"{name}（{sum(n[1].startswith(name) for n in names) + 1}期）"
                     row = (name, *row[1:])
-                names.add((year, name))  # type: ignore[arg-type]
+                names.add((year, name))
                 projects.append(row)
                 fundings[(year, village, name)] = amounts
                 if poor and amounts[0][0] in (FundSource.POVERTY, FundSource.HOUSING):
                     beneficiary_wanted[(year, village, name)] = (village, rng.randint(3, 8))
     ctx.insert(Project._meta.db_table, COLUMNS, projects)
-    ids = {(y, r, n): (pk, s) for pk, y, r, n, s in Project.objects_unscoped.filter(region_id__startswith=ctx.prefix)
+    ids = {(y, r, n): (pk, s) for pk, y, r, n, s in Project.objects_unscoped.filter(region__code__within=ctx.prefix)
            .values_list("pk", "year", "region_id", "name", "stage")}
     ctx.insert(ProjectFunding._meta.db_table, ("project_id", "source", "amount"),
                [(ids[key][0], source, amount) for key, amounts in fundings.items() for source, amount in amounts])
