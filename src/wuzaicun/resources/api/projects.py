@@ -50,7 +50,7 @@ class ProjectFundingOut(Schema):
         return str(obj.get_source_display())
 
 
-class ProjectOut(Schema):
+class IntegratedProjectOut(Schema):
     id: int
     name: str
     year: int
@@ -103,7 +103,7 @@ class ProjectOut(Schema):
         return str(obj.get_stage_display())
 
 
-class ProjectListOut(ProjectOut):
+class ProjectListOut(IntegratedProjectOut):
     total: Decimal
 
     @staticmethod
@@ -111,7 +111,7 @@ class ProjectListOut(ProjectOut):
         return Decimal(getattr(obj, "total", 0)).quantize(Decimal("0.01"))  # SQLite's SUM reads back long
 
 
-class ProjectDetailOut(ProjectOut):
+class ProjectDetailOut(IntegratedProjectOut):
     fundings: list[ProjectFundingOut]
 
     @staticmethod
@@ -124,7 +124,7 @@ class ProjectFundingIn(Schema):
     amount: Decimal
 
 
-class ProjectIn(Schema):
+class IntegratedProjectIn(Schema):
     name: str
     year: Year
     region_code: str
@@ -222,7 +222,7 @@ def list_projects(request: HttpRequest, year: Year | None = None, region: str = 
 
 
 @router.post("/projects", response={201: ProjectDetailOut}, summary="项目立项（含资金来源，可同时登记受益户）")
-def create(request: HttpRequest, payload: ProjectIn) -> Status[Any]:
+def create(request: HttpRequest, payload: IntegratedProjectIn) -> Status[Any]:
     data = payload.dict()
     project = create_project(actor=request.user, name=data["name"], year=data["year"],
                              region_code=data["region_code"], approved_on=data["approved_on"],

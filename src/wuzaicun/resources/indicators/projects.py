@@ -40,7 +40,7 @@ def project_funds_poor(year: int, codes: Sequence[str], level: int) -> dict[str,
     width = PREFIX_LENGTHS[level]
     rows = (ProjectFunding.objects_unscoped.filter(project__year=year)
             .annotate(p=Substr("project__region_id", 1, width)).values("p")
-            .annotate(total=Sum("amount"), poor=Sum("amount", filter=Q(poor_village("project__"))))
+            .annotate(total=Sum("amount"), poor=Sum("amount", filter=Q(poor_village(VillageYear.objects_unscoped.all(), "project__"))))
             .values_list("p", "poor", "total"))
     found = {p: (poor or Decimal(0), total or Decimal(0)) for p, poor, total in rows}
     if level == Level.VILLAGE:

@@ -16,7 +16,8 @@ from django.db.models.functions import Coalesce
 
 from wuzaicun.accounts.scope import get_for_user, narrowed, scoped
 from wuzaicun.regions.codes import level_of
-from wuzaicun.regions.models import Region, VillageYear
+from wuzaicun.regions.models import VillageYear
+from wuzaicun.regions.selectors import region_names
 
 from ..models.projects import FundSource, Project, ProjectBeneficiary, ProjectEvidence, ProjectFunding
 from ..rules.projects import money_share
@@ -26,10 +27,11 @@ ZERO = Value(Decimal(0), output_field=MONEY)
 STAGE_FILTERS = ("approved", "implementing", "accepted", "completed")
 
 
-def poor_village(prefix: str = "") -> Exists:
-    """True when the project's village is a poor village in the project's year (`prefix` reaches the project)."""
-    return Exists(VillageYear.objects_unscoped.filter(village_id=OuterRef(f"{prefix}village_id"),
-                                                      year=OuterRef(f"{prefix}year"), is_poor=True))
+def poor_village(years: QuerySet[VillageYear], prefix: str = "") -> Exists:
+    """True when the project's village is a poor village in the project's year (`prefix` reaches the project;
+    `years` the 村情 rows to look in: the viewer's, or every one for an indicator)."""
+    return Exists(years.filter(village_id=OuterRef(f"{prefix}village_id"), year=OuterRef(f"{prefix}year"),
+                               is_poor=True))
 
 
 def projects_for(user: Any, *, year: int, region: str | None = None, source: str = "", stage: str = "",
@@ -37,26 +39,28 @@ def projects_for(user: Any, *, year: int, region: str | None = None, source: str
     """The year's projects in scope, with `total` (all sources, yuan) and `poor` (the village is poor that year)."""
     rows = narrowed(scoped(Project, user), region).filter(year=year)
     if source in FundSource.values:
-        rows = rows.filter(Exists(ProjectFunding.objects_unscoped.filter(project=OuterRef("pk"), source=source)))
+        rows = rows.filter(Exists(scoped(ProjectFunding, user).filter(project=OuterRef("pk"), source=source)))
     if stage in STAGE_FILTERS:
         rows = rows.filter(stage=stage)
     if no_village:
         rows = rows.filter(village__isnull=True)
     if q:
         rows = rows.filter(Q(name__icontains=q) | Q(village__name__icontains=q) | Q(township__name__icontains=q))
-    totals = (ProjectFunding.objects_unscoped.filter(project=OuterRef("pk")).order_by().values("project")
+    totals = (scoped(ProjectFunding, user).filter(project=OuterRef("pk")).order_by().values("project")
               .annotate(s=Sum("amount")).values("s"))
-    rows = rows.annotate(total=Coalesce(Subquery(totals, output_field=MONEY), ZERO), poor=poor_village())
+    rows = rows.annotate(total=Coalesce(Subquery(totals, output_field=MONEY), ZERO),
+                         poor=poor_village(scoped(VillageYear, user)))
     if poor:
         rows = rows.filter(poor=True)
     return rows.select_related("county", "township", "village").order_by("region_id", "id")
 
 
-def project_totals(rows: QuerySet[Project]) -> dict[str, Any]:
+def project_totals(user: Any, rows: QuerySet[Project]) -> dict[str, Any]:
     """Projects, funds, funds reaching poor villages and their share over a list as filtered (two queries)."""
     ids = rows.order_by().values("pk")
-    money = ProjectFunding.objects_unscoped.filter(project__in=ids).aggregate(
-        total=Coalesce(Sum("amount"), ZERO), poor=Coalesce(Sum("amount", filter=Q(poor_village("project__"))), ZERO))
+    in_poor = Q(poor_village(scoped(VillageYear, user), "project__"))
+    money = scoped(ProjectFunding, user).filter(project__in=ids).aggregate(
+        total=Coalesce(Sum("amount"), ZERO), poor=Coalesce(Sum("amount", filter=in_poor), ZERO))
     total, poor = _fen(money["total"]), _fen(money["poor"])
     return {"projects": rows.count(), "total": total, "poor": poor, "share": money_share(poor, total)}
 
@@ -68,7 +72,7 @@ def _fen(amount: Any) -> Decimal:
 
 def get_project_for_user(user: Any, pk: int) -> Project:
     return get_for_user(scoped(Project, user).select_related("county", "township", "village")
-                        .annotate(poor=poor_village()), user, pk=pk)
+                        .annotate(poor=poor_village(scoped(VillageYear, user))), user, pk=pk)
 
 
 def fundings_of(user: Any, project: Project) -> list[ProjectFunding]:
@@ -122,7 +126,7 @@ def fund_totals(user: Any, *, year: int, region: str | None = None) -> FundTotal
                       ("county_id", "县（市、区）", ""))
     funds = narrowed(scoped(ProjectFunding, user), region).filter(project__year=year).order_by()
     by_source = funds.values_list(f"project__{key}", "source").annotate(s=Sum("amount"))
-    poor = (funds.filter(poor_village("project__")).values_list(f"project__{key}").annotate(s=Sum("amount")))
+    poor = (funds.filter(poor_village(scoped(VillageYear, user), "project__")).values_list(f"project__{key}").annotate(s=Sum("amount")))
     rows: dict[str | None, FundRow] = {}
     for code, source, amount in by_source:
         row = rows.setdefault(code, FundRow(code or "", own))
@@ -131,7 +135,7 @@ def fund_totals(user: Any, *, year: int, region: str | None = None) -> FundTotal
         row.total += amount
     for code, amount in poor:
         rows[code].poor = _fen(amount)
-    names = dict(Region.objects_unscoped.filter(code__in=[c for c in rows if c]).values_list("code", "name"))
+    names = region_names([c for c in rows if c])
     for code, row in rows.items():
         if code:
             row.name = names.get(code, code)

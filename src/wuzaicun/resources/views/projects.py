@@ -68,7 +68,7 @@ def projects(request: AuthedRequest) -> HttpResponse:
                         stage=filters["stage"], poor=filters["poor"] == "1",
                         no_village=filters["no_village"] == "1", q=filters["q"])
     context = paginate(request, rows)
-    context |= year_context(year) | {"filters": filters, "totals": project_totals(rows),
+    context |= year_context(year) | {"filters": filters, "totals": project_totals(request.user, rows),
                                      "sources": FundSource.choices, "stages": ProjectStage.choices}
     return render_list(request, "resources/projects/list.html", context)
 
