@@ -1,6 +1,6 @@
 """Benchmark: 整合项目 fund totals by source and county for the province synth, SQLite or PostgreSQL.
 
-    python bench/resources_fund_totals.py [--data-dir DIR] [--pg-url URL] [--year 2016] [--repeat 3]
+    python bench/resources_fund_totals.py [--data-dir DIR (default: $TMPDIR/wzc-bench-projects)] [--pg-url URL] [--year 2016] [--repeat 3]
 
 Builds once (and reuses after) in a scratch database the province's divisions, the year's 村情 and the province
 synth of 整合项目 (steps regions, village_years and resources_projects at scale province: ten times the city), then
@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 import time
 from collections import defaultdict
 from decimal import Decimal
@@ -30,7 +31,8 @@ sys.path.insert(0, str(ROOT / "src"))
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--data-dir", default="/tmp/wzc-bench-projects", help="the SQLite scratch (reused)")
+    parser.add_argument("--data-dir", default=str(Path(tempfile.gettempdir()) / "wzc-bench-projects"),
+                        help="the SQLite scratch (reused)")
     parser.add_argument("--pg-url", default="", help="a scratch PostgreSQL database (migrated, reused)")
     parser.add_argument("--year", type=int, default=2016)
     parser.add_argument("--repeat", type=int, default=3)

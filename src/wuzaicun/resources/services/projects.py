@@ -71,7 +71,8 @@ def _place(actor: Any, region_code: str) -> tuple[Region, Region | None, Region 
 
 
 def _locked(actor: Any, project_id: int, expected_version: int | None = None) -> Project:
-    project = get_for_user(scoped(Project, actor).select_related("county", "township", "village").select_for_update(),
+    project = get_for_user(scoped(Project, actor).select_related("county", "township", "village")
+                           .select_for_update(of=("self",)),
                            actor, pk=project_id)
     if expected_version is not None and project.version != expected_version:
         raise Conflict()
