@@ -342,3 +342,61 @@ def test_indicators_for_villages_and_townships(world, settings, tmp_path):
     # 甲村 (poor) 300,000.02 of 400,000.03; 丙村 is poor and got nothing
     assert project_funds_poor(2016, [TOWN_A], 4) == {TOWN_A: Decimal("75.00")}
     assert project_funds_poor(2016, [A1, A2, B1], 5) == {A1: Decimal(100), A2: Decimal(100), B1: Decimal(0)}
+
+
+# --- more pages ------------------------------------------------------------------------------------------------
+
+def test_the_project_page_costs_the_same_queries_for_more_fundings_and_beneficiaries(world, client_for):
+    p = project(world, road="1")
+    client = client_for("county_a")
+    client.get(f"/resources/projects/{p.pk}/")
+    with CaptureQueriesContext(connection) as few:
+        client.get(f"/resources/projects/{p.pk}/")
+    actor = world.users["county_a"]
+    for version, source in enumerate(("water", "power", "social"), start=1):
+        set_funding(actor=actor, project_id=p.pk, expected_version=version, source=source, amount=Decimal(5))
+    add_beneficiaries(actor=actor, project_id=p.pk, household_ids=[h.pk for h in world.households[A1]])
+    with CaptureQueriesContext(connection) as more:
+        page = client.get(f"/resources/projects/{p.pk}/")
+    assert "受益户（3 户）" in page.text and "社会资金" in page.text and len(more) == len(few)
+
+
+def test_stages_move_by_form_with_evidence_and_refuse_out_of_order(world, client_for, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    p = project(world)
+    client = client_for("county_a")
+    url = f"/resources/projects/{p.pk}/stage/"
+    assert client.post(url, {"version": 1, "stage": "implementing", "on": "2016-04-01"}).status_code == 302
+    refused = client.post(url, {"version": 2, "stage": "accepted", "on": "2016-09-01"})
+    assert refused.status_code == 400 and "至少一份佐证材料" in refused.text
+    stale = client.post(url, {"version": 1, "stage": "accepted", "on": "2016-09-01"})
+    assert stale.status_code == 409 and "已被他人修改" in stale.text
+    accepted = client.post(url, {"version": 2, "stage": "accepted", "on": "2016-09-01",
+                                 "files": SimpleUploadedFile("验收报告.png", PNG, content_type="image/png")})
+    assert accepted.status_code == 302
+    page = client.get(f"/resources/projects/{p.pk}/")
+    assert "验收报告.png" in page.text and "进入完成阶段" in page.text and "删除项目" not in page.text
+    assert client_for("county_b").post(url, {"version": 3, "stage": "completed", "on": "2016-10-01"}).status_code == 404
+
+
+def test_exports_of_the_list_and_the_funds_follow_scope_and_filters(world, client_for):
+    import io
+
+    from openpyxl import load_workbook
+
+    project(world, A1)
+    project(world, TOWN_A, name="乡镇项目", social="1000")
+    project(world, B1, name="丙村项目")
+    client = client_for("county_a")
+    found = {}
+    for kind, extra in (("projects", {"no_village": "1"}), ("project_funds", {})):
+        response = client.post(f"/imports/{kind}/export/", {"year": "2016", **extra})
+        assert "spreadsheet" in response["Content-Type"], response.content[:300]
+        sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+        found[kind] = [[c.value for c in row] for row in sheet.iter_rows(values_only=False)]
+    assert [r[1] for r in found["projects"][1:]] == ["乡镇项目"]
+    assert [r[2] for r in found["project_funds"][1:]] == ["红花岗区", "合计"]
+    reporter = client_for("reporter_a").get("/resources/projects/?year=2016")
+    assert "共 1 条" in reporter.text and "乡镇项目" not in reporter.text
