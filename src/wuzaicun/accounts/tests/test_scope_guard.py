@@ -78,6 +78,10 @@ ALLOWED = {
     "cadres/imports/grading.py": "the cadre_scores import sink (writes) for people it took from scoped()",
     "cadres/indicators/grading.py": "a person indicator: computed for person ids the caller scoped",
     "cadres/synth/grading.py": "synthetic grades, entered scores and outcomes (writes)",
+    "resources/services/projects.py": "整合项目 writes after scoped look-ups; a project's county and township are read whatever the scope",
+    "resources/imports/projects.py": "the projects import sink (writes) for regions it took from scoped()",
+    "resources/indicators/projects.py": "assessment indicators: computed for subject codes the caller scoped",
+    "resources/synth/projects.py": "synthetic 整合项目 (writes)",
 }
 
 
