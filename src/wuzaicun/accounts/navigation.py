@@ -72,6 +72,7 @@ MENU: tuple[Section, ...] = (
         (
             Item("十户一体", "resources:groups", Perm.VIEW_REGISTRY, "house-heart"),
             Item("三变改革", "resources:shares", Perm.VIEW_REGISTRY, "pie-chart"),
+            Item("资金使用决策", "resources:decisions", Perm.VIEW_REGISTRY, "journal-check"),
         ),
         building=True,  # projects, pairings and 四议两公开 are still to come (#12)
     ),

@@ -4,11 +4,13 @@ when a step is refused, publicity days and the first day a payment may be made. 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
 DEFAULT_PUBLICITY_DAYS = 7  # `decision_paid_early`'s threshold (规则设置) changes it per year
+ID_LIKE = re.compile(r"\d{17}[\dXx]|\d{15}")  # a resident ID typed into a name or a note
 
 
 class Kind(StrEnum):
@@ -229,8 +231,17 @@ def payment_problems(*, paid_on: dt.date, amount: Decimal, decision_amount: Deci
     first = first_payment_day(published_on, days)
     if paid_on < first:
         problems.append(("支付日期", f"决议公开自{published_on:%Y-%m-%d}起须满{days}天，{first:%Y-%m-%d}前不能支付"))
-    if amount > 0 and paid_before + amount > decision_amount:
-        left = decision_amount - paid_before
-        problems.append(("金额", f"累计支付{paid_before + amount}元将超过决策金额{decision_amount}元"
+    fen = Decimal("0.01")
+    total = (paid_before + amount).quantize(fen)
+    if amount > 0 and total > decision_amount:
+        left = (decision_amount - paid_before).quantize(fen)
+        problems.append(("金额", f"累计支付{total}元将超过决策金额{decision_amount.quantize(fen)}元"
                                 f"（尚可支付{left}元）"))
     return problems
+
+
+def id_number_problem(text: str, field: str) -> str | None:
+    """Notes and payees are printed on public notices: no resident ID number in them."""
+    if ID_LIKE.search(text):
+        return f"{field}中不要填写身份证号（公示内容不得含身份证号）"
+    return None

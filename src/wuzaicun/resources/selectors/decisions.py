@@ -16,7 +16,7 @@ from wuzaicun.accounts.scope import get_for_user, narrowed, scoped
 from ..models.decisions import DecisionMinutes, DecisionPayment, DecisionStatus, DecisionStep, FundDecision
 from ..rules.decisions import STEP_LABELS, Step, first_payment_day, flow_steps, next_step
 
-_MONEY = DecimalField(max_digits=14, decimal_places=2)
+_MONEY: DecimalField[Decimal, Decimal] = DecimalField(max_digits=14, decimal_places=2)
 
 
 def decisions_for(user: Any, *, year: int, region: str | None = None, q: str = "", status: str = "",

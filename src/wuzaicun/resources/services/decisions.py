@@ -19,6 +19,7 @@ from wuzaicun.accounts.scope import get_for_user, prefix_for, scoped
 from wuzaicun.accounts.services import require_perm
 from wuzaicun.audit.models import Action
 from wuzaicun.audit.services import record
+from wuzaicun.core.bounds import range_of
 from wuzaicun.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from wuzaicun.core.evidence import store_evidence_file
 from wuzaicun.regions.selectors import get_village_for_user
@@ -42,6 +43,7 @@ from ..rules.decisions import (
     Kind,
     date_problem,
     flow_steps,
+    id_number_problem,
     meeting_outcome,
     order_problem,
     payment_problems,
@@ -50,6 +52,8 @@ from ..rules.decisions import (
 )
 
 Upload = tuple[Iterable[bytes], str]  # (chunks, original file name)
+AMOUNT_RANGE = range_of(FundDecision, "amount", low=Decimal("0.01"), label="金额")
+PAYMENT_RANGE = range_of(DecisionPayment, "amount", low=Decimal("0.01"), label="金额")
 TOWNSHIP_WIDTH = 9  # 乡镇党委把关 is recorded by a user whose scope is a township or wider
 
 
@@ -105,12 +109,13 @@ def create_decision(*, actor: Any, village_code: str, year: int, title: str, fun
         raise DomainError(f"资金类型应为{'、'.join(FundKind.labels)}", field="资金类型")
     if flow not in DecisionFlow.values:
         raise DomainError(f"决策程序应为{'、'.join(DecisionFlow.labels)}", field="决策程序")
-    if amount <= 0:
-        raise DomainError("金额须大于0", field="金额")
+    amount = AMOUNT_RANGE.check(amount)
     if proposed_on > timezone.localdate():
         raise DomainError("提议日期不能晚于今天", field="提议日期")
     if proposed_on.year != year:
         raise DomainError(f"提议日期须在{year}年度之内", field="提议日期")
+    if problem := id_number_problem(note, "提议内容"):
+        raise DomainError(problem, field="提议内容")
     with transaction.atomic(durable=True):
         decision = FundDecision.objects_unscoped.create(
             village=village, year=year, title=title, fund_kind=fund_kind, amount=amount, flow=flow,
@@ -148,6 +153,8 @@ def record_step(*, actor: Any, decision_id: int, step: str, data: StepInput, ver
     publicity or a step out of order is refused (nothing saved); a vote that did not carry, or the township's
     不同意, is recorded and ends the decision 未通过."""
     require_perm(actor, Perm.EDIT_RESOURCES)
+    if problem := id_number_problem(data.note, "意见或说明"):
+        raise DomainError(problem, field="意见或说明")
     with transaction.atomic(durable=True):
         decision = _locked(actor, decision_id)
         if version is not None and version != decision.version:
@@ -214,7 +221,7 @@ def _fill(decision: FundDecision, kind: Kind, quorums: tuple[Any, ...], data: St
         return False, ""
     label = data.meeting_kind or QUORUM_LABELS[quorums[0]]
     quorum = QUORUM_BY_LABEL.get(label)
-    if quorum not in quorums:
+    if quorum is None or quorum not in quorums:
         raise DomainError(f"会议形式应为{'或'.join(QUORUM_LABELS[q] for q in quorums)}", field="会议形式")
     attendance = Attendance(data.eligible, data.present, data.votes_for, data.votes_against or 0,
                             data.votes_abstain or 0, data.households_represented, data.households_total)
@@ -249,9 +256,12 @@ def add_payment(*, actor: Any, decision_id: int, paid_on: dt.date, amount: Decim
     """A payment under the decision: not before the resolution's publicity has run its days, and all payments
     together within the decided amount."""
     require_perm(actor, Perm.EDIT_RESOURCES)
+    amount = PAYMENT_RANGE.check(amount)
     payee = payee.strip()
     if not payee:
         raise DomainError("收款方为必填项", field="收款方")
+    if problem := id_number_problem(payee, "收款方"):
+        raise DomainError(problem, field="收款方")
     with transaction.atomic(durable=True):
         decision = _locked(actor, decision_id)
         published = (DecisionStep.objects_unscoped.filter(decision=decision, step="publish")

@@ -117,7 +117,7 @@ def test_no_payment_before_the_publicity_has_run_nor_beyond_the_amount():
     assert payment_problems(paid_on=dt.date(2016, 5, 10), amount=Decimal(100), paid_before=Decimal(0), **common) == []
     over = payment_problems(paid_on=dt.date(2016, 5, 10), amount=Decimal("0.01"), paid_before=Decimal(10000),
                             **common)
-    assert over[0][0] == "金额" and "超过决策金额10000元" in over[0][1]
+    assert over[0][0] == "金额" and "超过决策金额10000.00元" in over[0][1]
     unpublished = {**common, "published_on": None, "days": None}
     assert "决议尚未公开" in payment_problems(paid_on=dt.date(2016, 5, 10), amount=Decimal(1),
                                           paid_before=Decimal(0), **unpublished)[0][1]
