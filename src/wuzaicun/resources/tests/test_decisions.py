@@ -219,7 +219,7 @@ def test_the_notices_print_without_resident_ids(world, client_for, settings, tmp
     client = client_for("county_a")
     resolution = client.get(f"/resources/decisions/{decision.pk}/notice/resolution/")
     assert resolution.status_code == 200 and "公　示" in resolution.text and "2016年5月3日至2016年5月9日" in resolution.text
-    assert "应到30人，实到25人，赞成20票" in resolution.text and "@media print" in resolution.text
+    assert "应到30人，实到25人，赞成20票" in resolution.text and "decision-notice.css" in resolution.text
     result = client.get(f"/resources/decisions/{decision.pk}/notice/result/")
     assert "520302198001011234" not in result.text and "52*************234" in result.text
     early = propose(world, title="未公开事项")
