@@ -1,4 +1,4 @@
-"""Synthetic 资金使用决策: about a third of the villages decide one to three uses of leftover unit funds or
+"""Synthetic 资金使用决策: about a third of the villages (村, not 社区) decide one to three uses of leftover unit funds or
 donations in the year, by 四议两公开 (four in five) or 党群直议制, stopped at every step (most complete), with
 realistic attendance and votes; a few rejected (乡镇党委不同意 or a vote short of a majority), a few adopted but not
 published or implemented without the result published (`decision_unpublished`), and a few paid before the
@@ -143,7 +143,9 @@ def generate_decisions(ctx: SynthContext) -> None:
     if FundDecision.objects_unscoped.filter(village__code__within=ctx.prefix, year=ctx.year).exists():
         return
     last_day = min(dt.date(ctx.year, 12, 31), timezone.localdate())
-    villages = sorted(v for vs in ctx.villages_by_county.values() for v in vs if ctx.covers(v))
+    # 四议两公开 is the villages' (村) way: communities (社区/居委会) are left out
+    villages = sorted(v for vs in ctx.villages_by_county.values() for v in vs
+                      if ctx.covers(v) and (v in ctx.rural_villages or not ctx.rural_villages))
     decisions, plans = [], []
     for village in villages:
         rng = ctx.rng_for("decisions", village)
