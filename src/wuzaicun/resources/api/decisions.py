@@ -163,10 +163,10 @@ def _detail(request: HttpRequest, decision_id: int) -> Any:
 @router.get("/decisions", response=Page[FundDecisionOut],
             summary="资金使用决策（`status=in_progress|rejected|done`，`flow=four_two|direct`，`fund_kind=leftover|donation`）")
 def list_decisions(request: HttpRequest, year: Year | None = None, region: str = "", q: str = "", status: str = "",
-                   flow: str = "", fund_kind: str = "", page: PageNumber = 1,
+                   flow: str = "", fund_kind: str = "", step: str = "", page: PageNumber = 1,
                    page_size: PageSize = 20) -> dict[str, Any]:
     return paged(decisions_for(request.user, year=year or working_year(), region=region_param(region), q=q,
-                               status=status, flow=flow, fund_kind=fund_kind), page=page, page_size=page_size)
+                               status=status, flow=flow, fund_kind=fund_kind, step=step), page=page, page_size=page_size)
 
 
 @router.post("/decisions", response={201: FundDecisionDetailOut}, summary="村党组织提议（新建资金使用决策）")

@@ -190,6 +190,8 @@ def test_pages_in_scope_with_constant_queries(world, client_for, settings, tmp_p
     with CaptureQueriesContext(connection) as six:
         listed = client.get("/resources/decisions/?year=2016")
     assert "共 6 条" in listed.text and len(six) == len(one)
+    published = client.get("/resources/decisions/?year=2016&step=publish")
+    assert "共 5 条" in published.text and mine.title not in published.text
     detail = client.get(f"/resources/decisions/{mine.pk}/")
     assert "乡镇党委把关" in detail.text and "提议记录.png" in detail.text and 'id="step-form"' in detail.text
 

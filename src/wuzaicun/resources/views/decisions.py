@@ -25,7 +25,7 @@ from wuzaicun.responsibility.selectors import working_year, year_context
 
 from ..forms.decisions import DecisionForm, PaymentForm, StepForm
 from ..models.decisions import DecisionFlow, DecisionStatus, FundKind
-from ..rules.decisions import FLOWS, ID_LIKE, Kind, first_payment_day, step_of
+from ..rules.decisions import FLOWS, ID_LIKE, STEP_LABELS, Kind, first_payment_day, step_of
 from ..selectors.decisions import (
     decision_totals,
     decisions_for,
@@ -63,14 +63,16 @@ def decisions(request: AuthedRequest) -> HttpResponse:
     filters = {"region": region_param(get.get("region")) or "", "q": get.get("q", "").strip()[:50],
                "status": _choice(get.get("status", ""), list(DecisionStatus.values)),
                "flow": _choice(get.get("flow", ""), list(DecisionFlow.values)),
-               "fund_kind": _choice(get.get("fund_kind", ""), list(FundKind.values))}
+               "fund_kind": _choice(get.get("fund_kind", ""), list(FundKind.values)),
+               "step": _choice(get.get("step", ""), list(STEP_LABELS))}
     region = filters["region"] or None
     context = paginate(request, decisions_for(request.user, year=year, region=region, q=filters["q"],
                                               status=filters["status"], flow=filters["flow"],
-                                              fund_kind=filters["fund_kind"]))
+                                              fund_kind=filters["fund_kind"], step=filters["step"]))
     context |= year_context(year) | {
         "filters": filters, "totals": decision_totals(request.user, year=year, region=region),
-        "statuses": DecisionStatus.choices, "flows": DecisionFlow.choices, "fund_kinds": FundKind.choices}
+        "statuses": DecisionStatus.choices, "flows": DecisionFlow.choices, "fund_kinds": FundKind.choices,
+        "steps": list(STEP_LABELS.items())}
     return render_list(request, "resources/decisions/list.html", context)
 
 
