@@ -206,8 +206,7 @@ def _notice(request: AuthedRequest, pk: int, which: str) -> HttpResponse:
                       None)
     days = publicity.publicity_days or 0
     context = {
-        "decision": decision, "which": which, "steps": [(s, _public(s.note)) for s in done
-                                                        if s.step not in ("publish", "result")],
+        "decision": decision, "which": which, "steps": [(s, _public(s.note)) for s in done if s.pk != publicity.pk],
         "resolution": resolution, "publicity": publicity,
         "publicity_end": first_payment_day(publicity.held_on, days) - dt.timedelta(days=1),
         "payments": [(p, _public(p.payee)) for p in payments_of(request.user, decision)] if which == "result" else [],
