@@ -70,10 +70,11 @@ MENU: tuple[Section, ...] = (
         "资源在村整合",
         "diagram-3",
         (
-            Item("十户一体", "resources:groups", Perm.VIEW_REGISTRY, "house-heart"),
-            Item("三变改革", "resources:shares", Perm.VIEW_REGISTRY, "pie-chart"),
             Item("整合项目", "resources:projects", Perm.VIEW_REGISTRY, "kanban"),
             Item("项目资金", "resources:project_funds", Perm.VIEW_REGISTRY, "cash-coin"),
+            Item("十户一体", "resources:groups", Perm.VIEW_REGISTRY, "house-heart"),
+            Item("三变改革", "resources:shares", Perm.VIEW_REGISTRY, "pie-chart"),
+            Item("资金使用决策", "resources:decisions", Perm.VIEW_REGISTRY, "journal-check"),
         ),
         building=True,  # projects, pairings and 四议两公开 are still to come (#12)
     ),

@@ -59,6 +59,13 @@ class FundDecision(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def step_label(self) -> str:
+        """The last step recorded, in Chinese."""
+        from ..rules.decisions import STEP_LABELS
+
+        return STEP_LABELS.get(self.step, self.step)
+
 
 class DecisionStep(models.Model):
     """One step taken: a meeting (attendance against who should attend, votes) or a publicity (from, days)."""
@@ -91,6 +98,12 @@ class DecisionStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.decision_id} {self.step}"
+
+    @property
+    def step_label(self) -> str:
+        from ..rules.decisions import STEP_LABELS
+
+        return STEP_LABELS.get(self.step, self.step)
 
 
 class DecisionMinutes(EvidenceFile):
