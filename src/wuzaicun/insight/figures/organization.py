@@ -12,7 +12,7 @@ from wuzaicun.organization.selectors.guarantees import compliance_counts, met_co
 from wuzaicun.organization.selectors.orgs import organisation_counts
 from wuzaicun.organization.selectors.rectification import case_counts
 
-from . import Figure
+from . import CENT, Figure
 
 # the standards a village's record is held against, in the seed's order (组织保障), with the figure's key
 STANDARD_KEYS = (
@@ -48,13 +48,13 @@ def figures(user: Any, year: int, region: str | None) -> list[Figure]:
         standard = STANDARDS_BY_CODE[code]
         out.append(Figure(f"{key}_meeting_standard", f"{standard.describe(thresholds[code])}的村", met[code], "个"))
     out += [
-        Figure("homes", f"党员群众之家（{STANDARDS_BY_CODE['home_area'].describe(thresholds['home_area'])}）", met["home_area"], "个",
+        Figure("homes", f"{STANDARDS_BY_CODE['home_area'].describe(thresholds['home_area'])}的村", met["home_area"], "个",
                seed=689),
         Figure("cooperatives", "专业合作社（村集体经济实体）", kinds.get("cooperative", 0), "个", seed=2430),
         Figure("joint_stock_companies", "股份合作公司", kinds.get("joint_stock", 0), "家", seed=86),
         Figure("collective_entities", "村级集体经济实体", economy["entities"], "个", seed=2516),
         Figure("villages_with_entity", "有集体经济实体的村（一村一实体）", economy["with_entity"], "个"),
         Figure("shell_villages", "空壳村", economy["shells"], "个", seed=0),
-        Figure("collective_income", "村集体收入", Decimal(economy["collective_income"]), "元"),
+        Figure("collective_income", "村集体收入", Decimal(economy["collective_income"]).quantize(CENT), "元"),
     ]
     return out
