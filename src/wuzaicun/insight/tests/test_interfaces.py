@@ -142,7 +142,7 @@ def test_the_export_has_one_row_a_figure(populated: World, client_for: Callable[
     assert form.status_code == 200
     answer = client.post("/imports/stats/export/", {"year": YEAR, "region": "520302", "format": "xlsx"})
     assert answer.status_code == 200, answer.content[:500]
-    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(answer.streaming_content)  # type: ignore[attr-defined]
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(answer.streaming_content)
                                               if answer.streaming else answer.content)).active
     rows = [tuple(c.value for c in row) for row in sheet.iter_rows()]
     header = next(i for i, row in enumerate(rows) if row[:4] == ("板块", "指标", "数值", "单位"))
