@@ -6,6 +6,7 @@ from wuzaicun.accounts.api import API_AUTH, security_router
 from wuzaicun.accounts.api import router as auth_router
 from wuzaicun.cadres.api import router as cadres_router
 from wuzaicun.core.api import Api
+from wuzaicun.insight.api import router as insight_router
 from wuzaicun.organization.api import router as organization_router
 from wuzaicun.regions.api import router as regions_router
 from wuzaicun.registry.api import router as registry_router
@@ -31,3 +32,4 @@ api.add_router("/", verification_router)
 api.add_router("/organization", organization_router)
 api.add_router("/cadres", cadres_router)
 api.add_router("/resources", resources_router)
+api.add_router("/insight", insight_router)

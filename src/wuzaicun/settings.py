@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "wuzaicun.cadres",
     "wuzaicun.resources",
     "wuzaicun.verification",
+    "wuzaicun.insight",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ urlpatterns = [
     path("cadres/", include("wuzaicun.cadres.urls")),
     path("resources/", include("wuzaicun.resources.urls")),
     path("verification/", include("wuzaicun.verification.urls")),
+    path("insight/", include("wuzaicun.insight.urls")),
     path("public/spotcheck/", verification_views.public_register_page, name="public_spotcheck_register"),
     path("public/spotcheck/<id:pk>/", verification_views.public_plan_page, name="public_spotcheck"),
     path("api/", api.urls),

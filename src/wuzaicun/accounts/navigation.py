@@ -88,6 +88,11 @@ MENU: tuple[Section, ...] = (
         ),
     ),
     Section(
+        "数据分析",
+        "bar-chart",
+        (Item("数据概览", "insight:overview", Perm.VIEW_REGISTRY, "speedometer2"),),
+    ),
+    Section(
         "基础数据",
         "database",
         (

@@ -142,3 +142,20 @@ def region_tree(user: Any, selected: str | None = None) -> TreeNode | None:
 def tree_nodes(user: Any, region: Region) -> list[TreeNode]:
     """The children of one tree node, for the htmx request that opens it."""
     return [TreeNode(child) for child in children_in_scope(user, region)]
+
+
+def village_year_counts(user: Any, *, year: int, region: str | None = None) -> dict[str, int]:
+    """The year's village facts in scope (one aggregate query): poor villages, those that exited (出列) in the
+    year, weak-organisation and ethnic-minority villages, and demonstration sites by level."""
+    from wuzaicun.accounts.scope import narrowed
+
+    from .models import Demonstration
+
+    found = narrowed(scoped(VillageYear, user), region).filter(year=year).aggregate(
+        villages=Count("id"), poor=Count("id", filter=Q(is_poor=True)),
+        exited=Count("id", filter=Q(is_poor=True, exit_year=year)),
+        weak=Count("id", filter=Q(is_weak_organisation=True)), ethnic=Count("id", filter=Q(is_ethnic_minority=True)),
+        provincial=Count("id", filter=Q(demonstration=Demonstration.PROVINCIAL)),
+        city=Count("id", filter=Q(demonstration=Demonstration.CITY)),
+        county=Count("id", filter=Q(demonstration=Demonstration.COUNTY)))
+    return {key: int(value or 0) for key, value in found.items()}

@@ -106,3 +106,14 @@ def tree_children(user: Any, region: Region, *, year: int | None) -> list[TreeRo
         total, poor = households.get(key, (0, 0))
         rows.append(TreeRow(child, village_total, poor_villages, total, poor))
     return rows
+
+
+def household_year_counts(user: Any, *, year: int, region: str | None = None) -> dict[str, int]:
+    """Registered poor households as of `year` (identified by then), those that left poverty in the year, and
+    those still poor at its end (one aggregate query)."""
+    from wuzaicun.accounts.scope import narrowed
+
+    found = narrowed(scoped(Household, user), region).filter(identified_year__lte=year).aggregate(
+        households=Count("id"), exited=Count("id", filter=Q(exit_year=year)),
+        poor=Count("id", filter=Q(exit_year__isnull=True) | Q(exit_year__gt=year)))
+    return {key: int(value or 0) for key, value in found.items()}

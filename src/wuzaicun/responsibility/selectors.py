@@ -143,3 +143,20 @@ def get_helper_for_user(user: Any, pk: int) -> Any:
             raise NotFound()
         person = entry.person
     return person
+
+
+def list_coverage(user: Any, *, year: int, region: str | None = None) -> dict[str, dict[str, int]]:
+    """Per list kind (帮村, 联村, 驻村, 助村, 带村): the year's entries and the poor villages it covers, in scope
+    (two aggregate queries)."""
+    from django.db.models import Exists, OuterRef
+
+    from wuzaicun.regions.models import VillageYear
+
+    entries = narrowed(scoped(Assignment, user), region).filter(year=year)
+    by_kind = dict(entries.order_by().values("kind").annotate(n=Count("id")).values_list("kind", "n"))
+    covered = {kind: Exists(scoped(Assignment, user).filter(year=year, kind=kind, village_id=OuterRef("village_id")))
+               for kind in ListKind.values}
+    poor = narrowed(scoped(VillageYear, user), region).filter(year=year, is_poor=True).annotate(
+        **{f"has_{kind}": condition for kind, condition in covered.items()})
+    counts = poor.aggregate(**{kind: Count("id", filter=Q(**{f"has_{kind}": True})) for kind in ListKind.values})
+    return {kind: {"entries": by_kind.get(kind, 0), "poor_villages": counts[kind]} for kind in ListKind.values}

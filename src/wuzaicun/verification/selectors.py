@@ -12,7 +12,7 @@ from wuzaicun.accounts.scope import prefix_for, scoped
 from wuzaicun.audit.models import Action
 from wuzaicun.audit.services import record
 from wuzaicun.core.errors import NotFound
-from wuzaicun.regions.codes import PREFIX_LENGTHS, code_from_prefix
+from wuzaicun.regions.codes import PREFIX_LENGTHS, code_from_prefix, prefix_of
 
 from .models import REVEALED_STATUSES, AssessmentResult, PlanStatus, SpotCheckPick, SpotCheckPlan
 
@@ -145,3 +145,49 @@ def village_totals_for(user: Any, *, year: int, region: str | None = None) -> di
 
     rows = narrowed(scoped(AssessmentResult, user), region).filter(year=year, subject__level=5)
     return dict(rows.values_list("subject_id", "total"))
+
+
+def spot_check_counts(user: Any, *, year: int, region: str | None = None) -> dict[str, int]:
+    """The year's 季度抽查 as the user may see them (four queries): plans drawn (not voided) whose area holds
+    or lies within the region; then, of closed plans only (an open plan's picks stay secret, whoever asks, and
+    so do the findings that would name them), the entries picked, findings by result and sanctions by kind."""
+    from django.db.models import Count
+
+    from wuzaicun.accounts.scope import narrowed
+
+    from .models import STANDING_STATUSES, Finding, FindingResult, PlanStatus, Sanction, SanctionKind
+
+    plans = plans_for(user).filter(year=year, status__in=STANDING_STATUSES)
+    if region:
+        prefix = prefix_of(region)
+        covering = [code_from_prefix(prefix[:width]) for width in PREFIX_LENGTHS.values() if width <= len(prefix)]
+        plans = plans.filter(Q(region__code__within=prefix) | Q(region__in=covering))
+    picks = narrowed(scoped(SpotCheckPick, user), region).filter(plan__year=year, plan__status=PlanStatus.CLOSED)
+    findings = narrowed(scoped(Finding, user), region).filter(
+        pick__plan__year=year, pick__plan__status=PlanStatus.CLOSED).aggregate(
+        findings=Count("id"), in_place=Count("id", filter=Q(result=FindingResult.IN_PLACE)),
+        mostly=Count("id", filter=Q(result=FindingResult.MOSTLY)),
+        not_in_place=Count("id", filter=Q(result=FindingResult.NOT_IN_PLACE)))
+    sanctions = narrowed(scoped(Sanction, user), region).filter(
+        finding__pick__plan__year=year, finding__pick__plan__status=PlanStatus.CLOSED).aggregate(
+        sanctions=Count("id"), **{kind: Count("id", filter=Q(kind=kind)) for kind in SanctionKind.values})
+    return {"plans": plans.count(), "picks": picks.count(), **findings,
+            **{f"sanction_{k}" if k != "sanctions" else k: int(v or 0) for k, v in sanctions.items()}}
+
+
+def assessment_counts(user: Any, *, year: int, region: str | None = None) -> dict[str, int]:
+    """The year's 年度考核 results in scope (one query): villages and townships assessed, villages by grade."""
+    from django.db.models import Count
+
+    from wuzaicun.accounts.scope import narrowed
+
+    from .models import Grade, SubjectLevel
+
+    village = Q(subject__level=SubjectLevel.VILLAGE)
+    found = narrowed(scoped(AssessmentResult, user), region).filter(year=year).aggregate(
+        villages=Count("id", filter=village), townships=Count("id", filter=Q(subject__level=SubjectLevel.TOWNSHIP)),
+        excellent=Count("id", filter=village & Q(grade=Grade.EXCELLENT)),
+        good=Count("id", filter=village & Q(grade=Grade.GOOD)),
+        fair=Count("id", filter=village & Q(grade=Grade.FAIR)),
+        poor=Count("id", filter=village & Q(grade=Grade.POOR)))
+    return {key: int(value or 0) for key, value in found.items()}

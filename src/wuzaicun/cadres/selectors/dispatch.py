@@ -197,3 +197,32 @@ def group_choices(user: Any, term: str, *, within: str = "", ids: Sequence[str] 
 
 def group_labels(user: Any, ids: Sequence[str]) -> dict[str, str]:
     return labels_of(group_choices(user, "", ids=ids))
+
+
+def dispatch_counts(user: Any, *, year: int, region: str | None = None) -> dict[str, int]:
+    """The year's 选派 in scope (three aggregate queries): 第一书记 and 驻村干部 in post at some time of the year,
+    working groups, and the poor, weak-organisation and ethnic-minority villages with a group (and the poor ones
+    with a 第一书记) in post at some time of the year: the seed's 三个全覆盖 counted for the year."""
+    from django.db.models import Exists, OuterRef
+
+    from ..models.dispatch import DispatchKind
+
+    sent = narrowed(scoped(Dispatch, user), region).filter(active_during(year)).aggregate(
+        first_secretaries=Count("id", filter=Q(kind=DispatchKind.FIRST_SECRETARY)),
+        residents=Count("id", filter=Q(kind=DispatchKind.RESIDENT)))
+    groups = narrowed(scoped(WorkingGroup, user), region).filter(active_during(year)).count()
+    group = Exists(scoped(WorkingGroup, user).filter(active_during(year), village_id=OuterRef("village_id")))
+    secretary = Exists(scoped(Dispatch, user).filter(active_during(year), kind=DispatchKind.FIRST_SECRETARY,
+                                                     village_id=OuterRef("village_id")))
+    villages = narrowed(scoped(VillageYear, user), region).filter(year=year).annotate(
+        has_group=group, has_secretary=secretary).aggregate(
+        poor=Count("id", filter=Q(is_poor=True)),
+        poor_with_group=Count("id", filter=Q(is_poor=True, has_group=True)),
+        poor_with_secretary=Count("id", filter=Q(is_poor=True, has_secretary=True)),
+        weak=Count("id", filter=Q(is_weak_organisation=True)),
+        weak_with_group=Count("id", filter=Q(is_weak_organisation=True, has_group=True)),
+        ethnic=Count("id", filter=Q(is_ethnic_minority=True)),
+        ethnic_with_group=Count("id", filter=Q(is_ethnic_minority=True, has_group=True)))
+    return {"first_secretaries": sent["first_secretaries"], "residents": sent["residents"],
+            "dispatched": sent["first_secretaries"] + sent["residents"], "groups": groups,
+            **{key: int(value or 0) for key, value in villages.items()}}

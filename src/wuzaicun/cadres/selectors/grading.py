@@ -238,3 +238,30 @@ def get_outcome_for_user(user: Any, pk: int) -> CadreOutcome:
 def outcomes_of(user: Any, grade: CadreGrade) -> list[CadreOutcome]:
     return list(scoped(CadreOutcome, user).filter(grade=grade).select_related("proposed_by", "decided_by")
                 .order_by("proposed_at", "pk"))
+
+
+def grade_summary(user: Any, *, year: int, region: str | None = None) -> dict[str, int]:
+    """The year's 六定一化 grades in scope, all roles together: graded and by grade (one query)."""
+    from django.db.models import Count
+
+    found = narrowed(scoped(CadreGrade, user), region).filter(year=year).aggregate(
+        graded=Count("id", filter=~Q(grade="")), excellent=Count("id", filter=Q(grade="优")),
+        good=Count("id", filter=Q(grade="良")), fair=Count("id", filter=Q(grade="中")),
+        poor=Count("id", filter=Q(grade="差")))
+    return {key: int(value or 0) for key, value in found.items()}
+
+
+def outcome_counts(user: Any, *, year: int, region: str | None = None) -> dict[str, int]:
+    """The year's approved outcomes in scope by kind (one query): 推荐进入乡镇领导班子, 享受副科级待遇, and 问责
+    or 组织处理 together (the seed counts them as one figure)."""
+    from django.db.models import Count
+
+    from wuzaicun.core.review import ReviewState
+
+    from ..models.grading import OutcomeKind
+
+    found = narrowed(scoped(CadreOutcome, user), region).filter(grade__year=year, state=ReviewState.APPROVED).aggregate(
+        promotions=Count("id", filter=Q(kind=OutcomeKind.PROMOTION)),
+        treatments=Count("id", filter=Q(kind=OutcomeKind.TREATMENT)),
+        accountability=Count("id", filter=Q(kind__in=(OutcomeKind.ACCOUNTABILITY, OutcomeKind.ORG_HANDLING))))
+    return {key: int(value or 0) for key, value in found.items()}

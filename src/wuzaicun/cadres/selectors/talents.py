@@ -139,12 +139,17 @@ def overdue_rows(pairs: Any, *, year: int, on: dt.date | None = None) -> list[di
 def talent_totals(user: Any, *, year: int, region: str | None = None, overdue: int | None = None) -> dict[str, Any]:
     """The year's talents, pairs, visits and overdue pairs in scope (four aggregate queries; three when the
     caller already counted the overdue pairs, as the overdue tab's paginator does)."""
+    return {**talent_counts(user, year=year, region=region),
+            "overdue": overdue_pairs(user, year=year, region=region).count() if overdue is None else overdue,
+            "day": checked_day(year, timezone.localdate())}
+
+
+def talent_counts(user: Any, *, year: int, region: str | None = None) -> dict[str, int]:
+    """The year's talents, their village pairs and visits in scope (three count queries)."""
     talents = narrowed(scoped(Talent, user), region).filter(year=year)
     pairs = narrowed(scoped(TalentVillage, user), region).filter(talent__year=year)
     visits = narrowed(scoped(TalentVisit, user), region).filter(talent__year=year)
-    return {"talents": talents.count(), "pairs": pairs.count(), "visits": visits.count(),
-            "overdue": overdue_pairs(user, year=year, region=region).count() if overdue is None else overdue,
-            "day": checked_day(year, timezone.localdate())}
+    return {"talents": talents.count(), "pairs": pairs.count(), "visits": visits.count()}
 
 
 # ---------------------------------------------------------------------------------------------------------

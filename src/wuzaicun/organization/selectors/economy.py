@@ -106,3 +106,16 @@ def economy_summary(user: Any, *, year: int, region: str | None = None) -> dict[
 
 def _share(part: int, whole: int) -> Decimal:
     return (Decimal(100) * part / whole).quantize(Decimal("0.01")) if whole else Decimal(0)
+
+
+def economy_counts(user: Any, *, year: int, region: str | None = None) -> dict[str, Any]:
+    """The year's figures of `economy_summary` without its trend (three queries): villages, with an entity,
+    空壳村, entities by kind and the collective income."""
+    counts = village_economy(user, year=year, region=region).order_by().aggregate(
+        villages=Count("code"), with_entity=Count("code", filter=Q(has_entity=True)),
+        shells=Count("code", filter=Q(has_entity=False) | Q(collective__isnull=True) | Q(collective__lte=0)))
+    kinds = dict(narrowed(scoped(CollectiveEntity, user), region).filter(existing_in(year)).order_by()
+                 .values("kind").annotate(n=Count("id")).values_list("kind", "n"))
+    income = narrowed(scoped(EntityIncome, user), region).filter(year=year).aggregate(total=Sum("collective_income"))
+    return {**counts, "entities": sum(kinds.values()), "by_kind": kinds,
+            "collective_income": income["total"] or Decimal(0)}

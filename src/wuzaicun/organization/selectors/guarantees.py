@@ -95,3 +95,12 @@ def compliance_counts(user: Any, *, year: int, region: str | None = None) -> dic
 
 def values_of(row: Guarantee) -> dict[str, Decimal | None]:
     return {s.code: getattr(row, s.code) for s in STANDARDS}
+
+
+def met_counts(user: Any, *, year: int, region: str | None = None) -> dict[str, int]:
+    """How many villages' records meet each of the year's standards (filled in and not short), one query."""
+    thresholds = standard_values(year)
+    aggregates = {s.code: Count("id", filter=Q(**{f"{s.code}__isnull": False}) & ~falls_short(s, thresholds[s.code]))
+                  for s in STANDARDS}
+    found = guarantees_for(user, year=year, region=region).order_by().aggregate(**aggregates)
+    return {code: int(value or 0) for code, value in found.items()}

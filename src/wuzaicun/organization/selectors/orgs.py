@@ -16,6 +16,7 @@ from wuzaicun.core.pickers import RESULT_LIMIT, Choice, labels_of
 from wuzaicun.regions.models import Level, Region
 
 from ..models.orgs import (
+    NEW_CATEGORIES,
     CommitteeDuty,
     CommitteeMember,
     EcommerceStation,
@@ -242,3 +243,21 @@ def service_counts(user: Any, *, year: int, region: str = "") -> ServiceCounts:
     by_kind = dict(records.values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
     return ServiceCounts(year=year, by_kind=by_kind, social_org_services=totals["social"],
                          station_services=totals["station"], households=totals["households"], total=totals["total"])
+
+
+def organisation_counts(user: Any, *, year: int, region: str | None = None) -> dict[str, int]:
+    """What exists at the end of `year` in scope (four queries): organisations newly set up in 产业园区 and
+    农民工聚集地, 电商特色党支部, supervisory committees, social organisations and e-commerce stations; a
+    record without a date counts as existing."""
+    def existing(field_name: str) -> Q:
+        return Q(**{f"{field_name}__isnull": True}) | Q(**{f"{field_name}__lte": dt.date(year, 12, 31)})
+
+    orgs = narrowed(scoped(PartyOrganisation, user), region).filter(existing("founded_on")).aggregate(
+        new=Count("id", filter=Q(category__in=NEW_CATEGORIES)),
+        ecommerce=Count("id", filter=Q(category=OrgCategory.ECOMMERCE)))
+    return {
+        "new_organisations": orgs["new"], "ecommerce_branches": orgs["ecommerce"],
+        "committees": narrowed(scoped(SupervisoryCommittee, user), region).filter(existing("founded_on")).count(),
+        "social_organisations": narrowed(scoped(SocialOrganisation, user), region).filter(existing("founded_on")).count(),
+        "stations": narrowed(scoped(EcommerceStation, user), region).filter(existing("opened_on")).count(),
+    }

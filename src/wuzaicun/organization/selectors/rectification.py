@@ -252,3 +252,10 @@ def case_statuses(user: Any, *, year: int) -> dict[str, tuple[str, bool]]:
     on = today()
     return {v: (s, d is not None and d < on and s != CaseStatus.TRANSFORMED)
             for v, s, d in scoped(RectificationCase, user).filter(year=year).values_list("village_id", "status", "deadline")}
+
+
+def case_counts(user: Any, *, year: int, region: str | None = None) -> dict[str, int]:
+    """The year's 倒排整顿 cases in scope and how many are 已转化 (one query)."""
+    found = narrowed(scoped(RectificationCase, user), region).filter(year=year).aggregate(
+        cases=Count("id"), transformed=Count("id", filter=Q(status=CaseStatus.TRANSFORMED)))
+    return {key: int(value or 0) for key, value in found.items()}

@@ -1,0 +1,92 @@
+"""The headline figures, section by section in the seed's order (the five mechanisms, then 取得成效).
+
+Each module computes its section for a user (through the mechanisms' selectors, so within the user's scope),
+a year and an optional region, with aggregate queries only: the whole document is a few dozen queries
+whatever the size of the area. `seed` is the figure the seed text states for the city in 2016: shown beside
+the computed value for comparison at city scope, never used as a result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+CENT = Decimal("0.01")
+
+# The units a figure is given in (docs/insight.md): counts of things, people, person-times, sessions,
+# households, pairs, money in yuan exact to the fen, land in 亩, shares in percent.
+UNITS = ("个", "人", "人次", "期", "次", "户", "对", "家", "间", "元", "亩", "%")
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: str
+    value: int | Decimal
+    unit: str
+    seed: int | Decimal | None = None  # the seed's stated city figure (2016), for comparison only
+    seed_more: bool = False  # the seed says "…余" (more than): the figure is at least `seed`
+
+    def as_json(self) -> dict[str, Any]:
+        return {"key": self.key, "label": self.label, "value": json_value(self.value), "unit": self.unit}
+
+
+def json_value(value: int | Decimal) -> int | str:
+    """Counts as JSON numbers; money, land and shares as strings with two decimals (exact, never a float)."""
+    if isinstance(value, Decimal):
+        return str(value.quantize(CENT))
+    return value
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    figures: list[Figure]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"key": self.key, "title": self.title, "figures": [f.as_json() for f in self.figures]}
+
+
+@dataclass(frozen=True)
+class Stats:
+    year: int
+    region: str | None
+    sections: list[Section]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"year": self.year, "region": self.region, "sections": [s.as_json() for s in self.sections]}
+
+    def figure(self, key: str) -> Figure:
+        for section in self.sections:
+            for figure in section.figures:
+                if figure.key == key:
+                    return figure
+        raise KeyError(key)
+
+    def values(self) -> dict[str, int | Decimal]:
+        return {f.key: f.value for s in self.sections for f in s.figures}
+
+
+SectionBuilder = Callable[[Any, int, "str | None"], list[Figure]]
+
+
+def _builders() -> list[tuple[str, str, SectionBuilder]]:
+    from . import cadres, organization, resources, responsibility, results, verification
+
+    return [
+        ("responsibility", "责任在村落实", responsibility.figures),
+        ("organization", "组织在村建强", organization.figures),
+        ("cadres", "干部在村成长", cadres.figures),
+        ("resources", "资源在村整合", resources.figures),
+        ("verification", "成效在村检验", verification.figures),
+        ("results", "取得成效", results.figures),
+    ]
+
+
+def compute_stats(user: Any, *, year: int, region: str | None = None) -> Stats:
+    """Every section's figures for the user's scope, the year and the region (a 12-digit code, or None)."""
+    sections = [Section(key, title, build(user, year, region)) for key, title, build in _builders()]
+    return Stats(year=year, region=region, sections=sections)

@@ -1,0 +1,121 @@
+"""资源在村整合: 十户一体, 三变 (land and properties put in), projects and their funds, 支部结对·干群结亲 with the
+project supports they brought, 非公企业 and the funds they paid, and the villages' fund decisions.
+
+Projects, pairings and decisions are being built in parallel: their figures read `resources.models` here,
+through `scoped()`, until those areas' selectors land.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce
+
+from wuzaicun.accounts.scope import narrowed, scoped
+from wuzaicun.regions.models import VillageYear
+from wuzaicun.resources.models import (
+    BranchPairing,
+    DecisionPayment,
+    DecisionStatus,
+    EnterpriseHelp,
+    FundDecision,
+    KinPairing,
+    PairingSupport,
+    Project,
+    ProjectFunding,
+    SupportKind,
+)
+from wuzaicun.resources.selectors.groups import group_totals
+from wuzaicun.resources.selectors.shares import totals as share_totals
+
+from . import Figure
+
+ZERO = Decimal(0)
+
+
+def _money(value: Decimal | None) -> Decimal:
+    return Decimal(value or 0).quantize(Decimal("0.01"))
+
+
+def _active_in(year: int) -> Q:
+    """A pairing made by the year and not ended before it."""
+    return Q(since__lte=year) & (Q(until__isnull=True) | Q(until__gte=year))
+
+
+# lead: switch to resources.selectors.pairings at merge
+def pairing_counts(user: Any, *, year: int, region: str | None) -> dict[str, Any]:
+    """干群结亲 pairs and 支部结对 in force in the year, the year's supports (projects among them) and their value,
+    the enterprises that helped in the year and the funds they paid (five queries)."""
+    kin = narrowed(scoped(KinPairing, user), region).filter(_active_in(year)).count()
+    branch = narrowed(scoped(BranchPairing, user), region).filter(_active_in(year)).count()
+    supports = narrowed(scoped(PairingSupport, user), region).filter(year=year).aggregate(
+        supports=Count("id"), projects=Count("id", filter=Q(kind=SupportKind.PROJECT)),
+        amount=Coalesce(Sum("amount"), ZERO))
+    helps = narrowed(scoped(EnterpriseHelp, user), region).filter(year=year).aggregate(
+        enterprises=Count("enterprise", distinct=True), villages=Count("village", distinct=True),
+        pledged=Coalesce(Sum("pledged"), ZERO), paid=Coalesce(Sum("paid"), ZERO))
+    return {"kin_pairs": kin, "branch_pairings": branch, **supports, **helps}
+
+
+def _poor_village(user: Any, year: int, field: str) -> Exists:
+    return Exists(scoped(VillageYear, user).filter(year=year, is_poor=True, village_id=OuterRef(field)))
+
+
+# lead: switch to resources.selectors.projects at merge
+def project_counts(user: Any, *, year: int, region: str | None) -> dict[str, Any]:
+    """The year's integrated projects, those implemented in a poor village, and their funds (two queries)."""
+    projects = narrowed(scoped(Project, user), region).filter(year=year).annotate(
+        poor=_poor_village(user, year, "village_id")).aggregate(
+        projects=Count("id"), poor_projects=Count("id", filter=Q(poor=True)))
+    funds = narrowed(scoped(ProjectFunding, user), region).filter(project__year=year).annotate(
+        poor=_poor_village(user, year, "project__village_id")).aggregate(
+        funds=Coalesce(Sum("amount"), ZERO), poor_funds=Coalesce(Sum("amount", filter=Q(poor=True)), ZERO))
+    return {**projects, **funds}
+
+
+# lead: switch to resources.selectors.decisions at merge
+def decision_counts(user: Any, *, year: int, region: str | None) -> dict[str, Any]:
+    """The year's fund decisions (四议两公开, 党群直议制), those completed, the amount decided and paid (two queries)."""
+    decisions = narrowed(scoped(FundDecision, user), region).filter(year=year).aggregate(
+        decisions=Count("id"), done=Count("id", filter=Q(status=DecisionStatus.DONE)),
+        amount=Coalesce(Sum("amount"), ZERO))
+    paid = narrowed(scoped(DecisionPayment, user), region).filter(decision__year=year).aggregate(
+        paid=Coalesce(Sum("amount"), ZERO))
+    return {**decisions, **paid}
+
+
+def figures(user: Any, year: int, region: str | None) -> list[Figure]:
+    groups = group_totals(user, region=region)
+    shares = share_totals(user, year=year, region=region)
+    projects = project_counts(user, year=year, region=region)
+    pairings = pairing_counts(user, year=year, region=region)
+    decisions = decision_counts(user, year=year, region=region)
+    return [
+        Figure("projects", "整合项目", projects["projects"], "个"),
+        Figure("projects_in_poor_villages", "其中：在贫困村实施", projects["poor_projects"], "个"),
+        Figure("project_funds", "整合项目资金", _money(projects["funds"]), "元"),
+        Figure("project_funds_poor_villages", "其中：投向贫困村", _money(projects["poor_funds"]), "元"),
+        Figure("ten_household_groups", "“十户一体”", groups["groups"], "个"),
+        Figure("ten_household_members", "“十户一体”成员户", groups["households"], "户"),
+        Figure("land_mu", "流转集体土地入股", _money(shares["land"]), "亩", seed=Decimal(1_800_000)),
+        Figure("properties", "集体物业入股", shares["properties"], "间", seed=360),
+        Figure("share_money", "资金入股", _money(shares["money"]), "元"),
+        Figure("share_entities", "入股经营主体", shares["entities"], "个"),
+        Figure("shareholder_households", "入股农户", shares["holders"], "户"),
+        Figure("kin_pairs", "干群结亲", pairings["kin_pairs"], "对", seed=295_700),
+        Figure("branch_pairings", "支部结对", pairings["branch_pairings"], "对"),
+        Figure("pairing_supports", "结对帮扶", pairings["supports"], "次"),
+        Figure("pairing_project_supports", "结对提供项目支持", pairings["projects"], "个", seed=2742),
+        Figure("pairing_support_amount", "结对帮扶折合金额", _money(pairings["amount"]), "元"),
+        Figure("enterprises", "帮扶非公企业", pairings["enterprises"], "家", seed=1000, seed_more=True),
+        Figure("enterprise_villages", "企业帮扶的村", pairings["villages"], "个"),
+        Figure("enterprise_funds_pledged", "企业承诺帮扶资金", _money(pairings["pledged"]), "元"),
+        Figure("enterprise_funds_paid", "撬动社会资金（企业到位资金）", _money(pairings["paid"]), "元",
+               seed=Decimal(7_180_000_000)),
+        Figure("fund_decisions", "资金使用民主决策事项", decisions["decisions"], "个"),
+        Figure("fund_decisions_done", "其中：已完成", decisions["done"], "个"),
+        Figure("fund_decision_amount", "民主决策资金", _money(decisions["amount"]), "元"),
+        Figure("fund_decision_paid", "按决策已支付资金", _money(decisions["paid"]), "元"),
+    ]
