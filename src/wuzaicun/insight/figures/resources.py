@@ -10,24 +10,20 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 
 from wuzaicun.accounts.scope import narrowed, scoped
-from wuzaicun.regions.models import VillageYear
 from wuzaicun.resources.models import (
     BranchPairing,
-    DecisionPayment,
-    DecisionStatus,
     EnterpriseHelp,
-    FundDecision,
     KinPairing,
     PairingSupport,
-    Project,
-    ProjectFunding,
     SupportKind,
 )
+from wuzaicun.resources.selectors.decisions import decision_totals
 from wuzaicun.resources.selectors.groups import group_totals
+from wuzaicun.resources.selectors.projects import project_counts
 from wuzaicun.resources.selectors.shares import totals as share_totals
 
 from . import Figure
@@ -59,39 +55,12 @@ def pairing_counts(user: Any, *, year: int, region: str | None) -> dict[str, Any
     return {"kin_pairs": kin, "branch_pairings": branch, **supports, **helps}
 
 
-def _poor_village(user: Any, year: int, field: str) -> Exists:
-    return Exists(scoped(VillageYear, user).filter(year=year, is_poor=True, village_id=OuterRef(field)))
-
-
-# lead: switch to resources.selectors.projects at merge
-def project_counts(user: Any, *, year: int, region: str | None) -> dict[str, Any]:
-    """The year's integrated projects, those implemented in a poor village, and their funds (two queries)."""
-    projects = narrowed(scoped(Project, user), region).filter(year=year).annotate(
-        poor=_poor_village(user, year, "village_id")).aggregate(
-        projects=Count("id"), poor_projects=Count("id", filter=Q(poor=True)))
-    funds = narrowed(scoped(ProjectFunding, user), region).filter(project__year=year).annotate(
-        poor=_poor_village(user, year, "project__village_id")).aggregate(
-        funds=Coalesce(Sum("amount"), ZERO), poor_funds=Coalesce(Sum("amount", filter=Q(poor=True)), ZERO))
-    return {**projects, **funds}
-
-
-# lead: switch to resources.selectors.decisions at merge
-def decision_counts(user: Any, *, year: int, region: str | None) -> dict[str, Any]:
-    """The year's fund decisions (四议两公开, 党群直议制), those completed, the amount decided and paid (two queries)."""
-    decisions = narrowed(scoped(FundDecision, user), region).filter(year=year).aggregate(
-        decisions=Count("id"), done=Count("id", filter=Q(status=DecisionStatus.DONE)),
-        amount=Coalesce(Sum("amount"), ZERO))
-    paid = narrowed(scoped(DecisionPayment, user), region).filter(decision__year=year).aggregate(
-        paid=Coalesce(Sum("amount"), ZERO))
-    return {**decisions, **paid}
-
-
 def figures(user: Any, year: int, region: str | None) -> list[Figure]:
     groups = group_totals(user, region=region)
     shares = share_totals(user, year=year, region=region)
     projects = project_counts(user, year=year, region=region)
     pairings = pairing_counts(user, year=year, region=region)
-    decisions = decision_counts(user, year=year, region=region)
+    decisions = decision_totals(user, year=year, region=region)
     return [
         Figure("projects", "整合项目", projects["projects"], "个"),
         Figure("projects_in_poor_villages", "其中：在贫困村实施", projects["poor_projects"], "个"),
@@ -114,7 +83,7 @@ def figures(user: Any, year: int, region: str | None) -> list[Figure]:
         Figure("enterprise_funds_pledged", "企业承诺帮扶资金", _money(pairings["pledged"]), "元"),
         Figure("enterprise_funds_paid", "撬动社会资金（企业到位资金）", _money(pairings["paid"]), "元",
                seed=Decimal(7_180_000_000)),
-        Figure("fund_decisions", "资金使用民主决策事项", decisions["decisions"], "个"),
+        Figure("fund_decisions", "资金使用民主决策事项", decisions["n"], "个"),
         Figure("fund_decisions_done", "其中：已完成", decisions["done"], "个"),
         Figure("fund_decision_amount", "民主决策资金", _money(decisions["amount"]), "元"),
         Figure("fund_decision_paid", "按决策已支付资金", _money(decisions["paid"]), "元"),

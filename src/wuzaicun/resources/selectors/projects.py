@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import DecimalField, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from wuzaicun.accounts.scope import get_for_user, narrowed, scoped
@@ -63,6 +63,18 @@ def project_totals(user: Any, rows: QuerySet[Project]) -> dict[str, Any]:
         total=Coalesce(Sum("amount"), ZERO), poor=Coalesce(Sum("amount", filter=in_poor), ZERO))
     total, poor = _fen(money["total"]), _fen(money["poor"])
     return {"projects": rows.count(), "total": total, "poor": poor, "share": money_share(poor, total)}
+
+
+def project_counts(user: Any, *, year: int, region: str | None = None) -> dict[str, Any]:
+    """The year's projects in scope, those implemented in a poor village (P6), and their funds (two queries; the
+    headline figures read it)."""
+    poor = poor_village(scoped(VillageYear, user))
+    projects = narrowed(scoped(Project, user), region).filter(year=year).aggregate(
+        projects=Count("id"), poor_projects=Count("id", filter=Q(poor)))
+    funds = narrowed(scoped(ProjectFunding, user), region).filter(project__year=year).aggregate(
+        funds=Coalesce(Sum("amount"), ZERO),
+        poor_funds=Coalesce(Sum("amount", filter=Q(poor_village(scoped(VillageYear, user), "project__"))), ZERO))
+    return {**projects, **funds}
 
 
 def _fen(amount: Any) -> Decimal:
