@@ -8,6 +8,8 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
+from wuzaicun.audit.access import AUDIT_PERM
+
 from .roles import Perm
 
 
@@ -100,7 +102,8 @@ MENU: tuple[Section, ...] = (
         "gear",
         (
             Item("用户管理", "accounts:users", Perm.MANAGE_USERS, "person-gear"),
-            Item("操作日志", "audit:entries", Perm.VIEW_AUDIT, "journal-text"),
+            Item("登录日志", "audit:logins", AUDIT_PERM, "box-arrow-in-right"),
+            Item("操作日志", "audit:operations", AUDIT_PERM, "journal-text"),
         ),
     ),
 )

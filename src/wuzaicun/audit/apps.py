@@ -9,4 +9,4 @@ class AuditConfig(AppConfig):
     verbose_name = "操作日志"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers the retention check)
+        from . import checks, imports  # noqa: F401  (the retention check, the log sheets)

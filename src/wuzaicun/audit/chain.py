@@ -22,10 +22,8 @@ from django.utils import timezone
 
 from .models import GENESIS_HASH, Action, AuditEntry
 
-# pg_advisory_xact_lock key of the audit chain ("wzc audit" in a bigint's worth of digits).
-CHAIN_LOCK_KEY = 7_245_301_914
+# The audit chain's pg_advisory_xact_lock key is 7245301914 (written into the query below).
 MIN_RETENTION_DAYS = 180
-TABLE = AuditEntry._meta.db_table
 
 
 def _plain_json(value: Any) -> Any:
@@ -81,13 +79,13 @@ def lock_and_read_head() -> tuple[int, str, dt.datetime]:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                f"SELECT pg_advisory_xact_lock({CHAIN_LOCK_KEY}); "
-                f"SELECT e.id, e.hash, STATEMENT_TIMESTAMP() FROM (SELECT 1) AS one "
-                f"LEFT JOIN (SELECT id, hash FROM {TABLE} ORDER BY id DESC LIMIT 1) AS e ON TRUE")
+                "SELECT pg_advisory_xact_lock(7245301914); "
+                "SELECT e.id, e.hash, STATEMENT_TIMESTAMP() FROM (SELECT 1) AS one "
+                "LEFT JOIN (SELECT id, hash FROM audit_auditentry ORDER BY id DESC LIMIT 1) AS e ON TRUE")
             cursor.nextset()
             last_id, last_hash, now = cursor.fetchone()
         else:
-            cursor.execute(f"SELECT id, hash FROM {TABLE} ORDER BY id DESC LIMIT 1")
+            cursor.execute("SELECT id, hash FROM audit_auditentry ORDER BY id DESC LIMIT 1")
             row = cursor.fetchone()
             last_id, last_hash = row if row else (None, None)
             now = timezone.now()
@@ -249,11 +247,11 @@ def purge_before(*, actor: Any, before: dt.date, dry_run: bool = False) -> Purge
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute("SELECT set_config('wuzaicun.audit_purge', %s, true)", [cutoff.isoformat()])
-                cursor.execute(f"DELETE FROM {TABLE} WHERE id <= %s", [result.last_purged_id])
+                cursor.execute("DELETE FROM audit_auditentry WHERE id <= %s", [result.last_purged_id])
             else:
                 stamp = str(cutoff.astimezone(dt.UTC).replace(tzinfo=None))
                 cursor.execute("INSERT INTO audit_purge_window (cutoff) VALUES (%s)", [stamp])
-                cursor.execute(f"DELETE FROM {TABLE} WHERE id <= %s", [result.last_purged_id])
+                cursor.execute("DELETE FROM audit_auditentry WHERE id <= %s", [result.last_purged_id])
                 cursor.execute("DELETE FROM audit_purge_window")
         result.entry = record(
             actor=actor, action=Action.PURGE, object_type="audit_entry",
