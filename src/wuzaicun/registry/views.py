@@ -80,6 +80,8 @@ def household_reveal(request: AuthedRequest, pk: int) -> HttpResponse:
     form = RevealForm(request.POST if request.method == "POST" else None)
     context: dict[str, Any] = {"household": household, "form": form, "limit": settings.REVEAL_DAILY_LIMIT}
     if request.method == "GET":
+        if not getattr(request, "htmx", False):  # the form is a fragment of the household's page
+            return redirect("registry:household", pk=household.pk)
         return render(request, "registry/_reveal_form.html", context)
     try:
         if not form.is_valid():
