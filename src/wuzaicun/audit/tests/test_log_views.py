@@ -2,6 +2,7 @@
 full IDs, with their reasons, are visible there. Break-glass: a reason, and a daily limit per user."""
 
 import io
+import json
 
 import pytest
 from django.test import Client
@@ -133,3 +134,20 @@ def test_each_log_exports_its_filtered_set_in_scope_and_the_export_is_audited(wo
 def test_an_export_of_the_logs_is_refused_without_the_audit_permission(world, client_for):
     response = client_for("township_a").post("/imports/audit_operations/export/", {"region": ""})
     assert response.status_code == 403
+
+
+def test_the_api_reveals_with_a_reason_within_the_limit_and_in_scope(world, settings):
+    from wuzaicun.testing.api import api_client
+
+    settings.REVEAL_DAILY_LIMIT = 1
+    household = world.households["520302001001"][0]
+    api = api_client("county_a")
+    url = f"/api/households/{household.pk}/reveal"
+    short = api.post(url, json.dumps({"reason": "核对"}), content_type="application/json")
+    assert short.status_code == 400 and "至少4个字" in short.json()["message"]
+    shown = api.post(url, json.dumps({"reason": "核对户籍信息"}), content_type="application/json")
+    assert shown.status_code == 200 and shown.json()["resident_id"] == household.reveal_resident_id()
+    limited = api.post(url, json.dumps({"reason": "核对户籍信息"}), content_type="application/json")
+    assert limited.status_code == 429 and limited.json()["code"] == "reveal_limit"
+    assert api_client("county_b").post(url, json.dumps({"reason": "核对户籍信息"}), content_type="application/json").status_code == 404
+    assert api_client("leader_a").post(url, json.dumps({"reason": "核对户籍信息"}), content_type="application/json").status_code == 403
