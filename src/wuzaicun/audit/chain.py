@@ -244,6 +244,13 @@ def purge_before(*, actor: Any, before: dt.date, dry_run: bool = False) -> Purge
                              last_purged_hash=last[1] if last else "")
         if dry_run or not count:
             return result
+        # The purge row is appended first, linked to the head as any row; then the prefix goes. It is always
+        # the newest row, so the chain keeps growing from it and no id is ever used twice.
+        result.entry = record(
+            actor=actor, action=Action.PURGE, object_type="audit_entry",
+            summary=f"清理 {before.isoformat()} 之前的操作日志 {count} 条（保留期 {retention_days()} 天）",
+            changes={"rows": count, "cutoff": cutoff.isoformat(), "last_purged_id": result.last_purged_id,
+                     "last_purged_hash": result.last_purged_hash})
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute("SELECT set_config('wuzaicun.audit_purge', %s, true)", [cutoff.isoformat()])
@@ -253,9 +260,4 @@ def purge_before(*, actor: Any, before: dt.date, dry_run: bool = False) -> Purge
                 cursor.execute("INSERT INTO audit_purge_window (cutoff) VALUES (%s)", [stamp])
                 cursor.execute("DELETE FROM audit_auditentry WHERE id <= %s", [result.last_purged_id])
                 cursor.execute("DELETE FROM audit_purge_window")
-        result.entry = record(
-            actor=actor, action=Action.PURGE, object_type="audit_entry",
-            summary=f"清理 {before.isoformat()} 之前的操作日志 {count} 条（保留期 {retention_days()} 天）",
-            changes={"rows": count, "cutoff": cutoff.isoformat(), "last_purged_id": result.last_purged_id,
-                     "last_purged_hash": result.last_purged_hash})
     return result

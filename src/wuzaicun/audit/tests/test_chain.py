@@ -217,3 +217,15 @@ def test_two_threads_appending_at_once_do_not_fork_the_chain():
     rows = list(AuditEntry.objects_unscoped.order_by("id").values_list("id", "prev_hash", "hash"))
     assert len({prev for _, prev, _ in rows}) == len(rows)  # no two rows link to the same one
     assert _verify()[0] == 0
+
+
+def test_a_purge_of_every_row_continues_the_numbering_and_the_chain(world, monkeypatch):
+    with triggers_off():
+        _raw("DELETE FROM audit_auditentry")
+    restore = _aged(monkeypatch, 400)
+    old = _rows(world, 2)
+    restore()
+    result = chain.purge_before(actor=world.users["sysadmin"], before=timezone.localdate() - dt.timedelta(days=200))
+    assert result.rows == 2 and result.entry.id == old[-1].id + 1 and result.entry.prev_hash == old[-1].hash
+    assert list(AuditEntry.objects_unscoped.values_list("action", flat=True)) == ["purge"]
+    assert _verify()[0] == 0
