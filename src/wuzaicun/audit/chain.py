@@ -70,6 +70,13 @@ def entry_hash(entry: Any) -> str:
         result=entry.result, request_id=entry.request_id, ip=entry.ip))
 
 
+def lock_chain() -> None:
+    """Take the append lock early, inside a transaction (a count that a following append depends on)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(7245301914)")
+
+
 def lock_and_read_head() -> tuple[int, str, dt.datetime]:
     """Take the chain's append lock and read its head: (next id, previous hash, database time).
 

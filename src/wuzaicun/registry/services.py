@@ -151,12 +151,14 @@ def _check_reveal(actor: Any, reason: str) -> str:
     from django.conf import settings
     from django.utils import timezone
 
+    from wuzaicun.audit.chain import lock_chain
     from wuzaicun.audit.models import AuditEntry
 
     reason = " ".join(reason.split())
     if len(reason) < REVEAL_REASON_MIN:
         raise DomainError(f"请填写查看原因（至少{REVEAL_REASON_MIN}个字），该原因将记入操作日志", field="查看原因")
     limit = int(getattr(settings, "REVEAL_DAILY_LIMIT", 20))
+    lock_chain()  # the count and the reveal's row are serialised with every other append
     day_start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     done = AuditEntry.objects_unscoped.filter(
         actor=actor, action=Action.VIEW_SENSITIVE, at__gte=day_start, object_type__in=("household", "person"),
