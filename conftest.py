@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
     original = BaseDatabaseOperations.execute_sql_flush
 
-    def execute_sql_flush(self: BaseDatabaseOperations, sql_list: list[str]) -> None:
+    def execute_sql_flush(self: BaseDatabaseOperations, sql_list: Iterable[str]) -> None:
         from wuzaicun.audit.testing import around_flush
 
         before, after = around_flush(self.connection.vendor)
