@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +10,22 @@ import pytest
 from django.test import Client
 
 from wuzaicun.testing.world import World, build_world
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Transactional tests end with Django's flush (TRUNCATE on PostgreSQL, DELETE on SQLite), which the audit
+    table's triggers refuse (audit/migrations/0003): the flush steps around them, in tests only."""
+    from django.db.backends.base.operations import BaseDatabaseOperations
+
+    original = BaseDatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self: BaseDatabaseOperations, sql_list: Iterable[str]) -> None:
+        from wuzaicun.audit.testing import around_flush
+
+        before, after = around_flush(self.connection.vendor)
+        original(self, [*before, *sql_list, *after])
+
+    BaseDatabaseOperations.execute_sql_flush = execute_sql_flush  # type: ignore[method-assign]
 
 
 @pytest.fixture(autouse=True)

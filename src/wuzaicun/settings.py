@@ -140,7 +140,6 @@ LOCKOUT_FAILURES = 5
 LOCKOUT_MINUTES = 15
 IDLE_MINUTES = 30
 SESSION_HOURS = 12
-REVEAL_DAILY_LIMIT = 20
 SECURITY_POLICY_CACHE_SECONDS: int | None = 30
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "wuzaicun.accounts.validators.MinimumLengthValidator"},
@@ -259,3 +258,9 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 20
+
+# The audit trail (docs/security.md): rows are kept at least 180 days (MLPS level 3); a lower value is
+# refused at startup by a system check. `wuzaicun audit purge` deletes only rows older than this.
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "180"))
+# Break-glass unmasking: how many full resident IDs one user may reveal on screen per day.
+REVEAL_DAILY_LIMIT = int(os.environ.get("REVEAL_DAILY_LIMIT", "20"))

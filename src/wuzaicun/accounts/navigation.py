@@ -8,6 +8,8 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
+from wuzaicun.audit.access import AUDIT_PERM
+
 from .roles import Perm
 
 
@@ -108,10 +110,11 @@ MENU: tuple[Section, ...] = (
         "gear",
         (
             Item("用户管理", "accounts:users", Perm.MANAGE_USERS, "person-gear"),
-            Item("操作日志", "audit:entries", Perm.VIEW_AUDIT, "journal-text"),
             Item("安全设置", "accounts:security", Perm.MANAGE_SECURITY, "shield-check"),
             Item("在线会话", "accounts:sessions", Perm.MANAGE_SECURITY, "people"),
             Item("账号锁定", "accounts:lockouts", Perm.MANAGE_SECURITY, "shield-lock"),
+            Item("登录日志", "audit:logins", AUDIT_PERM, "box-arrow-in-right"),
+            Item("操作日志", "audit:operations", AUDIT_PERM, "journal-text"),
         ),
     ),
 )

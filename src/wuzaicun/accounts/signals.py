@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db import transaction
 from django.dispatch import receiver
@@ -45,3 +46,13 @@ def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None,
         record(actor=None, actor_name=username, action=Action.LOGIN_FAILED, object_type="user",
                region_code=account or "", summary="登录失败（用户名或密码错误，或账号已锁定）",
                result=Result.REFUSED)
+
+
+@receiver(user_locked_out)
+def _locked_out(sender: Any, request: Any = None, username: str | None = None, **kwargs: Any) -> None:
+    """django-axes locked an account after too many failures: a row of the login log (登录日志)."""
+    name = str(username or "")[:150]
+    account = User.objects_unscoped.filter(username=name).values_list("scope_id", flat=True).first()
+    with transaction.atomic():
+        record(actor=None, actor_name=name, action=Action.LOCKOUT, object_type="user", region_code=account or "",
+               summary="登录失败次数过多，账号锁定15分钟", result=Result.REFUSED)

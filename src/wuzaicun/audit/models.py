@@ -1,4 +1,4 @@
-"""AuditEntry: append-only from the application."""
+"""AuditEntry: append-only, each row chained to the one before by its hash (docs/security.md)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,14 @@ class Action(models.TextChoices):
     LOGIN_FAILED = "login_failed", "登录失败"
     DENIED = "denied", "越权拒绝"
     GRANT = "grant", "授权"
+    LOCKOUT = "lockout", "账号锁定"
+    PURGE = "purge", "清理过期日志"
+
+
+# The login log (登录日志) shows these actions; the operation log (操作日志) shows every other one.
+LOGIN_ACTIONS: tuple[str, ...] = (Action.LOGIN, Action.LOGOUT, Action.LOGIN_FAILED, Action.LOCKOUT)
+# The hash a chain's first row links to.
+GENESIS_HASH = "0" * 64
 
 
 class Result(models.TextChoices):
@@ -45,6 +53,9 @@ class AuditEntry(models.Model):
     result = models.CharField("结果", max_length=10, choices=Result.choices, default=Result.OK)
     request_id = models.CharField("请求编号", max_length=32, blank=True, default="")
     ip = models.CharField("IP 地址", max_length=45, blank=True, default="")
+    # The hash chain (docs/security.md): hash = sha256(prev_hash ‖ canonical content), hex.
+    prev_hash = models.CharField("上一行哈希", max_length=64, default="")
+    hash = models.CharField("哈希", max_length=64, default="")
 
     scope_path: ClassVar[str] = "region_code"
     scope_perms: ClassVar[tuple[Perm, ...]] = (Perm.VIEW_AUDIT,)  # the audit trail: its readers only
@@ -54,12 +65,14 @@ class AuditEntry(models.Model):
         verbose_name = "操作日志"
         verbose_name_plural = "操作日志"
         ordering = ["-id"]
+        # A user's reveals of the day are counted with one query on this index (break-glass limit).
+        indexes = [models.Index(fields=["actor", "action", "at"], name="audit_actor_action_at")]
 
     def __str__(self) -> str:
         return f"{self.at} {self.actor_name} {self.action}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
+        if not self._state.adding:
             raise PermissionError("操作日志只能追加，不能修改")
         super().save(*args, **kwargs)
 

@@ -9,14 +9,31 @@ from django.db.models import QuerySet
 
 from wuzaicun.accounts.scope import narrowed, scoped
 
-from .models import AuditEntry
+from .models import LOGIN_ACTIONS, Action, AuditEntry
+
+# The two views of the trail for the audit administrator: 登录日志 and 操作日志 (everything else).
+LOG_KINDS = {"logins": "登录日志", "operations": "操作日志"}
+
+
+def actions_of(kind: str) -> list[tuple[str, str]]:
+    """The (value, label) actions a log view offers as its filter."""
+    if kind == "logins":
+        return [(v, str(label)) for v, label in Action.choices if v in LOGIN_ACTIONS]
+    if kind == "operations":
+        return [(v, str(label)) for v, label in Action.choices if v not in LOGIN_ACTIONS]
+    return [(v, str(label)) for v, label in Action.choices]
 
 
 def entries_for(
     user: Any, *, action: str = "", actor: str = "", object_type: str = "",
     since: dt.date | None = None, until: dt.date | None = None, result: str = "", region: str | None = None,
+    kind: str = "",
 ) -> QuerySet[AuditEntry]:
     queryset = narrowed(scoped(AuditEntry, user, with_unassigned=True), region)
+    if kind == "logins":
+        queryset = queryset.filter(action__in=LOGIN_ACTIONS)
+    elif kind == "operations":
+        queryset = queryset.exclude(action__in=LOGIN_ACTIONS)
     if action:
         queryset = queryset.filter(action=action)
     if actor:

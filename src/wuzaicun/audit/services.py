@@ -37,10 +37,13 @@ def record(
     result: Result | str = Result.OK,
     actor_name: str | None = None,
 ) -> AuditEntry:
-    """Append one audit row. Called inside the caller's transaction, so it rolls back with the change."""
+    """Append one audit row, chained to the one before. Called inside the caller's transaction, so it rolls
+    back with the change; one extra small query (the chain's lock and head, audit/chain.py)."""
+    from .chain import append
+
     info = current_request.get()
     is_user = getattr(actor, "pk", None) is not None and getattr(actor, "is_authenticated", False)
-    return AuditEntry.objects_unscoped.create(
+    return append(dict(
         actor=actor if is_user else None,
         actor_name=actor_name if actor_name is not None else (actor.get_username() if is_user else "系统"),
         action=action,
@@ -52,4 +55,4 @@ def record(
         result=result,
         request_id=info.request_id if info else "cli",
         ip=info.ip if info else "",
-    )
+    ))

@@ -12,9 +12,17 @@ from wuzaicun.core.api import Page, PageNumber, PageSize, paged
 from wuzaicun.core.bounds import Id
 
 from .models import Household, Person
-from .schemas import HouseholdIn, HouseholdOut, HouseholdPatch, PersonIn, PersonOut
+from .schemas import (
+    HouseholdIn,
+    HouseholdOut,
+    HouseholdPatch,
+    PersonIn,
+    PersonOut,
+    RegistryRevealIn,
+    RegistryRevealOut,
+)
 from .selectors import get_household_for_user, get_person_for_user, households_for, people_for
-from .services import create_person, delete_household, save_household
+from .services import create_person, delete_household, reveal_household_id, reveal_person_id, save_household
 
 router = Router(tags=["人员与农户"])
 
@@ -80,3 +88,15 @@ def get_person(request: HttpRequest, person_id: Id) -> Person:
 def add_person(request: HttpRequest, payload: PersonIn) -> Status[Person]:
     person = create_person(actor=request.user, **payload.dict())
     return Status(201, get_person_for_user(request.user, person.pk))
+
+
+@router.post("/households/{household_id}/reveal", response=RegistryRevealOut,
+             summary="查看户主完整身份证号（须填写原因，每人每日限次，留痕）")
+def reveal_household(request: HttpRequest, household_id: Id, payload: RegistryRevealIn) -> dict[str, str]:
+    return {"resident_id": reveal_household_id(actor=request.user, household_id=household_id, reason=payload.reason)}
+
+
+@router.post("/people/{person_id}/reveal", response=RegistryRevealOut,
+             summary="查看人员完整身份证号（须填写原因，每人每日限次，留痕）")
+def reveal_person(request: HttpRequest, person_id: Id, payload: RegistryRevealIn) -> dict[str, str]:
+    return {"resident_id": reveal_person_id(actor=request.user, person_id=person_id, reason=payload.reason)}

@@ -44,4 +44,4 @@ class PersonEditForm(PersonForm):
 
 
 class RevealForm(StyledForm):
-    reason = forms.CharField(label="查看原因", max_length=100)
+    reason = forms.CharField(label="查看原因", min_length=4, max_length=100)

@@ -86,3 +86,11 @@ class PersonIn(Schema):
     post: str = ""
     rank: str = ""
     phone: str = ""
+
+
+class RegistryRevealIn(Schema):
+    reason: str = Field(..., max_length=100, description="查看原因（至少4个字，记入操作日志）")
+
+
+class RegistryRevealOut(Schema):
+    resident_id: str = Field(..., description="完整身份证号（本次查看已留痕）")

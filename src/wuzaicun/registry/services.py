@@ -141,27 +141,63 @@ def delete_household(*, actor: Any, household_id: int) -> None:
             raise DomainError("该户已被责任清单、台账或走访记录引用，不能删除", code="in_use") from None
 
 
+REVEAL_REASON_MIN = 4
+
+
+def _check_reveal(actor: Any, reason: str) -> str:
+    """Break-glass unmasking: a stated reason (at least 4 characters) and a per-user daily limit, counted from
+    the audit rows of the day with one indexed query (audit_actor_action_at). Call inside the transaction
+    that records the reveal: the count and the new row are then serialised with the chain's append."""
+    from django.utils import timezone
+
+    from wuzaicun.accounts import policy
+    from wuzaicun.audit.chain import lock_chain
+    from wuzaicun.audit.models import AuditEntry
+
+    reason = " ".join(reason.split())
+    if len(reason) < REVEAL_REASON_MIN:
+        raise DomainError(f"请填写查看原因（至少{REVEAL_REASON_MIN}个字），该原因将记入操作日志", field="查看原因")
+    limit = policy.current().reveal_daily_limit  # 安全设置 (the security administrator's)
+    lock_chain()  # the count and the reveal's row are serialised with every other append
+    day_start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    done = AuditEntry.objects_unscoped.filter(
+        actor=actor, action=Action.VIEW_SENSITIVE, at__gte=day_start, object_type__in=("household", "person"),
+        result=Result.OK).count()
+    if done >= limit:
+        refusal = DomainError(f"今日查看完整身份证号已达{limit}次上限，请明日再试或联系安全管理员", code="reveal_limit")
+        refusal.status = 429
+        raise refusal
+    return reason[:100]
+
+
+def _reveal(actor: Any, subject: Household | Person, object_type: str, label: str, reason: str) -> str:
+    try:
+        with transaction.atomic():
+            stated = _check_reveal(actor, reason)
+            record(actor=actor, action=Action.VIEW_SENSITIVE, object_type=object_type, object_id=subject.pk,
+                   region_code=subject.region_id, summary=f"查看{label}完整身份证号：{stated}",
+                   changes={"reason": stated, "resident_id": subject.resident_id_masked})
+    except DomainError as exc:
+        if exc.code == "reveal_limit":  # the refusal is visible to the audit administrator too
+            with transaction.atomic():
+                record(actor=actor, action=Action.VIEW_SENSITIVE, object_type=object_type, object_id=subject.pk,
+                       region_code=subject.region_id, summary=f"查看{label}完整身份证号被拒绝：{exc.message}",
+                       result=Result.REFUSED)
+        raise
+    return subject.reveal_resident_id()
+
+
 def reveal_household_id(*, actor: Any, household_id: int, reason: str) -> str:
-    """The full resident ID for a role allowed to see it, audited with the reason given."""
+    """The full resident ID for a role allowed to see it, audited with the reason given (break-glass)."""
     require_perm(actor, Perm.REVEAL_ID)
-    if not reason.strip():
-        raise DomainError("请填写查看原因", field="查看原因")
     household = get_household_for_user(actor, household_id)
-    with transaction.atomic():
-        record(actor=actor, action=Action.VIEW_SENSITIVE, object_type="household", object_id=household.pk,
-               region_code=household.region_id, summary=f"查看完整身份证号：{reason.strip()[:100]}")
-    return household.reveal_resident_id()
+    return _reveal(actor, household, "household", f"{household.head_name}户", reason)
 
 
 def reveal_person_id(*, actor: Any, person_id: int, reason: str) -> str:
     require_perm(actor, Perm.REVEAL_ID)
-    if not reason.strip():
-        raise DomainError("请填写查看原因", field="查看原因")
     person = get_person_for_user(actor, person_id)
-    with transaction.atomic():
-        record(actor=actor, action=Action.VIEW_SENSITIVE, object_type="person", object_id=person.pk,
-               region_code=person.region_id, summary=f"查看完整身份证号：{reason.strip()[:100]}")
-    return person.reveal_resident_id()
+    return _reveal(actor, person, "person", person.name, reason)
 
 
 def _check_person(actor: Any, *, region_code: str, name: str, post: str, ethnicity: str, rank: str,

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from wuzaicun.accounts import policy
 from wuzaicun.accounts.decorators import requires
 from wuzaicun.accounts.http import AuthedRequest
 from wuzaicun.accounts.roles import Perm
@@ -71,12 +72,25 @@ def household_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @requires(Perm.REVEAL_ID)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def household_reveal(request: AuthedRequest, pk: int) -> HttpResponse:
-    form = RevealForm(request.POST)
-    if not form.is_valid():
-        raise DomainError("请填写查看原因", field="查看原因")
-    number = reveal_household_id(actor=request.user, household_id=pk, reason=form.cleaned_data["reason"])
+    """Break-glass unmasking: GET (htmx) asks the reason in a small form; POST shows the number, audited.
+    A refusal (no reason, the daily limit) comes back in the form for htmx, as an error page otherwise."""
+    household = get_household_for_user(request.user, pk)
+    form = RevealForm(request.POST if request.method == "POST" else None)
+    context: dict[str, Any] = {"household": household, "form": form, "limit": policy.current().reveal_daily_limit}
+    if request.method == "GET":
+        if not getattr(request, "htmx", False):  # the form is a fragment of the household's page
+            return redirect("registry:household", pk=household.pk)
+        return render(request, "registry/_reveal_form.html", context)
+    try:
+        if not form.is_valid():
+            raise DomainError("请填写查看原因（至少4个字），该原因将记入操作日志", field="查看原因")
+        number = reveal_household_id(actor=request.user, household_id=pk, reason=form.cleaned_data["reason"])
+    except DomainError as exc:
+        if not getattr(request, "htmx", False):
+            raise
+        return render(request, "registry/_reveal_form.html", context | {"error": exc.message})
     return render(request, "registry/_revealed.html", {"number": number})
 
 

@@ -30,6 +30,7 @@ ALLOWED = {
     "accounts/services.py": "user creation and token look-up (not region-scoped data)",
     "accounts/signals.py": "the scope of the account a failed login names, for its audit row",
     "audit/services.py": "appends audit rows",
+    "audit/chain.py": "the hash chain: appends, verifies and purges the whole trail (command line, audit perm)",
     "core/commands.py": "resolves --as USER for the command line",
     "regions/services.py": "writes regions and village years",
     "regions/imports.py": "the regions and villages import sinks (writes)",
