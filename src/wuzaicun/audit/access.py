@@ -2,5 +2,5 @@
 
 from wuzaicun.accounts.roles import Perm
 
-# The permission of the audit pages (登录日志, 操作日志), their exports and `wuzaicun audit purge --as`.
+# The permission of the audit pages (登录日志, 操作日志) and their exports: the 审计管理员 holds it (三员分立, D29).
 AUDIT_PERM = Perm.VIEW_AUDIT

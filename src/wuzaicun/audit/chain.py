@@ -224,13 +224,13 @@ class PurgeResult:
 def purge_before(*, actor: Any, before: dt.date, dry_run: bool = False) -> PurgeResult:
     """Delete the rows older than `before` (a prefix of the chain), refused inside the retention window;
     one audit row records the purge and vouches for the first kept row's link."""
-    from wuzaicun.accounts.services import require_perm
-    from wuzaicun.core.errors import DomainError
+    from wuzaicun.core.errors import DomainError, PermissionDenied
+    from wuzaicun.core.operator import OPERATOR
 
-    from .access import AUDIT_PERM
     from .services import record
 
-    require_perm(actor, AUDIT_PERM)
+    if actor is not OPERATOR:  # 三员分立: the audit administrator reads and exports, nobody signed in deletes
+        raise PermissionDenied("超过保留期的操作日志只能由服务器操作员在命令行清理（wuzaicun audit purge）")
 
     cutoff = timezone.make_aware(dt.datetime.combine(before, dt.time.min))
     window_start = timezone.now() - dt.timedelta(days=retention_days())

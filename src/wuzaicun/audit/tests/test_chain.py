@@ -15,7 +15,8 @@ from wuzaicun.audit.checks import retention_check
 from wuzaicun.audit.models import GENESIS_HASH, AuditEntry
 from wuzaicun.audit.services import record
 from wuzaicun.audit.testing import triggers_off
-from wuzaicun.core.errors import DomainError
+from wuzaicun.core.errors import DomainError, PermissionDenied
+from wuzaicun.core.operator import OPERATOR
 
 on_pg = pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL only")
 
@@ -141,7 +142,7 @@ def test_purge_is_refused_inside_the_retention_window(world):
     before = AuditEntry.objects_unscoped.count()
     recent = timezone.localdate() - dt.timedelta(days=100)
     with pytest.raises(DomainError, match="不能清理保留期内的操作日志：保留期为 180 天"):
-        chain.purge_before(actor=world.users["sysadmin"], before=recent)
+        chain.purge_before(actor=OPERATOR, before=recent)
     err = io.StringIO()
     with pytest.raises(Exception, match="保留期"):
         call_command("audit", "purge", "--before", recent.isoformat(), stderr=err)
@@ -225,7 +226,9 @@ def test_a_purge_of_every_row_continues_the_numbering_and_the_chain(world, monke
     restore = _aged(monkeypatch, 400)
     old = _rows(world, 2)
     restore()
-    result = chain.purge_before(actor=world.users["sysadmin"], before=timezone.localdate() - dt.timedelta(days=200))
+    with pytest.raises(PermissionDenied):  # nobody signed in purges, not even the audit administrator
+        chain.purge_before(actor=world.users["auditor"], before=timezone.localdate() - dt.timedelta(days=200))
+    result = chain.purge_before(actor=OPERATOR, before=timezone.localdate() - dt.timedelta(days=200))
     assert result.rows == 2 and result.entry.id == old[-1].id + 1 and result.entry.prev_hash == old[-1].hash
     assert list(AuditEntry.objects_unscoped.values_list("action", flat=True)) == ["purge"]
     assert _verify()[0] == 0

@@ -11,8 +11,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from wuzaicun.audit.chain import purge_before, retention_days, verify
-from wuzaicun.core.commands import acting_user
 from wuzaicun.core.errors import DomainError
+from wuzaicun.core.operator import OPERATOR
 
 
 def _date(value: str, name: str) -> dt.date:
@@ -33,7 +33,6 @@ class Command(BaseCommand):
         purging = sub.add_parser("purge", help="删除保留期以前的操作日志（本身留痕）")
         purging.add_argument("--before", required=True, help="删除该日期之前的记录，如 2016-01-01")
         purging.add_argument("--dry-run", action="store_true", help="只统计，不删除")
-        purging.add_argument("--as", dest="as_user")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -53,7 +52,7 @@ class Command(BaseCommand):
 
     def _purge(self, options: dict[str, Any]) -> None:
         before = _date(options["before"], "清理日期")
-        result = purge_before(actor=acting_user(options.get("as_user")), before=before, dry_run=options["dry_run"])
+        result = purge_before(actor=OPERATOR, before=before, dry_run=options["dry_run"])
         if options["dry_run"]:
             self.stdout.write(f"将删除 {before.isoformat()} 之前的操作日志 {result.rows} 条（保留期 {retention_days()} 天）；"
                               f"未删除任何记录")
