@@ -72,6 +72,8 @@ MENU: tuple[Section, ...] = (
         (
             Item("十户一体", "resources:groups", Perm.VIEW_REGISTRY, "house-heart"),
             Item("三变改革", "resources:shares", Perm.VIEW_REGISTRY, "pie-chart"),
+            Item("结对帮扶", "resources:pairings", Perm.VIEW_REGISTRY, "people"),
+            Item("企业帮扶", "resources:enterprises", Perm.VIEW_REGISTRY, "building"),
         ),
         building=True,  # projects, pairings and 四议两公开 are still to come (#12)
     ),

@@ -1,6 +1,6 @@
 """URLs of 资源在村整合: each area's pages (views/<area>.py declares its own urlpatterns)."""
 
-from .views import groups, shares
+from .views import groups, pairings, shares
 
 app_name = "resources"
-urlpatterns = [*groups.urlpatterns, *shares.urlpatterns]
+urlpatterns = [*groups.urlpatterns, *shares.urlpatterns, *pairings.urlpatterns]
