@@ -232,6 +232,14 @@ def test_pairings_and_enterprises_are_made_by_form(world, client_for):
     assert support.status_code == 302
     detail = client.get(f"/resources/pairings/branch/{made.pk}/")
     assert "产业路硬化项目" in detail.text and "中共甲村支部委员会" in detail.text
+    saved = PairingSupport.objects_unscoped.get()
+    other = create_kin_pairing(actor=world.users["county_a"], person_id=world.people[A1][0].pk,
+                               household_id=world.households[A1][0].pk, since=2016)
+    assert client.post(f"/resources/pairings/kin/{other.pk}/supports/{saved.pk}/remove/").status_code == 404
+    assert client.post(f"/resources/pairings/branch/{made.pk}/supports/{saved.pk}/remove/").status_code == 302
+    ended = client.post(f"/resources/pairings/branch/{made.pk}/end/", {"until": 2016})
+    assert ended.status_code == 302 and BranchPairing.objects_unscoped.get().until == 2016
+    assert client.post(f"/resources/pairings/other/{made.pk}/end/", {"until": 2016}).status_code == 404
     bad = client.post("/resources/pairings/kin/new/", {"person_id": world.people[A1][0].pk,
                                                        "household_id": world.households[A1][0].pk, "since": 1800})
     assert bad.status_code == 400

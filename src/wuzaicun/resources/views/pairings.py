@@ -179,7 +179,12 @@ def support_add(request: AuthedRequest, kind: str, pk: int) -> HttpResponse:
 @require_POST
 def support_remove(request: AuthedRequest, kind: str, pk: int, support_id: int) -> HttpResponse:
     _kind(kind)
-    get_branch_for_user(request.user, pk) if kind == "branch" else get_kin_for_user(request.user, pk)
+    if kind == "branch":
+        supports = supports_of(request.user, branch=get_branch_for_user(request.user, pk))
+    else:
+        supports = supports_of(request.user, kin=get_kin_for_user(request.user, pk))
+    if not supports.filter(pk=support_id).exists():
+        raise Http404
     remove_support(actor=request.user, support_id=support_id)
     messages.success(request, "已删除帮扶记录")
     return redirect(reverse(_name(kind), args=[pk]))
@@ -281,7 +286,8 @@ def help_record(request: AuthedRequest, pk: int) -> HttpResponse:
 @requires(Perm.EDIT_RESOURCES)
 @require_POST
 def help_delete(request: AuthedRequest, pk: int, help_id: int) -> HttpResponse:
-    get_enterprise_for_user(request.user, pk)
+    if not helps_of(request.user, get_enterprise_for_user(request.user, pk)).filter(pk=help_id).exists():
+        raise Http404
     delete_help(actor=request.user, help_id=help_id)
     messages.success(request, "已删除帮扶记录")
     return redirect(reverse("resources:enterprise", args=[pk]))
