@@ -39,7 +39,8 @@ PROJECTS = 2_742
 ENTERPRISES = 1_000
 PAID_FEN = 718_000_000_000  # ¥7,180,000,000.00
 # A village's share of the pairs follows the households the registry step gives it.
-HOUSEHOLD_WEIGHT = {"poor": 125, "rural": 30, "community": 8}
+# 社区 take none: the registry gives a 社区 0–16 households (some none), a 村 never fewer than 15.
+HOUSEHOLD_WEIGHT = {"poor": 125, "rural": 30, "community": 0}
 CADRE_RANKS = ("县处级", "乡科级", "一般干部", "村干部")
 GOODS_RATE, MONEY_RATE = 0.05, 0.03
 EXTRA_HELPS = 0.3  # share of enterprises helping one more village (poor or not) of their county
@@ -79,7 +80,7 @@ class _Plan:
             self.poor |= allocate_city(ctx, city, targets[city.code]).poor
         villages = sorted(c for c in ctx.region_names if level_of(c) == Level.VILLAGE)
         weights = [(v, HOUSEHOLD_WEIGHT["poor" if v in self.poor else "rural" if is_rural_village(
-            ctx.region_names[v]) else "community"]) for v in villages]
+            ctx.region_names[v]) else "community"]) for v in villages]  # a 社区 may have no household at all
         self.kin = _share(KIN_PAIRS * factor, weights)
         poor = sorted(self.poor)
         self.projects = _share(PROJECTS * factor, [(v, 1) for v in poor])
