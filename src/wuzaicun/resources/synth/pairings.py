@@ -257,4 +257,27 @@ def _enterprises(ctx: SynthContext, plan: _Plan) -> None:
                [(ids[code], *rest) for code, *rest in helps])
 
 
+def seed_figures(year: int, prefix: str = "") -> dict[str, object]:
+    """What the seed counts, as stored for `year` under `prefix` (all when empty): for checking a city run —
+    kin pairs active in the year, 项目 supports, enterprises helping, poor villages helped, paid (summed in Python,
+    to the fen, not by the database's floating sum on SQLite)."""
+    from django.db.models import Q
+
+    from wuzaicun.regions.models import VillageYear
+
+    active = Q(since__lte=year) & (Q(until__isnull=True) | Q(until__gte=year))
+    helps = EnterpriseHelp.objects_unscoped.filter(year=year, village__code__within=prefix)
+    poor = VillageYear.objects_unscoped.filter(year=year, is_poor=True, village__code__within=prefix)
+    return {
+        "kin_pairs": KinPairing.objects_unscoped.filter(active, household__region__code__within=prefix).count(),
+        "projects": PairingSupport.objects_unscoped.filter(year=year, kind=SupportKind.PROJECT,
+                                                           village__code__within=prefix).count(),
+        "enterprises": helps.values("enterprise").distinct().count(),
+        "poor_villages": poor.count(),
+        "poor_villages_helped": poor.filter(village__in=helps.values("village")).count(),
+        "paid": sum(helps.values_list("paid", flat=True), Decimal(0)),
+        "pledged_below_paid": sum(1 for p, q in helps.values_list("paid", "pledged") if q < p),
+    }
+
+
 register_step("resources_pairings", 77, generate_pairings, label="结对帮扶与企业帮扶")

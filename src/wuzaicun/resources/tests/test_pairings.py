@@ -362,11 +362,14 @@ def test_the_api_in_scope_both_ways(world):
 def test_the_synth_pays_the_seeds_total_and_helps_every_poor_village(world):
     from wuzaicun.core.identifiers import credit_code_problem
     from wuzaicun.core.synth import new_context
-    from wuzaicun.resources.synth.pairings import generate_pairings
+    from wuzaicun.resources.synth.pairings import generate_pairings, seed_figures
 
     orgs(world)
     ctx = new_context(scale="city", seed=2016, year=2016)
     generate_pairings(ctx)
+    figures = seed_figures(2016)
+    assert (figures["projects"], figures["paid"], figures["pledged_below_paid"]) == (2742, Decimal("7180000000.00"), 0)
+    assert figures["poor_villages_helped"] == figures["poor_villages"] == 2  # the world's VillageYear rows
     helps = EnterpriseHelp.objects_unscoped.filter(year=2016)
     assert sum(h.paid for h in helps) == Decimal("7180000000.00")
     assert all(h.pledged >= h.paid for h in helps)
