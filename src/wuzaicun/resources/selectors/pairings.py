@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import (
     Count,
     DecimalField,
+    Exists,
     Func,
     IntegerField,
     OuterRef,
@@ -94,12 +95,17 @@ def kin_count(rows: QuerySet[KinPairing]) -> int:
     return rows.order_by().count()
 
 
-def pairing_totals(user: Any, *, year: int, region: str | None = None) -> dict[str, Any]:
-    """The cards: branch pairings and kin pairs active in the year, households paired (of them poor), and the
-    year's supports by kind with their value."""
-    kin = narrowed(scoped(KinPairing, user), region).filter(_active(year))
-    kin_figures = kin.aggregate(pairs=Count("pk"), households=Count("household", distinct=True),
-                                poor=Count("household", distinct=True, filter=Q(household__status=POOR)))
+def pairing_totals(user: Any, *, year: int, region: str | None = None, pairs: int | None = None) -> dict[str, Any]:
+    """The cards: branch pairings and kin pairs active in the year (`pairs` when the caller counted them already),
+    households paired (of them 未脱贫) — counted from the households' side, one index probe a household, twice as
+    fast as distinct counts over the pairs —, and the year's supports by kind with their value."""
+    from wuzaicun.registry.models import Household
+
+    if pairs is None:
+        pairs = kin_count(narrowed(scoped(KinPairing, user), region).filter(_active(year)))
+    paired = Exists(scoped(KinPairing, user).filter(_active(year), household=OuterRef("pk")))
+    households = narrowed(scoped(Household, user), region).filter(paired).aggregate(
+        households=Count("pk"), poor=Count("pk", filter=Q(status=POOR)))
     branches = narrowed(scoped(BranchPairing, user), region).filter(_active(year)).count()
     supports = {kind: {"count": 0, "amount": Decimal(0)} for kind in SupportKind.values}
     for kind, n, amount in (narrowed(scoped(PairingSupport, user), region).filter(year=year)
@@ -107,7 +113,7 @@ def pairing_totals(user: Any, *, year: int, region: str | None = None) -> dict[s
                             .values_list("kind", "n", "amount")):
         supports[kind] = {"count": n, "amount": amount}
     by_kind = [(SupportKind(kind).label, f["count"], f["amount"]) for kind, f in supports.items()]
-    return kin_figures | {"branches": branches, "supports": by_kind}
+    return households | {"pairs": pairs, "branches": branches, "supports": by_kind}
 
 
 def get_branch_for_user(user: Any, pk: int) -> BranchPairing:

@@ -72,13 +72,16 @@ def pairings(request: AuthedRequest) -> HttpResponse:
     year = _year(request)
     filters = _filters(request)
     region = filters["region"] or None
+    pairs = None
     if filters["tab"] == "kin":
         rows = kin_pairings(request.user, year=year, region=region, q=filters["q"], poor=bool(filters["poor"]))
-        context = paginate(request, kin_page_rows(rows), count=kin_count(rows))
+        count = kin_count(rows)
+        pairs = count if not (filters["q"] or filters["poor"]) else None  # the card's figure is the list's count
+        context = paginate(request, kin_page_rows(rows), count=count)
     else:
         context = paginate(request, branch_pairings(request.user, year=year, region=region, q=filters["q"]))
     context |= year_context(year) | {"filters": filters,
-                                     "totals": pairing_totals(request.user, year=year, region=region)}
+                                     "totals": pairing_totals(request.user, year=year, region=region, pairs=pairs)}
     return render_list(request, "resources/pairings/list.html", context)
 
 
