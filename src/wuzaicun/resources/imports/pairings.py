@@ -188,11 +188,34 @@ class PairingSink:
                     r["right"] = household[0]
         return issues
 
+    def _later(self, batch: list[tuple[int, dict[str, Any]]]) -> list[RowIssue]:
+        """A row that would start a pairing in 年度 while the same two already have one starting later (the new one,
+        open-ended, would overlap it: R2) is refused naming the later year."""
+        issues: list[RowIssue] = []
+        for kind, model, left, right, column in ((BRANCH, BranchPairing, "helper_id", "helped_id", "村党组织"),
+                                                 (KIN, KinPairing, "person_id", "household_id", "结亲户户主身份证号")):
+            rows = [(line, r) for line, r in batch if r["kind"] == kind and r["left"] and r["right"]]
+            if not rows:
+                continue
+            spans: dict[tuple[int, int], list[tuple[int, int | None]]] = defaultdict(list)
+            for a, b, since, until in model.objects_unscoped.filter(
+                    **{f"{left}__in": {r["left"] for _, r in rows}, f"{right}__in": {r["right"] for _, r in rows}}
+            ).values_list(left, right, "since", "until"):
+                spans[(a, b)].append((since, until))
+            for line, r in rows:
+                mine = spans.get((r["left"], r["right"]), [])
+                if any(since <= r["year"] and (until is None or until >= r["year"]) for since, until in mine):
+                    continue
+                if later := sorted(since for since, _ in mine if since > r["year"]):
+                    issues.append(RowIssue(line, column, f"这两方已于{later[0]}年起结对，{r['year']}年不能再新建结对"
+                                           "（同一年度不能重复结对），请改填年度或先调整已有结对"))
+        return issues
+
     def flush(self, batch: list[tuple[int, Any]]) -> list[RowIssue]:
-        return self._resolve(batch, self._lookups(batch))
+        return self._resolve(batch, self._lookups(batch)) or self._later(batch)
 
     def write(self, batch: list[tuple[int, Any]]) -> list[RowIssue]:
-        issues = self._resolve(batch, self._lookups(batch))
+        issues = self._resolve(batch, self._lookups(batch)) or self._later(batch)
         if issues:
             return issues
         for kind, model, left, right in ((BRANCH, BranchPairing, "helper_id", "helped_id"),

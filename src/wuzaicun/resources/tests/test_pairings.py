@@ -297,6 +297,11 @@ def test_the_pairings_template_imports_reports_every_problem_and_round_trips(wor
     assert again.ok, again.issues
     assert (KinPairing.objects_unscoped.count(), BranchPairing.objects_unscoped.count(),
             PairingSupport.objects_unscoped.count()) == (1, 1, 2)
+    earlier = [["干群结亲", "2014", "", cadre.reveal_resident_id(), cadre.name, A1, "", household.reveal_resident_id(),
+                "", "", ""]]
+    report = import_file(actor=actor, kind="pairings", path=_write(tmp_path / "e.csv", PAIRING_HEADERS, earlier))
+    assert [(i.line, i.column) for i in report.issues] == [(2, "结亲户户主身份证号")]
+    assert "已于2016年起结对" in report.issues[0].message
 
 
 def test_the_enterprise_help_template_creates_upserts_and_round_trips(world, tmp_path):
