@@ -398,3 +398,14 @@ def test_the_synth_pays_the_seeds_total_and_helps_every_poor_village(world):
     again = {(h.enterprise.credit_code, h.village_id, h.paid) for h in EnterpriseHelp.objects_unscoped
              .select_related("enterprise")}
     assert again == county
+
+
+def test_the_organisation_pickers_offer_each_side_in_scope(world, client_for):
+    orgs(world)
+    client = client_for("county_a")
+    helper = client.post("/resources/pairings/pick/helper/", {"picker": "helper_id", "helper_id_search": "中共"})
+    assert "中共老城街道委员会" in helper.text and "中共甲村支部委员会" not in helper.text
+    assert "中共高坪镇委员会" not in helper.text  # the other county's
+    village = client.post("/resources/pairings/pick/village/", {"picker": "helped_id", "helped_id_search": "甲村"})
+    assert "中共甲村支部委员会" in village.text and "中共老城街道委员会" not in village.text
+    assert client.post("/resources/pairings/pick/other/", {"picker": "x"}).status_code == 404
