@@ -409,3 +409,30 @@ def test_the_organisation_pickers_offer_each_side_in_scope(world, client_for):
     village = client.post("/resources/pairings/pick/village/", {"picker": "helped_id", "helped_id_search": "甲村"})
     assert "中共甲村支部委员会" in village.text and "中共老城街道委员会" not in village.text
     assert client.post("/resources/pairings/pick/other/", {"picker": "x"}).status_code == 404
+
+
+def test_the_enterprises_list_costs_the_same_queries_for_more_and_exports_its_filtered_set(world, client_for, tmp_path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from openpyxl import load_workbook
+
+    actor = world.users["county_a"]
+    first = save_enterprise(actor=actor, name="遵义绿源茶业有限公司", credit_code=code(20), region_code="520302000000")
+    record_help(actor=actor, enterprise_id=first.pk, village_code=A1, year=2016, pledged=Decimal(5), paid=Decimal(5))
+    client = client_for("county_a")
+    client.get("/resources/enterprises/")
+    with CaptureQueriesContext(connection) as one:
+        client.get("/resources/enterprises/?year=2016")
+    for i in range(3):
+        more = save_enterprise(actor=actor, name=f"遵义宏达物流{i}有限公司", credit_code=code(21 + i),
+                               region_code="520302000000")
+        record_help(actor=actor, enterprise_id=more.pk, village_code=A2, year=2016, pledged=Decimal(1),
+                    paid=Decimal(1))
+    with CaptureQueriesContext(connection) as four:
+        page = client.get("/resources/enterprises/?year=2016")
+    assert "共 4 条" in page.text and len(four) == len(one)
+    out = tmp_path / "helps.xlsx"
+    export_to_xlsx(get_template("enterprise_help"), ExportContext(actor=actor, year=2016, filters={"q": "绿源"}), out)
+    sheet = load_workbook(out).active
+    names = [row[0] for row in sheet.iter_rows(values_only=True)]
+    assert "遵义绿源茶业有限公司" in names and not any(str(n).startswith("遵义宏达物流") for n in names)
