@@ -4,7 +4,7 @@ their help to villages by year (the pages' scope and rules; docs/resources-pairi
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
@@ -12,10 +12,11 @@ from ninja.responses import Status
 
 from wuzaicun.accounts.scope import get_for_user
 from wuzaicun.core.api import Page, PageNumber, PageSize, paged
-from wuzaicun.core.bounds import Id
+from wuzaicun.core.bounds import Id, Year, range_of
 from wuzaicun.core.params import region_param
 from wuzaicun.responsibility.selectors import working_year
 
+from ..models.pairings import EnterpriseHelp, PairingSupport
 from ..selectors.pairings import (
     branch_pairings,
     enterprises_for,
@@ -42,6 +43,9 @@ from ..services.pairings import (
 )
 
 FEN = Decimal("0.01")
+SupportAmount = Annotated[Decimal, range_of(PairingSupport, "amount", low=0, label="折合金额（元）")]
+Pledged = Annotated[Decimal, range_of(EnterpriseHelp, "pledged", low=0, label="承诺资金（元）")]
+Paid = Annotated[Decimal, range_of(EnterpriseHelp, "paid", low=0, label="到位资金（元）")]
 router = Router(tags=["结对帮扶与企业帮扶"])
 
 
@@ -76,11 +80,11 @@ class BranchPairingOut(Schema):
 class BranchPairingIn(Schema):
     helper_id: Id
     helped_id: Id
-    since: int
+    since: Year
 
 
 class PairingEndIn(Schema):
-    until: int
+    until: Year
 
 
 class KinPairingOut(Schema):
@@ -124,7 +128,7 @@ class KinPairingOut(Schema):
 class KinPairingIn(Schema):
     person_id: Id
     household_id: Id
-    since: int
+    since: Year
 
 
 class PairingSupportOut(Schema):
@@ -155,10 +159,10 @@ class PairingSupportOut(Schema):
 class PairingSupportIn(Schema):
     branch_pairing_id: Id | None = None
     kin_pairing_id: Id | None = None
-    year: int
+    year: Year
     kind: str
     description: str
-    amount: Decimal = Decimal(0)
+    amount: SupportAmount = Decimal(0)
 
 
 class EnterpriseOut(Schema):
@@ -235,9 +239,9 @@ class EnterpriseHelpOut(Schema):
 class EnterpriseHelpIn(Schema):
     enterprise_id: Id
     village_code: str
-    year: int
-    pledged: Decimal = Decimal(0)
-    paid: Decimal = Decimal(0)
+    year: Year
+    pledged: Pledged = Decimal(0)
+    paid: Paid = Decimal(0)
     note: str = ""
 
 

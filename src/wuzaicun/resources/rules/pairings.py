@@ -13,6 +13,9 @@ VILLAGE_CATEGORY = "village"  # organization's OrgCategory.VILLAGE
 VILLAGE_LEVEL = 5  # regions' Level.VILLAGE
 TOWNSHIP_LEVEL = 4
 
+TEXT_MAX = 300  # 帮扶内容 (the columns' size)
+NAME_MAX = 200  # 企业名称
+
 Problems = list[tuple[str, str]]
 
 
@@ -70,6 +73,8 @@ def support_problems(*, kind: str, description: str, amount: Decimal | None, yea
         problems.append(("帮扶类型", f"帮扶类型“{kind}”无效，应为{'、'.join(SupportKind.labels)}"))
     if not description.strip():
         problems.append(("帮扶内容", "帮扶内容为必填项"))
+    elif len(description.strip()) > TEXT_MAX:
+        problems.append(("帮扶内容", f"帮扶内容不能超过{TEXT_MAX}个字"))
     if amount is None or amount < 0:
         problems.append(("折合金额（元）", "折合金额不能为负数"))
     elif kind == SupportKind.MONEY and amount <= 0:
@@ -95,6 +100,8 @@ def enterprise_problems(*, name: str, credit_code: str, region_level: int | None
     problems: Problems = []
     if not name.strip():
         problems.append(("企业名称", "企业名称为必填项"))
+    elif len(name.strip()) > NAME_MAX:
+        problems.append(("企业名称", f"企业名称不能超过{NAME_MAX}个字"))
     if issue := credit_code_issue(credit_code):
         problems.append(("统一社会信用代码", issue))
     if region_level is not None and region_level < 3:
@@ -103,7 +110,7 @@ def enterprise_problems(*, name: str, credit_code: str, region_level: int | None
 
 
 def help_problems(*, village_name: str, village_level: int, year: int | None, pledged: Decimal | None,
-                  paid: Decimal | None) -> Problems:
+                  paid: Decimal | None, note: str = "") -> Problems:
     """An enterprise's help to a village in a year: pledged ≥ 0 and paid ≥ 0; paid MAY exceed pledged (R5: money
     arrived beyond the pledge is real money — the pages mark it 超额到位 rather than refuse it)."""
     problems: Problems = []
@@ -115,6 +122,8 @@ def help_problems(*, village_name: str, village_level: int, year: int | None, pl
         problems.append(("承诺资金（元）", "承诺资金不能为负数"))
     if paid is None or paid < 0:
         problems.append(("到位资金（元）", "到位资金不能为负数"))
+    if len(note.strip()) > TEXT_MAX:
+        problems.append(("帮扶内容", f"帮扶内容不能超过{TEXT_MAX}个字"))
     return problems
 
 

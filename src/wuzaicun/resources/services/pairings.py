@@ -3,7 +3,7 @@ brought, enterprises and their help to villages by year (upserted by enterprise 
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -15,6 +15,7 @@ from wuzaicun.accounts.services import require_perm
 from wuzaicun.audit.models import Action
 from wuzaicun.audit.services import record
 from wuzaicun.core.errors import DomainError, NotFound
+from wuzaicun.core.text import MONEY_LIMIT
 from wuzaicun.organization.models import PartyOrganisation
 from wuzaicun.regions.models import Region
 from wuzaicun.regions.selectors import get_village_for_user
@@ -50,9 +51,12 @@ FEN = Decimal("0.01")
 
 def _fen(value: Decimal, field: str) -> Decimal:
     """An amount to the fen, as the money columns hold it; more decimals are refused, not rounded."""
-    if value.is_finite() and value == value.quantize(FEN):
-        return value.quantize(FEN)
-    raise DomainError(f"{field}应精确到分（最多两位小数）", field=field)
+    try:
+        if value.is_finite() and value == value.quantize(FEN) and abs(value) < MONEY_LIMIT:
+            return value.quantize(FEN)
+    except InvalidOperation:  # beyond the context's precision
+        pass
+    raise DomainError(f"{field}应为不到100亿元的金额，精确到分（最多两位小数）", field=field)
 
 
 def _org(actor: Any, pk: int, field: str) -> PartyOrganisation:
@@ -270,7 +274,7 @@ def record_help(*, actor: Any, enterprise_id: int, village_code: str, year: int,
     pledged, paid = _fen(pledged, "承诺资金（元）"), _fen(paid, "到位资金（元）")
     village = get_village_for_user(actor, village_code, field="帮扶村")
     _refuse(help_problems(village_name=village.name, village_level=village.level, year=year, pledged=pledged,
-                          paid=paid))
+                          paid=paid, note=note))
     with transaction.atomic(durable=True):
         enterprise = get_for_user(scoped(Enterprise, actor), actor, pk=enterprise_id)
         found = EnterpriseHelp.objects_unscoped.select_for_update().filter(
