@@ -76,9 +76,10 @@ MENU: tuple[Section, ...] = (
             Item("项目资金", "resources:project_funds", Perm.VIEW_REGISTRY, "cash-coin"),
             Item("十户一体", "resources:groups", Perm.VIEW_REGISTRY, "house-heart"),
             Item("三变改革", "resources:shares", Perm.VIEW_REGISTRY, "pie-chart"),
+            Item("结对帮扶", "resources:pairings", Perm.VIEW_REGISTRY, "person-hearts"),
+            Item("企业帮扶", "resources:enterprises", Perm.VIEW_REGISTRY, "building"),
             Item("资金使用决策", "resources:decisions", Perm.VIEW_REGISTRY, "journal-check"),
         ),
-        building=True,  # projects, pairings and 四议两公开 are still to come (#12)
     ),
     Section(
         "成效在村检验",
