@@ -161,6 +161,14 @@ def _poor_targets(ctx: SynthContext, cities: list[CityVillages]) -> dict[str, in
     return fixed | {code: min(n, len(by_code[code].rural)) for code, n in shares.items()}
 
 
+def planned_poor(ctx: SynthContext) -> set[str]:
+    """The villages the synth makes poor over the whole scale (every city's allocation, whatever the prefix), so a
+    step drawing across the city or province knows them before or without the 村情 rows."""
+    cities = _cities(ctx)
+    targets = _poor_targets(ctx, cities)
+    return set().union(*(allocate_city(ctx, city, targets[city.code]).poor for city in cities))
+
+
 def _weighted_sample(
     rng: random.Random, candidates: Sequence[str], count: int, weight: Callable[[str], float]
 ) -> list[str]:

@@ -1,8 +1,7 @@
 """资源在村整合: 十户一体, 三变 (land and properties put in), projects and their funds, 支部结对·干群结亲 with the
 project supports they brought, 非公企业 and the funds they paid, and the villages' fund decisions.
 
-Projects, pairings and decisions are being built in parallel: their figures read `resources.models` here,
-through `scoped()`, until those areas' selectors land.
+Every figure is read through resources' selectors.
 """
 
 from __future__ import annotations
@@ -10,19 +9,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce
-
-from wuzaicun.accounts.scope import narrowed, scoped
-from wuzaicun.resources.models import (
-    BranchPairing,
-    EnterpriseHelp,
-    KinPairing,
-    PairingSupport,
-    SupportKind,
-)
 from wuzaicun.resources.selectors.decisions import decision_totals
 from wuzaicun.resources.selectors.groups import group_totals
+from wuzaicun.resources.selectors.pairings import enterprise_totals, pairing_counts
 from wuzaicun.resources.selectors.projects import project_counts
 from wuzaicun.resources.selectors.shares import totals as share_totals
 
@@ -35,31 +24,11 @@ def _money(value: Decimal | None) -> Decimal:
     return Decimal(value or 0).quantize(Decimal("0.01"))
 
 
-def _active_in(year: int) -> Q:
-    """A pairing made by the year and not ended before it."""
-    return Q(since__lte=year) & (Q(until__isnull=True) | Q(until__gte=year))
-
-
-# lead: switch to resources.selectors.pairings at merge
-def pairing_counts(user: Any, *, year: int, region: str | None) -> dict[str, Any]:
-    """干群结亲 pairs and 支部结对 in force in the year, the year's supports (projects among them) and their value,
-    the enterprises that helped in the year and the funds they paid (five queries)."""
-    kin = narrowed(scoped(KinPairing, user), region).filter(_active_in(year)).count()
-    branch = narrowed(scoped(BranchPairing, user), region).filter(_active_in(year)).count()
-    supports = narrowed(scoped(PairingSupport, user), region).filter(year=year).aggregate(
-        supports=Count("id"), projects=Count("id", filter=Q(kind=SupportKind.PROJECT)),
-        amount=Coalesce(Sum("amount"), ZERO))
-    helps = narrowed(scoped(EnterpriseHelp, user), region).filter(year=year).aggregate(
-        enterprises=Count("enterprise", distinct=True), villages=Count("village", distinct=True),
-        pledged=Coalesce(Sum("pledged"), ZERO), paid=Coalesce(Sum("paid"), ZERO))
-    return {"kin_pairs": kin, "branch_pairings": branch, **supports, **helps}
-
-
 def figures(user: Any, year: int, region: str | None) -> list[Figure]:
     groups = group_totals(user, region=region)
     shares = share_totals(user, year=year, region=region)
     projects = project_counts(user, year=year, region=region)
-    pairings = pairing_counts(user, year=year, region=region)
+    pairings = pairing_counts(user, year=year, region=region) | enterprise_totals(user, year=year, region=region)
     decisions = decision_totals(user, year=year, region=region)
     return [
         Figure("projects", "整合项目", projects["projects"], "个"),

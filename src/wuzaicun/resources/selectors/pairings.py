@@ -162,6 +162,17 @@ def enterprises_for(user: Any, *, year: int, region: str | None = None, q: str =
     ).select_related("region").order_by("name", "pk"))
 
 
+def pairing_counts(user: Any, *, year: int, region: str | None = None) -> dict[str, Any]:
+    """The headline figures' read: 干群结亲 pairs and 支部结对 in force in the year, and the year's supports (项目
+    among them) with their value (three queries; no household count, which the cards add)."""
+    kin = narrowed(scoped(KinPairing, user), region).filter(_active(year)).count()
+    branch = narrowed(scoped(BranchPairing, user), region).filter(_active(year)).count()
+    supports = narrowed(scoped(PairingSupport, user), region).filter(year=year).aggregate(
+        supports=Count("id"), projects=Count("id", filter=Q(kind=SupportKind.PROJECT)),
+        amount=Coalesce(Sum("amount"), ZERO))
+    return {"kin_pairs": kin, "branch_pairings": branch, **supports}
+
+
 def enterprise_totals(user: Any, *, year: int, region: str | None = None) -> dict[str, Any]:
     """The year's helps to villages in scope: enterprises, villages, poor villages helped, pledged, paid."""
     helps = narrowed(scoped(EnterpriseHelp, user), region).filter(year=year)

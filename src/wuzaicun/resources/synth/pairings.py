@@ -21,7 +21,7 @@ from wuzaicun.core.synth import SynthContext, register_step
 from wuzaicun.organization.models import PartyOrganisation
 from wuzaicun.regions.codes import level_of
 from wuzaicun.regions.models import Level, Region
-from wuzaicun.regions.synth import _cities, _poor_targets, allocate_city, county_of, is_rural_village
+from wuzaicun.regions.synth import county_of, is_rural_village, planned_poor
 from wuzaicun.registry.models import Household, Person
 
 from ..models.pairings import (
@@ -73,11 +73,7 @@ class _Plan:
         if not ctx.region_names:  # the regions step maps the area; a step run alone maps it here
             ctx.region_names.update(Region.objects_unscoped.filter(code__within=ctx.universe)
                                     .values_list("code", "name"))
-        cities = _cities(ctx)
-        targets = _poor_targets(ctx, cities)
-        self.poor: set[str] = set()
-        for city in cities:
-            self.poor |= allocate_city(ctx, city, targets[city.code]).poor
+        self.poor: set[str] = planned_poor(ctx)
         villages = sorted(c for c in ctx.region_names if level_of(c) == Level.VILLAGE)
         weights = [(v, HOUSEHOLD_WEIGHT["poor" if v in self.poor else "rural" if is_rural_village(
             ctx.region_names[v]) else "community"]) for v in villages]  # a 社区 may have no household at all
