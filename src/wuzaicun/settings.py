@@ -66,6 +66,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "wuzaicun.core.middleware.TrustedProxyMiddleware",
     "wuzaicun.core.middleware.RequestContextMiddleware",
     "wuzaicun.core.middleware.RefuseNulMiddleware",
     "wuzaicun.accounts.middleware.IdleSessionMiddleware",
@@ -221,6 +222,10 @@ STATICFILES_DIRS = [BASE_DIR / "static", *((prefix, path) for prefix, path in VE
 # their content's hash, so WhiteNoise serves them compressed (gzip, brotli) and cached for ten years; pages and
 # tests outside production find the files where they are, uncompressed names, short cache.
 PRODUCTION = _env_bool("WUZAICUN_PRODUCTION")
+# The reverse proxies whose X-Forwarded-For names the client (core.middleware.TrustedProxyMiddleware); `serve`
+# binds to 127.0.0.1 behind one on the same machine by default.
+TRUSTED_PROXIES = [a.strip() for a in os.environ.get(
+    "FORWARDED_ALLOW_IPS", "127.0.0.1,::1" if PRODUCTION else "").split(",") if a.strip()]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage" if PRODUCTION

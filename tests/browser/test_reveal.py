@@ -27,5 +27,7 @@ def test_the_reveal_asks_a_reason_and_lands_in_the_operation_log(live_world, liv
     expect(page.locator("#resident-id")).to_have_text(number)
     expect(page.get_by_text("已留痕")).to_be_visible()
 
+    page.context.clear_cookies()
+    page = log_in("auditor_a")  # the audit administrator reads who revealed whose ID and why
     page.goto(f"{live_server.url}/audit/operations/?action=view_sensitive")
     expect(page.locator("#audit-table")).to_contain_text("核对户籍信息")

@@ -12,6 +12,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from wuzaicun.core.errors import DomainError
 
+from . import policy
 from .models import User
 from .services import end_all_sessions, issue_api_token, revoke_api_token, token_digest, user_for_token
 
@@ -28,7 +29,8 @@ class BearerAuth(HttpBearer):
 class ActiveSessionAuth(SessionAuth):
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.is_active:
+        if (user is not None and user.is_authenticated and user.is_active
+                and not getattr(user, "must_change_password", False) and not policy.password_expired(user)):
             return user
         return None
 
@@ -62,6 +64,8 @@ def token(request: HttpRequest, payload: TokenIn) -> dict[str, str]:
     assert isinstance(user, User)
     if user.must_change_password:
         raise DomainError("请先登录网页修改初始密码，再申请接口令牌", code="password_change_required")
+    if policy.password_expired(user):
+        raise DomainError("密码已超过有效期，请先登录网页修改密码，再申请接口令牌", code="password_expired")
     return {"token": issue_api_token(user=user)}
 
 

@@ -113,12 +113,21 @@ class PasswordHistory(models.Model):
         return f"{self.user_id} {self.changed_at}"
 
 
+def new_session_handle() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(18)
+
+
 class UserSession(models.Model):
     """在线会话: who holds a browser session, from where and since when. Deleted with its session (logout, expiry,
     强制退出); the last activity is the session's own expiry less the idle minutes, so no request writes here."""
 
     session = models.OneToOneField("sessions.Session", verbose_name="会话", on_delete=models.CASCADE,
                                    primary_key=True, related_name="+")
+    # What pages and URLs name a session by: the session key itself never leaves the server (whoever held it
+    # could sign in as its user, and URLs reach access logs).
+    handle = models.CharField("会话标识", max_length=32, unique=True, default=new_session_handle)
     user = models.ForeignKey(User, verbose_name="用户", on_delete=models.CASCADE, related_name="web_sessions")
     ip = models.CharField("IP 地址", max_length=45, blank=True, default="")
     user_agent = models.CharField("浏览器", max_length=200, blank=True, default="")

@@ -81,11 +81,11 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
                   Perm.APPROVE_OUTCOMES}
     ),
     Role.CITY_ADMIN: frozenset(
-        _ADMIN | {Perm.VIEW_AUDIT, Perm.CONFIGURE_RULES, Perm.RUN_SPOT_CHECKS, Perm.RANK_ORGANIZATIONS,
+        _ADMIN | {Perm.CONFIGURE_RULES, Perm.RUN_SPOT_CHECKS, Perm.RANK_ORGANIZATIONS,
                   Perm.GRADE_CADRES, Perm.APPROVE_OUTCOMES}
     ),
     Role.COUNTY_ADMIN: frozenset(
-        _ADMIN | {Perm.VIEW_AUDIT, Perm.RUN_SPOT_CHECKS, Perm.RANK_ORGANIZATIONS, Perm.GRADE_CADRES,
+        _ADMIN | {Perm.RUN_SPOT_CHECKS, Perm.RANK_ORGANIZATIONS, Perm.GRADE_CADRES,
                   Perm.APPROVE_OUTCOMES}
     ),
     Role.TOWNSHIP_ADMIN: frozenset((_ADMIN - {Perm.EDIT_REGIONS}) | {Perm.GRADE_CADRES}),

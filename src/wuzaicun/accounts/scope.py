@@ -47,8 +47,8 @@ def scoped(
 ) -> models.QuerySet[M]:
     """The model's records that concern a region within the user's scope.
 
-    `with_unassigned` adds, for the audit administrator only, records that concern no region (the audit rows of
-    command-line runs and of failed logins for unknown accounts). A role without the model's read permission
+    `with_unassigned` adds, for an audit administrator of the whole province only, records that concern no region
+    (the audit rows of command-line runs and of failed logins for unknown accounts). A role without the model's read permission
     (`may_read`) gets nothing, whatever its scope.
     """
     queryset = model if isinstance(model, models.QuerySet) else model.objects_unscoped.all()  # type: ignore[attr-defined]
@@ -61,7 +61,7 @@ def scoped(
     if prefix == "":
         return queryset
     condition = models.Q(**{f"{path}__within": prefix})
-    if with_unassigned and getattr(user, "role", None) == Role.AUDIT_ADMIN:
+    if with_unassigned and getattr(user, "role", None) == Role.AUDIT_ADMIN and len(prefix) <= 2:
         condition |= models.Q(**{path: ""})
     return queryset.filter(condition)
 

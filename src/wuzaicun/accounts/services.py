@@ -224,12 +224,12 @@ def track_session(request: Any, user: User) -> None:
         defaults={"user": user, "ip": str(request.META.get("REMOTE_ADDR", ""))[:45], "user_agent": agent})
 
 
-def force_logout(*, actor: Any, session_key: str) -> UserSession:
-    """强制退出 (安全管理员): end one browser session of a user in scope, audited."""
+def force_logout(*, actor: Any, handle: str) -> UserSession:
+    """强制退出 (安全管理员): end one browser session of a user in scope, named by its handle, audited."""
     from django.contrib.sessions.models import Session
 
     require_perm(actor, Perm.MANAGE_SECURITY)
-    found = get_for_user(UserSession.objects_unscoped.select_related("user"), actor, session_id=session_key)
+    found = get_for_user(UserSession.objects_unscoped.select_related("user"), actor, handle=handle)
     with transaction.atomic():
         Session.objects.filter(session_key=found.session_id).delete()
         record(actor=actor, action=Action.LOGOUT, object_type="user", object_id=found.user_id,

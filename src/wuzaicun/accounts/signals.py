@@ -13,6 +13,7 @@ from django.dispatch import receiver
 from wuzaicun.audit.models import Action, Result
 from wuzaicun.audit.services import record
 
+from . import policy
 from .middleware import SESSION_STARTED
 from .models import User
 from .services import track_session
@@ -55,4 +56,4 @@ def _locked_out(sender: Any, request: Any = None, username: str | None = None, *
     account = User.objects_unscoped.filter(username=name).values_list("scope_id", flat=True).first()
     with transaction.atomic():
         record(actor=None, actor_name=name, action=Action.LOCKOUT, object_type="user", region_code=account or "",
-               summary="登录失败次数过多，账号锁定15分钟", result=Result.REFUSED)
+               summary=f"登录失败次数过多，账号锁定{policy.current().lockout_minutes}分钟", result=Result.REFUSED)

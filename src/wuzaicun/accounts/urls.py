@@ -17,7 +17,7 @@ urlpatterns = [
     path("users/<id:user_id>/password/", views.user_reset_password, name="user_reset_password"),
     path("security/", views.security, name="security"),
     path("sessions/", views.sessions, name="sessions"),
-    path("sessions/<str:session_key>/end/", views.session_end, name="session_end"),
+    path("sessions/<str:handle>/end/", views.session_end, name="session_end"),
     path("lockouts/", views.lockouts, name="lockouts"),
     path("lockouts/<id:attempt_id>/unlock/", views.unlock, name="unlock"),
 ]

@@ -191,7 +191,7 @@ def sessions(request: AuthedRequest) -> HttpResponse:
 
 @requires(Perm.MANAGE_SECURITY)
 @require_POST
-def session_end(request: AuthedRequest, session_key: str) -> HttpResponse:
-    ended = force_logout(actor=request.user, session_key=session_key)
+def session_end(request: AuthedRequest, handle: str) -> HttpResponse:
+    ended = force_logout(actor=request.user, handle=handle)
     messages.success(request, f"已强制退出“{ended.user.username}”的会话")
     return redirect("accounts:sessions")

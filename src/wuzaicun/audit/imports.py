@@ -68,5 +68,6 @@ _COLUMNS = (Column("时间", "at", width=20), Column("操作账号", "actor"), C
 for _kind, _title in LOG_KINDS.items():
     register(Template(
         kind=f"audit_{_kind}", title=_title, object_type="audit_entry", columns=_COLUMNS, sink=ExportOnlySink,
-        export_rows=_exporter(_kind), import_perm=AUDIT_PERM.value, importable=False, filters=_FILTERS,
+        export_rows=_exporter(_kind), import_perm=AUDIT_PERM.value, export_perm=AUDIT_PERM.value, importable=False,
+        filters=_FILTERS,
     ))

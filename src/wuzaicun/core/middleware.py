@@ -12,6 +12,26 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from .context import RequestInfo, current_request
 
 
+class TrustedProxyMiddleware:
+    """Behind a reverse proxy the peer is the proxy: when it is one of `TRUSTED_PROXIES`, the client is the last
+    address it appended to X-Forwarded-For, and REMOTE_ADDR becomes that, for the audit trail, the online sessions
+    and django-axes' lockout alike. From any other peer the header is ignored (it could be forged)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        from django.conf import settings
+
+        self.get_response = get_response
+        self.trusted = frozenset(settings.TRUSTED_PROXIES)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded and request.META.get("REMOTE_ADDR", "") in self.trusted:
+            client = forwarded.split(",")[-1].strip()
+            if client:
+                request.META["REMOTE_ADDR"] = client[:45]
+        return self.get_response(request)
+
+
 class RequestContextMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

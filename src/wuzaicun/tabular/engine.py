@@ -415,7 +415,7 @@ def _export(template: Template, ctx: ExportContext, write: Callable[[Iterable[Se
     if template.export_rows is None:
         raise DomainError(f"“{template.title}”不支持导出", code="export_unsupported")
     actor = ctx.actor
-    require_perm(actor, Perm.EXPORT_DATA)
+    require_perm(actor, Perm(template.export_perm))
     own_region = getattr(actor, "scope_id", "") or ""
     if ctx.region_code and not code_in_scope(actor, ctx.region_code):
         with transaction.atomic():

@@ -208,6 +208,7 @@ class Template:
     export_rows: Callable[[ExportContext], Iterable[Sequence[Any]]] | None = None
     needs_year: bool = False
     import_perm: str = "import_data"
+    export_perm: str = "export_data"  # the audit logs: the audit administrator's (三员分立)
     importable: bool = True  # False: an export-only sheet (results the system computes)
     carries_ids: bool = False  # its export holds resident IDs: masked unless a full-ID export is asked
     extra_headers: tuple[str, ...] = field(default=())

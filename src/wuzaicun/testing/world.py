@@ -73,6 +73,8 @@ def build_world(*, households_per_village: int = 3, year: int = 2016) -> World:
         ("leader_a", "leader", "520302000000"),
         ("security", "security_admin", "520000000000"),
         ("auditor", "audit_admin", "520000000000"),
+        ("auditor_a", "audit_admin", "520302000000"),
+        ("auditor_b", "audit_admin", "520303000000"),
     ]
     hashed = _password_hash()
     for username, role, scope in roles:

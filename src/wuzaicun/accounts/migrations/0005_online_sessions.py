@@ -5,6 +5,8 @@ import django.db.models.manager
 from django.conf import settings
 from django.db import migrations, models
 
+import wuzaicun.accounts.models
+
 
 class Migration(migrations.Migration):
 
@@ -18,6 +20,7 @@ class Migration(migrations.Migration):
             name='UserSession',
             fields=[
                 ('session', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='+', serialize=False, to='sessions.session', verbose_name='会话')),
+                ('handle', models.CharField(default=wuzaicun.accounts.models.new_session_handle, max_length=32, unique=True, verbose_name='会话标识')),
                 ('ip', models.CharField(blank=True, default='', max_length=45, verbose_name='IP 地址')),
                 ('user_agent', models.CharField(blank=True, default='', max_length=200, verbose_name='浏览器')),
                 ('started_at', models.DateTimeField(auto_now_add=True, verbose_name='登录时间')),

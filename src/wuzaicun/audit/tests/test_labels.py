@@ -23,7 +23,7 @@ def test_the_audit_page_shows_names_not_codes(world, client_for):
                 scope="520302001001", password="Abc@12345678", full_name="王五")
     open_year(actor=world.users["city"], year=2016)
     update_rule(actor=world.users["city"], year=2016, code="household_helpers_min3", enabled=True, threshold=4)
-    page = client_for("city").get("/audit/").text
+    page = client_for("auditor").get("/audit/").text
     visible = html.fromstring(page).xpath('//table[@id="audit-table"]')[0].text_content()
     assert "用户：王五" in visible and "甲村" in visible
     for code in ("user #", "responsibility_year", "rule_setting", "520302001001", "threshold"):

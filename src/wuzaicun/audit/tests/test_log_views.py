@@ -33,7 +33,7 @@ def _table(page):
 def test_the_login_log_and_the_operation_log_are_separate(world, client_for):
     Client().post("/accounts/login/", {"username": "county_a", "password": "wrong-password"})
     record(actor=world.users["county_a"], action="update", region_code="520302001001", summary="甲村的修改")
-    client = client_for("county_a")
+    client = client_for("auditor_a")
     logins = client.get("/audit/logins/").text
     operations = client.get("/audit/operations/").text
     assert "登录失败" in _table(logins) and "甲村的修改" not in _table(logins)
@@ -49,8 +49,8 @@ def test_the_login_log_and_the_operation_log_are_separate(world, client_for):
 def test_the_log_views_are_scoped_both_ways_and_closed_to_other_roles(world, client_for):
     record(actor=world.users["county_a"], action="update", region_code="520302001001", summary="甲村的修改")
     record(actor=world.users["county_b"], action="update", region_code="520303100201", summary="丙村的修改")
-    page_a = _table(client_for("county_a").get("/audit/operations/").text)
-    page_b = _table(client_for("county_b").get("/audit/operations/").text)
+    page_a = _table(client_for("auditor_a").get("/audit/operations/").text)
+    page_b = _table(client_for("auditor_b").get("/audit/operations/").text)
     assert "甲村的修改" in page_a and "丙村的修改" not in page_a
     assert "丙村的修改" in page_b and "甲村的修改" not in page_b
     for url in ("/audit/logins/", "/audit/operations/"):
@@ -60,10 +60,10 @@ def test_the_log_views_are_scoped_both_ways_and_closed_to_other_roles(world, cli
 def test_reveals_are_listed_with_who_whose_and_why(world, client_for):
     household = _household(world)
     reveal_household_id(actor=world.users["county_a"], household_id=household.pk, reason="核对户籍信息")
-    page = _table(client_for("county_a").get("/audit/operations/?action=view_sensitive").text)
+    page = _table(client_for("auditor_a").get("/audit/operations/?action=view_sensitive").text)
     assert "查看李四户完整身份证号：核对户籍信息" in page and "county_a" in page
     assert household.reveal_resident_id() not in page and household.resident_id_masked in page
-    assert "查看李四户" not in _table(client_for("county_b").get("/audit/operations/?action=view_sensitive").text)
+    assert "查看李四户" not in _table(client_for("auditor_b").get("/audit/operations/?action=view_sensitive").text)
 
 
 def test_a_reveal_needs_a_reason_of_four_characters(world):
@@ -116,7 +116,7 @@ def test_each_log_exports_its_filtered_set_in_scope_and_the_export_is_audited(wo
     record(actor=world.users["county_a"], action="update", region_code="520302001001", summary="甲村的修改")
     record(actor=world.users["county_a"], action="create", region_code="520302001001", summary="甲村的新增")
     record(actor=world.users["county_b"], action="update", region_code="520303100201", summary="丙村的修改")
-    user = world.users["county_a"]
+    user = world.users["auditor_a"]
     rows = _sheet("audit_operations", ExportContext(actor=user, filters={"action": "update"}))
     assert rows[0][:3] == ["时间", "操作账号", "操作"]
     summaries = [r[5] for r in rows[1:]]
@@ -125,9 +125,9 @@ def test_each_log_exports_its_filtered_set_in_scope_and_the_export_is_audited(wo
     assert AuditEntry.objects_unscoped.filter(action="export", actor=user, object_type="audit_entry").exists()
     logins = _sheet("audit_logins", ExportContext(actor=user))
     assert all(r[2] in ("登录", "退出", "登录失败", "账号锁定") for r in logins[1:])
-    page = client_for("county_a").get("/audit/operations/?action=update").text
+    page = client_for("auditor_a").get("/audit/operations/?action=update").text
     assert "/imports/audit_operations/export/?region=&action=update" in page
-    response = client_for("county_a").post("/imports/audit_operations/export/", {"region": "", "action": "update"})
+    response = client_for("auditor_a").post("/imports/audit_operations/export/", {"region": "", "action": "update"})
     assert response.status_code == 200
 
 

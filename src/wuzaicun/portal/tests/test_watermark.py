@@ -45,7 +45,6 @@ def _pages_with_personal_data(world) -> list[str]:
         f"/registry/households/{household.pk}/",
         "/registry/people/",
         "/regions/villages/",
-        "/audit/",
     ]
 
 

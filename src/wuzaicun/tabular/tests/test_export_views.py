@@ -82,7 +82,7 @@ def test_another_countys_region_is_refused_and_nothing_of_it_shows_in_that_count
     assert not exports()
     [refusal] = AuditEntry.objects_unscoped.filter(actor=world.users["county_a"], action="denied")
     assert refusal.region_code == COUNTY_A and "520303" not in f"{refusal.summary}{refusal.changes}"
-    log_b = client_for("county_b").get("/audit/")
+    log_b = client_for("auditor_b").get("/audit/")
     assert log_b.status_code == 200 and "county_a" not in log_b.text
 
 

@@ -38,8 +38,8 @@ def gunicorn_argv(*, bind: str, workers: int, threads: int, timeout: int) -> lis
         "--max-requests", "5000",  # a worker is replaced now and then, so no slow leak grows for ever
         "--max-requests-jitter", "500",
         "--access-logfile", "-",
-        # the request line only: URLs never carry a full resident ID (D22), and no header or body is logged
-        "--access-logformat", '%(h)s "%(r)s" %(s)s %(b)s %(M)sms',
+        # method and path only: no query string (a list search may hold an ID), no header, no body
+        "--access-logformat", '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',
         "--forwarded-allow-ips", os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1"),
     ]
 
