@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from .figures import Figure
 
@@ -23,7 +23,7 @@ def readable(value: int | Decimal, unit: str) -> tuple[str, str]:
     if unit == "元" and isinstance(value, Decimal):
         for size, name in ((YI, "亿元"), (WAN, "万元")):
             if abs(value) >= size:
-                return f"{(value / size).quantize(Decimal('0.01')):,}", name
+                return f"{(value / size).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}", name
         return f"{value:,.2f}", unit
     if unit == "亩" and isinstance(value, Decimal) and value == value.to_integral_value():
         return f"{value:,.0f}", unit

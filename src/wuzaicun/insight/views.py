@@ -23,6 +23,7 @@ from .formatting import exact, readable, seed_text
 from .selectors import stats_for_user
 
 SEED_CITY = "520300000000"  # 遵义市, the city the seed's figures are about
+SEED_YEAR = 2016  # the year they are of
 
 
 def _cards(stats: Stats, *, with_seed: bool) -> list[dict[str, Any]]:
@@ -45,8 +46,8 @@ def overview(request: AuthedRequest) -> HttpResponse:
     year = year_param(request.GET.get("year"), default=working_year())
     region = region_param(request.GET.get("region"))
     stats = stats_for_user(request.user, year=year, region=region)
-    # the seed's figures are 遵义市's: shown for comparison only when the area shown is the city
-    city_wide = region == SEED_CITY or (region is None and prefix_for(request.user) == SEED_CITY[:4])
+    # the seed's figures are 遵义市's of 2016: shown for comparison only for that city and year
+    city_wide = year == SEED_YEAR and (region == SEED_CITY or (region is None and prefix_for(request.user) == SEED_CITY[:4]))
     context = year_context(year) | {
         "sections": _cards(stats, with_seed=city_wide), "city_wide": city_wide,
         "filters": {"region": request.GET.get("region", "").strip() if region else ""},

@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.db.models.functions import Substr
 
 from wuzaicun.core.indicators import IndicatorProvider, register_indicator, share
-from wuzaicun.regions.codes import PREFIX_LENGTHS
+from wuzaicun.regions.codes import PREFIX_LENGTHS, common_prefix
 
 from ..models.decisions import DecisionStatus, DecisionStep, FundDecision
 from ..rules.decisions import DEFAULT_PUBLICITY_DAYS
@@ -31,7 +31,8 @@ def decisions_published(year: int, codes: Sequence[str], level: int) -> dict[str
     width = PREFIX_LENGTHS[level]
     adopted = Exists(DecisionStep.objects_unscoped.filter(decision=OuterRef("pk"), step__in=("resolve", "direct")))
     implemented = Exists(DecisionStep.objects_unscoped.filter(decision=OuterRef("pk"), step="implement"))
-    rows = (FundDecision.objects_unscoped.filter(year=year).exclude(status=DecisionStatus.REJECTED).filter(adopted)
+    rows = (FundDecision.objects_unscoped.filter(year=year, village__code__within=common_prefix(c[:width] for c in codes))
+            .exclude(status=DecisionStatus.REJECTED).filter(adopted)
             .annotate(p=Substr("village_id", 1, width), published=_days("publish"), result=_days("result"),
                       implemented=implemented)
             .values_list("p", "published", "result", "implemented"))

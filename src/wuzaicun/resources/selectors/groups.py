@@ -47,9 +47,11 @@ def entities_of(user: Any, group: TenHouseholdGroup) -> QuerySet[GroupEntity]:
     return scoped(GroupEntity, user).filter(group=group).order_by("kind", "name")
 
 
-def group_totals(user: Any, *, region: str | None = None) -> dict[str, int]:
-    """Groups, member households and tied entities in scope."""
-    groups = narrowed(scoped(TenHouseholdGroup, user), region)
-    return {"groups": groups.count(),
-            "households": narrowed(scoped(GroupMember, user), region).count(),
-            "entities": narrowed(scoped(GroupEntity, user), region).count()}
+def group_totals(user: Any, *, region: str | None = None, year: int | None = None) -> dict[str, int]:
+    """Groups, member households and tied entities in scope (with `year`: of the groups formed by its end)."""
+    formed = {} if year is None else {"formed_on__year__lte": year}
+    return {"groups": narrowed(scoped(TenHouseholdGroup, user), region).filter(**formed).count(),
+            "households": narrowed(scoped(GroupMember, user), region).filter(
+                **{f"group__{k}": v for k, v in formed.items()}).count(),
+            "entities": narrowed(scoped(GroupEntity, user), region).filter(
+                **{f"group__{k}": v for k, v in formed.items()}).count()}

@@ -105,6 +105,8 @@ def create_decision(*, actor: Any, village_code: str, year: int, title: str, fun
     title = title.strip()
     if not title:
         raise DomainError("事项为必填项", field="事项")
+    if problem := id_number_problem(title, "事项"):
+        raise DomainError(problem, field="事项")
     if fund_kind not in FundKind.values:
         raise DomainError(f"资金类型应为{'、'.join(FundKind.labels)}", field="资金类型")
     if flow not in DecisionFlow.values:

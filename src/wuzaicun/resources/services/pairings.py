@@ -14,7 +14,7 @@ from wuzaicun.accounts.scope import get_for_user, scoped
 from wuzaicun.accounts.services import require_perm
 from wuzaicun.audit.models import Action
 from wuzaicun.audit.services import record
-from wuzaicun.core.errors import DomainError, NotFound
+from wuzaicun.core.errors import Conflict, DomainError, NotFound
 from wuzaicun.core.text import MONEY_LIMIT
 from wuzaicun.organization.models import PartyOrganisation
 from wuzaicun.regions.models import Region
@@ -249,10 +249,11 @@ def save_enterprise(*, actor: Any, name: str, credit_code: str, region_code: str
         same = Enterprise.objects_unscoped.filter(credit_code=code)
         if enterprise_id is not None:
             same = same.exclude(pk=enterprise_id)
-        taken = same.values_list("name", flat=True).first()
-        if taken is not None:
-            raise DomainError(f"统一社会信用代码“{code}”已登记为“{taken}”", field="统一社会信用代码",
-                              code="duplicate")
+        taken = same.first()
+        if taken is not None:  # another county's enterprise is not named (out of scope answers like missing)
+            said = (f"已登记为“{taken.name}”" if scoped(Enterprise, actor).filter(pk=taken.pk).exists()
+                    else "已由其他地区登记，请联系其注册地的管理员")
+            raise DomainError(f"统一社会信用代码“{code}”{said}", field="统一社会信用代码", code="duplicate")
         if enterprise_id is None:
             enterprise = Enterprise.objects_unscoped.create(name=name, credit_code=code, region=region)
             action, summary = Action.CREATE, f"登记帮扶企业“{name}”（{code}）"
@@ -281,8 +282,13 @@ def record_help(*, actor: Any, enterprise_id: int, village_code: str, year: int,
             enterprise=enterprise, village=village, year=year).first()
         created = found is None
         if found is None:
-            found = EnterpriseHelp.objects_unscoped.create(enterprise=enterprise, village=village, year=year,
-                                                           pledged=pledged, paid=paid, note=note.strip())
+            try:
+                with transaction.atomic():  # a savepoint: two first saves at once meet on the unique index
+                    found = EnterpriseHelp.objects_unscoped.create(
+                        enterprise=enterprise, village=village, year=year, pledged=pledged, paid=paid,
+                        note=note.strip())
+            except IntegrityError:
+                raise Conflict(f"{enterprise.name}对{village.name}{year}年度的帮扶刚由他人登记，请刷新后重试") from None
         else:
             found.pledged, found.paid, found.note = pledged, paid, note.strip()
             found.save(update_fields=["pledged", "paid", "note"])

@@ -226,6 +226,11 @@ def test_the_notices_print_without_resident_ids(world, client_for, settings, tmp
     assert "520302198001011234" not in result.text and "52*************234" in result.text
     early = propose(world, title="未公开事项")
     assert client.get(f"/resources/decisions/{early.pk}/notice/resolution/").status_code == 404
+    with pytest.raises(DomainError, match="事项中不要填写身份证号"):
+        propose(world, title="为张三（520302198001011234）修缮住房")
+    FundDecision.objects_unscoped.filter(pk=decision.pk).update(title="为张三520302198001011234修缮住房")  # imported
+    printed = client.get(f"/resources/decisions/{decision.pk}/notice/resolution/").text
+    assert "520302198001011234" not in printed and "为张三52*************234修缮住房" in printed
 
 
 def test_the_api_in_scope_both_ways(world, settings, tmp_path):

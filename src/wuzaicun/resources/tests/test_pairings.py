@@ -173,9 +173,12 @@ def test_enterprises_by_credit_code_and_help_upserted(world):
     firm = save_enterprise(actor=actor, name="遵义红色茶业有限公司", credit_code=code(1).lower(),
                            region_code="520302000000")
     assert firm.credit_code == code(1)
-    with pytest.raises(DomainError, match="已登记为“遵义红色茶业有限公司”"):
+    with pytest.raises(DomainError, match="已登记为“遵义红色茶业有限公司”"):  # the same county: named
+        save_enterprise(actor=actor, name="别的公司", credit_code=code(1), region_code="520302000000")
+    with pytest.raises(DomainError) as elsewhere:  # another county: not named (out of scope is like missing)
         save_enterprise(actor=world.users["county_b"], name="别的公司", credit_code=code(1),
                         region_code="520303000000")
+    assert "已由其他地区登记" in elsewhere.value.message and "遵义红色茶业" not in elsewhere.value.message
     _, created = record_help(actor=actor, enterprise_id=firm.pk, village_code=A1, year=2016,
                              pledged=Decimal("100"), paid=Decimal("80"))
     again, created_again = record_help(actor=actor, enterprise_id=firm.pk, village_code=A1, year=2016,

@@ -211,6 +211,7 @@ def _notice(request: AuthedRequest, pk: int, which: str) -> HttpResponse:
         "publicity_end": first_payment_day(publicity.held_on, days) - dt.timedelta(days=1),
         "payments": [(p, _public(p.payee)) for p in payments_of(request.user, decision)] if which == "result" else [],
         "title": "资金使用决议公示" if which == "resolution" else "资金使用实施结果公示",
+        "matter": _public(decision.title),
     }
     return render(request, "resources/decisions/notice.html", context)
 
