@@ -20,7 +20,9 @@ WUZAICUN = [sys.executable, "-m", "wuzaicun.manage"]
 
 
 def _env(data_dir: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "WUZAICUN_PRODUCTION", "DEBUG"}}
+    # what the test process may carry (the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE) is not the server's
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"DATABASE_URL", "WUZAICUN_PRODUCTION", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     return env | {"WUZAICUN_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "wuzaicun.settings",
                   "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")} | extra
 
