@@ -25,6 +25,8 @@ from wuzaicun.verification.selectors import open_plans_assigned
 def home(request: AuthedRequest) -> HttpResponse:
     user = request.user
     year = year_param(request.GET.get("year"), default=working_year())
+    if not user.can(Perm.VIEW_REGISTRY):  # the security and audit administrators: their tools, no business figures
+        return render(request, "portal/home.html", year_context(year))
     regions = region_counts(user)
     households = household_totals(user)
     cards = [

@@ -110,3 +110,11 @@ def test_the_audit_and_security_administrators_read_no_business_data_through_the
         for url in ("/api/households", "/api/people", "/api/villages"):  # the names of places are not business data
             response = client.get(url)
             assert response.status_code in (403, 404) or response.json().get("count") == 0, (name, url)
+
+
+def test_the_administrators_home_lists_their_tools_and_no_business_figures(world, client_for):
+    home = client_for("security").get("/").text
+    assert 'id="admin-tools"' in home and "在线会话" in home and "贫困村" not in home and "建档立卡户" not in home
+    assert "/responsibility/" not in home and "/verification/" not in home
+    business = client_for("county_a").get("/").text
+    assert "贫困村" in business and 'id="admin-tools"' not in business and "建设中" not in business
