@@ -85,8 +85,10 @@ def test_region_tree_counts_each_level(world, client_for):
 
 def test_home_shows_counts_of_the_users_scope(world, client_for):
     page = client_for("county_a").get("/").text
-    assert "未脱贫户" in page and "建设中" in page
-    assert "责任在村落实" in page and "成效在村检验" in page
+    assert "未脱贫户" in page and "建设中" not in page  # every mechanism has landed
+    for mechanism, link in (("责任在村落实", "/responsibility/"), ("组织在村建强", "/organization/"),
+                            ("干部在村成长", "/cadres/"), ("资源在村整合", "/resources/"), ("成效在村检验", "/verification/")):
+        assert mechanism in page and f'href="{link}' in page, mechanism
 
 
 def test_a_number_registered_in_another_county_is_refused_without_saying_where(world):
