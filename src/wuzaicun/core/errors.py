@@ -43,3 +43,10 @@ class Conflict(DomainError):
 
     def __init__(self, message: str = "该记录已被他人修改，请刷新后重试") -> None:
         super().__init__(message)
+
+
+class OutOfOrder(DomainError):
+    """A workflow step asked before its turn (or after the end): refused, nothing changed."""
+
+    code = "out_of_order"
+    status = 409

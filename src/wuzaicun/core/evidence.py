@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 
@@ -67,3 +68,16 @@ def store_evidence_file(chunks: Iterable[bytes], *, original_name: str) -> Store
         relative_path=str(final.relative_to(settings.MEDIA_ROOT)), original_name=original_name[:200],
         content_type=kind[0], size=size, sha256=digest.hexdigest(),
     )
+
+
+Upload = tuple[Iterable[bytes], str]  # an uploaded file: its chunks and its original name
+
+
+def attach_evidence(model: Any, files: Iterable[Upload], **owner: Any) -> int:
+    """Keep each file and create a row of `model` (an EvidenceFile subclass) for it, owned by `owner`; the count."""
+    count = 0
+    for chunks, name in files:
+        stored = store_evidence_file(chunks, original_name=name)
+        model.objects_unscoped.create(**owner, **stored.fields())
+        count += 1
+    return count

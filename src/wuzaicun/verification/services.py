@@ -20,8 +20,8 @@ from wuzaicun.audit.models import Action
 from wuzaicun.audit.services import record
 from wuzaicun.core import crypto
 from wuzaicun.core.bounds import MAX_YEAR, MIN_YEAR
-from wuzaicun.core.errors import DomainError, NotFound, PermissionDenied
-from wuzaicun.core.evidence import store_evidence_file
+from wuzaicun.core.errors import DomainError, NotFound, OutOfOrder, PermissionDenied
+from wuzaicun.core.evidence import attach_evidence
 from wuzaicun.core.text import required_text
 from wuzaicun.regions.codes import code_from_prefix, prefix_of
 from wuzaicun.regions.models import Region
@@ -47,10 +47,6 @@ from .sampling import Member, commitment, draw, draw_key, population_hash, rate_
 SEED_CONTEXT = b"spot_check_seed"
 _QUARTER = re.compile(r"^(\d{4})\s*[Qq季]?\s*([1-4])$")
 
-
-class OutOfOrder(DomainError):
-    code = "out_of_order"
-    status = 409
 
 
 def parse_quarter(text: str) -> tuple[int, int]:
@@ -310,12 +306,6 @@ def _open_pick(actor: Any, pick: SpotCheckPick | None) -> SpotCheckPick:
     return pick
 
 
-def _attach_evidence(finding: Finding, files: Iterable[tuple[Iterable[bytes], str]]) -> None:
-    for chunks, name in files:
-        stored = store_evidence_file(chunks, original_name=name)
-        FindingEvidence.objects_unscoped.create(finding=finding, **stored.fields())
-
-
 def record_finding(
     *, actor: Any, pick_id: int, visited_on: dt.date, inspector_ids: list[int], checklist: dict[str, bool],
     result: str, notes: str, sanction: dict[str, Any] | None = None,
@@ -339,7 +329,7 @@ def record_finding(
             Sanction.objects_unscoped.create(finding=finding, kind=sanction["kind"], decision=sanction["decision"],
                                              decided_on=sanction.get("decided_on") or visited_on,
                                              task=sanction["task"], deadline=sanction["deadline"])
-        _attach_evidence(finding, files)
+        attach_evidence(FindingEvidence, files, finding=finding)
         # Audited without naming the village: the plan is still secret.
         record(actor=actor, action=Action.CREATE, object_type="spot_check_finding", object_id=finding.pk,
                region_code=pick.plan.region_id,
@@ -374,7 +364,7 @@ def correct_finding(
             kept.save()
         elif sanctions:
             Sanction.objects_unscoped.filter(pk__in=[s.pk for s in sanctions]).delete()
-        _attach_evidence(finding, files)
+        attach_evidence(FindingEvidence, files, finding=finding)
         new = {"检查日期": str(visited_on), "检查结果": finding.get_result_display(), "情况说明": finding.notes}
         record(actor=actor, action=Action.UPDATE, object_type="spot_check_finding", object_id=finding.pk,
                region_code=finding.pick.plan.region_id, summary=f"修改{finding.pick.plan.label}抽查结果",

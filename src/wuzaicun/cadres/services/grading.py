@@ -20,7 +20,7 @@ from wuzaicun.accounts.scope import get_for_user, narrowed, prefix_for, require_
 from wuzaicun.accounts.services import require_perm
 from wuzaicun.audit.models import Action
 from wuzaicun.audit.services import record
-from wuzaicun.core.errors import DomainError, NotFound, PermissionDenied
+from wuzaicun.core.errors import DomainError, NotFound, OutOfOrder, PermissionDenied
 from wuzaicun.core.indicators import person_lookup
 from wuzaicun.core.review import ReviewState, one_level_up, resubmit_problem, review_problem
 from wuzaicun.regions.codes import code_from_prefix
@@ -66,10 +66,6 @@ DRAFT_COLUMNS = ("year", "role", "person_id", "region_id", "scores", "missing", 
 POLICY_LABELS = {"excellent": "优秀线", "good": "良好线", "passing": "合格线", "excellent_quota": "优秀比例上限（%）",
                  "good_quota": "良好比例上限（%）", "veto": "民主评议否决线"}
 
-
-class OutOfOrder(DomainError):
-    code = "out_of_order"
-    status = 409
 
 
 def _atomic(durable: bool) -> Any:

@@ -17,8 +17,8 @@ from wuzaicun.accounts.scope import get_for_user, narrowed, prefix_for, require_
 from wuzaicun.accounts.services import require_perm
 from wuzaicun.audit.models import Action
 from wuzaicun.audit.services import record
-from wuzaicun.core.errors import Conflict, DomainError, NotFound, PermissionDenied
-from wuzaicun.core.evidence import store_evidence_file
+from wuzaicun.core.errors import Conflict, DomainError, NotFound, OutOfOrder, PermissionDenied
+from wuzaicun.core.evidence import Upload, attach_evidence
 from wuzaicun.core.review import ReviewState, resubmit_problem, review_problem
 from wuzaicun.regions.codes import level_of, prefix_of
 from wuzaicun.regions.models import Region, VillageYear
@@ -47,17 +47,12 @@ from ..rules.rectification import (
 from ..selectors.orgs import village_organisations
 from ..selectors.rectification import compute_ranking
 
-Upload = tuple[Iterable[bytes], str]  # (chunks, original file name)
 SCORE_LOW, SCORE_HIGH = Decimal(0), Decimal(100)
 LEADER_RANK = "县处级"
 TOWNSHIP_WIDTH = 9  # a township reviewer's scope is a township or wider
 CITY_WIDTH = 4  # the year's weights are the city's (or the province's)
 COUNTY_WIDTH = 6  # the county's sign-off needs a county (or wider) scope
 
-
-class OutOfOrder(DomainError):
-    code = "out_of_order"
-    status = 409
 
 
 def _atomic(durable: bool) -> Any:
@@ -278,20 +273,11 @@ def add_progress(*, actor: Any, case_id: int, reported_on: dt.date, narrative: s
             raise DomainError("进展日期须在整顿年度之内且不晚于今天", field="日期")
         progress = CaseProgress.objects_unscoped.create(case=case, reported_on=reported_on,
                                                         narrative=narrative.strip(), recorded_by=_user(actor))
-        count = attach_evidence(actor, progress, files)
+        count = attach_evidence(CaseEvidence, files, progress=progress, uploaded_by=_user(actor))
         record(actor=actor, action=Action.CREATE, object_type="case_progress", object_id=progress.pk,
                region_code=case.village_id, summary=f"录入{case.village.name}整顿进展（佐证材料 {count} 份）",
                changes={"reported_on": [None, str(reported_on)], "evidence": [None, count]})
     return progress
-
-
-def attach_evidence(actor: Any, progress: CaseProgress, files: Iterable[Upload]) -> int:
-    count = 0
-    for chunks, name in files:
-        stored = store_evidence_file(chunks, original_name=name)
-        CaseEvidence.objects_unscoped.create(progress=progress, uploaded_by=_user(actor), **stored.fields())
-        count += 1
-    return count
 
 
 def add_evidence(*, actor: Any, case_id: int, progress_id: int, files: Iterable[Upload],
@@ -305,7 +291,7 @@ def add_evidence(*, actor: Any, case_id: int, progress_id: int, files: Iterable[
         progress = scoped(CaseProgress, actor).filter(pk=progress_id, case=case).first()
         if progress is None:
             raise NotFound()
-        count = attach_evidence(actor, progress, files)
+        count = attach_evidence(CaseEvidence, files, progress=progress, uploaded_by=_user(actor))
         if not count:
             raise DomainError("请选择要上传的佐证材料", field="佐证材料")
         record(actor=actor, action=Action.CREATE, object_type="case_progress", object_id=progress.pk,

@@ -5,7 +5,7 @@ publicity has run; one transaction each, audited, the decision's version checked
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -20,8 +20,8 @@ from wuzaicun.accounts.services import require_perm
 from wuzaicun.audit.models import Action
 from wuzaicun.audit.services import record
 from wuzaicun.core.bounds import range_of
-from wuzaicun.core.errors import Conflict, DomainError, NotFound, PermissionDenied
-from wuzaicun.core.evidence import store_evidence_file
+from wuzaicun.core.errors import Conflict, DomainError, NotFound, OutOfOrder, PermissionDenied
+from wuzaicun.core.evidence import Upload, attach_evidence
 from wuzaicun.regions.selectors import get_village_for_user
 
 from ..models.decisions import (
@@ -51,15 +51,10 @@ from ..rules.decisions import (
     step_of,
 )
 
-Upload = tuple[Iterable[bytes], str]  # (chunks, original file name)
 AMOUNT_RANGE = range_of(FundDecision, "amount", low=Decimal("0.01"), label="金额")
 PAYMENT_RANGE = range_of(DecisionPayment, "amount", low=Decimal("0.01"), label="金额")
 TOWNSHIP_WIDTH = 9  # 乡镇党委把关 is recorded by a user whose scope is a township or wider
 
-
-class OutOfOrder(DomainError):
-    code = "out_of_order"
-    status = 409
 
 
 def publicity_minimum(year: int) -> int:
@@ -85,15 +80,6 @@ def _user(actor: Any) -> Any:
 def _locked(actor: Any, decision_id: int) -> FundDecision:
     return get_for_user(scoped(FundDecision, actor).select_related("village").select_for_update(), actor,
                         pk=decision_id)
-
-
-def _attach(actor: Any, step: DecisionStep, files: Iterable[Upload]) -> int:
-    count = 0
-    for chunks, name in files:
-        stored = store_evidence_file(chunks, original_name=name)
-        DecisionMinutes.objects_unscoped.create(step=step, **stored.fields())
-        count += 1
-    return count
 
 
 def create_decision(*, actor: Any, village_code: str, year: int, title: str, fund_kind: str, amount: Decimal,
@@ -124,7 +110,7 @@ def create_decision(*, actor: Any, village_code: str, year: int, title: str, fun
             step=PROPOSE.code, created_by=_user(actor))
         step = DecisionStep.objects_unscoped.create(decision=decision, step=PROPOSE.code, held_on=proposed_on,
                                                     note=note.strip()[:500], recorded_by=_user(actor))
-        count = _attach(actor, step, files)
+        count = attach_evidence(DecisionMinutes, files, step=step)
         record(actor=actor, action=Action.CREATE, object_type="fund_decision", object_id=decision.pk,
                region_code=village.code,
                summary=f"{village.name}村党组织提议“{title}”（{FundKind(fund_kind).label}{amount}元，"
@@ -176,7 +162,7 @@ def record_step(*, actor: Any, decision_id: int, step: str, data: StepInput, ver
                            recorded_by=_user(actor))
         rejected, why = _fill(decision, spec.kind, spec.quorums, data, row)
         row.save()
-        count = _attach(actor, row, files)
+        count = attach_evidence(DecisionMinutes, files, step=row)
         old = (decision.step, decision.status)
         decision.step = step
         if rejected:
@@ -245,7 +231,7 @@ def add_minutes(*, actor: Any, decision_id: int, step: str, files: Sequence[Uplo
         row = DecisionStep.objects_unscoped.filter(decision=decision, step=step).first()
         if row is None:
             raise NotFound(f"该决策尚未记录“{STEP_LABELS.get(step, step)}”")
-        count = _attach(actor, row, files)
+        count = attach_evidence(DecisionMinutes, files, step=row)
         if not count:
             raise DomainError("请选择要上传的会议记录", field="会议记录")
         record(actor=actor, action=Action.UPDATE, object_type="fund_decision", object_id=decision.pk,

@@ -17,8 +17,8 @@ from wuzaicun.accounts.scope import get_for_user, scoped
 from wuzaicun.accounts.services import require_perm
 from wuzaicun.audit.models import Action
 from wuzaicun.audit.services import record
-from wuzaicun.core.errors import Conflict, DomainError, NotFound
-from wuzaicun.core.evidence import store_evidence_file
+from wuzaicun.core.errors import Conflict, DomainError, NotFound, OutOfOrder
+from wuzaicun.core.evidence import Upload, attach_evidence
 from wuzaicun.regions.models import Region
 from wuzaicun.registry.models import Household
 
@@ -43,13 +43,6 @@ from ..rules.projects import (
     place_problem,
     stage_problem,
 )
-
-Upload = tuple[Iterable[bytes], str]  # (chunks, original file name)
-
-
-class OutOfOrder(DomainError):
-    code = "out_of_order"
-    status = 409
 
 
 def _place(actor: Any, region_code: str) -> tuple[Region, Region | None, Region | None]:
@@ -248,15 +241,6 @@ def remove_beneficiary(*, actor: Any, project_id: int, household_id: int) -> Non
                region_code=project.region_id, summary=f"“{project.name}”移出受益户{row.household.head_name}户")
 
 
-def _attach(project: Project, files: Iterable[Upload]) -> int:
-    count = 0
-    for chunks, name in files:
-        stored = store_evidence_file(chunks, original_name=name)
-        ProjectEvidence.objects_unscoped.create(project=project, **stored.fields())
-        count += 1
-    return count
-
-
 def add_evidence(*, actor: Any, project_id: int, files: Iterable[Upload]) -> int:
     """验收 evidence (the acceptance report, photos) for a project 实施 or 验收."""
     require_perm(actor, Perm.EDIT_RESOURCES)
@@ -264,7 +248,7 @@ def add_evidence(*, actor: Any, project_id: int, files: Iterable[Upload]) -> int
         project = _locked(actor, project_id)
         if project.stage not in (ProjectStage.IMPLEMENTING, ProjectStage.ACCEPTED):
             raise OutOfOrder(f"项目处于“{project.get_stage_display()}”阶段，只有实施或验收阶段可上传验收佐证材料")
-        count = _attach(project, files)
+        count = attach_evidence(ProjectEvidence, files, project=project)
         if not count:
             raise DomainError("请选择要上传的佐证材料", field="佐证材料")
         record(actor=actor, action=Action.CREATE, object_type="project", object_id=project.pk,
@@ -286,7 +270,7 @@ def advance_stage(*, actor: Any, project_id: int, expected_version: int, stage: 
         evidence = ProjectEvidence.objects_unscoped.filter(project=project).count()
         files = list(files)
         if files and stage == ProjectStage.ACCEPTED:
-            evidence += _attach(project, files)
+            evidence += attach_evidence(ProjectEvidence, files, project=project)
         if problem := stage_problem(current=current, target=stage, on=on, previous_on=previous_on,
                                     evidence=evidence, today=timezone.localdate()):
             raise DomainError(problem, field="佐证材料" if "佐证" in problem else DATE_LABELS[ProjectStage(stage)])

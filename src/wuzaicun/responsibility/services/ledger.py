@@ -19,8 +19,8 @@ from wuzaicun.accounts.scope import get_for_user, scoped
 from wuzaicun.accounts.services import require_perm
 from wuzaicun.audit.models import Action
 from wuzaicun.audit.services import diff, record
-from wuzaicun.core.errors import Conflict, DomainError, NotFound, PermissionDenied
-from wuzaicun.core.evidence import store_evidence_file
+from wuzaicun.core.errors import Conflict, DomainError, NotFound, OutOfOrder, PermissionDenied
+from wuzaicun.core.evidence import Upload, attach_evidence
 from wuzaicun.core.review import ReviewState, one_level_up, resubmit_problem, review_problem
 from wuzaicun.registry.models import Household
 
@@ -38,13 +38,6 @@ from ..models import (
 )
 from ..rules import quantity_problem
 from ..selectors import get_helper_for_user
-
-Upload = tuple[Iterable[bytes], str]  # (chunks, original file name)
-
-
-class OutOfOrder(DomainError):
-    code = "out_of_order"
-    status = 409
 
 
 def _locked_line(actor: Any, line_id: int) -> LedgerLine:
@@ -139,15 +132,6 @@ def quarter_started(year: int, quarter: int, today: dt.date) -> bool:
     return today >= dt.date(year, 3 * quarter - 2, 1)
 
 
-def _attach(actor: Any, files: Iterable[Upload], region: str, **owner: Any) -> int:
-    count = 0
-    for chunks, name in files:
-        stored = store_evidence_file(chunks, original_name=name)
-        Evidence.objects_unscoped.create(region_code=region, uploaded_by=actor, **stored.fields(), **owner)
-        count += 1
-    return count
-
-
 def submit_reconciliation(
     *, actor: Any, line_id: int, quarter: int, narrative: str, progress_value: Decimal | None = None,
     on_track: bool = True, files: Iterable[Upload] = (), today: dt.date | None = None,
@@ -183,7 +167,8 @@ def submit_reconciliation(
             existing.version += 1
             existing.save()
             entry = existing
-        attached = _attach(actor, files, line.assignment.village_id, reconciliation=entry)
+        attached = attach_evidence(Evidence, files, region_code=line.assignment.village_id, uploaded_by=actor,
+                                   reconciliation=entry)
         record(actor=actor, action=Action.CREATE if existing is None else Action.UPDATE,
                object_type="reconciliation", object_id=entry.pk, region_code=line.assignment.village_id,
                summary=f"第{quarter}季度对账：{line.commitment}（佐证 {attached} 份）")
@@ -348,7 +333,8 @@ def record_visit(
             raise DomainError(f"{person.name}在{visited_on.year}年度的清单中没有帮扶该户", field="农户")
         visit = Visit.objects_unscoped.create(person=person, household=household, visited_on=visited_on,
                                               activity=activity.strip(), recorded_by=actor)
-        attached = _attach(actor, files, household.region_id, visit=visit)
+        attached = attach_evidence(Evidence, files, region_code=household.region_id, uploaded_by=actor,
+                                   visit=visit)
         record(actor=actor, action=Action.CREATE, object_type="visit", object_id=visit.pk,
                region_code=household.region_id,
                summary=f"走访记录：{person.name} → {household.head_name}户（照片 {attached} 张）")

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from wuzaicun.audit.models import AuditEntry
-from wuzaicun.core.errors import DomainError, NotFound, PermissionDenied
+from wuzaicun.core.errors import DomainError, NotFound, OutOfOrder, PermissionDenied
 from wuzaicun.responsibility.models import Evidence, LedgerLine, Reconciliation
 from wuzaicun.responsibility.services import (
     add_line,
@@ -21,7 +21,6 @@ from wuzaicun.responsibility.services import (
     submit_reconciliation,
     update_line,
 )
-from wuzaicun.responsibility.services.ledger import OutOfOrder
 from wuzaicun.testing.lists import VILLAGE, YEAR, cover_village
 
 JUNE = dt.date(YEAR, 6, 1)

@@ -8,11 +8,11 @@ import pytest
 from django.core.management import call_command
 
 from wuzaicun.audit.models import AuditEntry
-from wuzaicun.core.errors import DomainError, NotFound, PermissionDenied
+from wuzaicun.core.errors import DomainError, NotFound, OutOfOrder, PermissionDenied
 from wuzaicun.testing.lists import VILLAGE, YEAR, cover_village
 from wuzaicun.verification.models import PopulationMember, SpotCheckPick, SpotCheckPlan
 from wuzaicun.verification.selectors import get_plan_for_user, picks_for
-from wuzaicun.verification.services import OutOfOrder, close_plan, draw_spot_check_plan, verify_plan
+from wuzaicun.verification.services import close_plan, draw_spot_check_plan, verify_plan
 
 
 @pytest.fixture
