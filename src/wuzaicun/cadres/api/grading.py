@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
+from ninja.responses import Status
 
 from wuzaicun.core.api import Page, PageNumber, PageSize, paged
 from wuzaicun.core.bounds import Id, Year
@@ -295,10 +296,10 @@ def list_scores(request: HttpRequest, year: Year, role: str = "", region: str = 
 
 
 @router.post(f"{BASE}/scores", response={201: CadreScoreOut}, summary="录入一名干部一项录入类指标的得分")
-def post_score(request: HttpRequest, payload: CadreScoreIn) -> tuple[int, Any]:
+def post_score(request: HttpRequest, payload: CadreScoreIn) -> Status[Any]:
     saved = enter_score(actor=request.user, year=payload.year, role=checked_role(payload.role), person_id=payload.person_id,
                         code=payload.indicator, score=payload.score)
-    return 201, scores_for(request.user, year=payload.year).filter(pk=saved.pk).first() or saved
+    return Status(201, scores_for(request.user, year=payload.year).filter(pk=saved.pk).first() or saved)
 
 
 @router.get(f"{BASE}/grades", response=Page[GradeOut], summary="考核等次（年度、考核对象、区划、等次、缺数据）")
@@ -352,9 +353,9 @@ def list_outcomes(request: HttpRequest, year: Year | None = None, region: str = 
 
 
 @router.post(f"{BASE}/grades/{{grade_id}}/outcomes", response={201: OutcomeOut}, summary="提出结果运用")
-def post_outcome(request: HttpRequest, grade_id: Id, payload: OutcomeIn) -> tuple[int, Any]:
+def post_outcome(request: HttpRequest, grade_id: Id, payload: OutcomeIn) -> Status[Any]:
     outcome = propose_outcome(actor=request.user, grade_id=grade_id, kind=payload.kind, reason=payload.reason)
-    return 201, outcomes_for(request.user).get(pk=outcome.pk)
+    return Status(201, outcomes_for(request.user).get(pk=outcome.pk))
 
 
 @router.post(f"{BASE}/outcomes/{{outcome_id}}/decision", response=OutcomeOut, summary="审批结果运用（上一级）")
