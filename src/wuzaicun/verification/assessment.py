@@ -36,17 +36,29 @@ from .models import (
 
 # (code, title, weight, provider or "" for an entered score, children)
 Node = tuple[str, str, int, str, list[Any]]
-DEFAULT_TREE: list[Node] = [
-    ("responsibility", "责任在村落实", 40, "", [
+DEFAULT_TREE: list[Node] = [  # the five mechanisms (干部在村成长 is graded per cadre: 六定一化), then 实地考核
+    ("responsibility", "责任在村落实", 20, "", [
         ("household_coverage", "贫困户帮扶全覆盖", 50, "household_coverage", []),
         ("ledger_fulfilment", "责任台账兑现", 50, "ledger_fulfilment", []),
     ]),
-    ("results", "脱贫成效", 40, "", [
+    ("organization", "组织在村建强", 20, "", [
+        ("rectification_status", "软弱涣散党组织整顿", 25, "rectification_status", []),
+        ("guarantees_met", "组织保障达标", 25, "guarantees_met", []),
+        ("committee_duties", "村务监督委员会履职", 25, "committee_duties", []),
+        ("collective_income", "村集体经济收入", 25, "collective_income", []),
+    ]),
+    ("resources", "资源在村整合", 20, "", [
+        ("project_completion", "项目完成", 25, "project_completion", []),
+        ("project_funds_poor", "资金投向贫困村", 25, "project_funds_poor", []),
+        ("dividends_paid", "三变分红兑现", 25, "dividends_paid", []),
+        ("decisions_published", "资金使用决策公开", 25, "decisions_published", []),
+    ]),
+    ("results", "成效在村检验", 30, "", [
         ("spot_check_findings", "季度抽查结果", 40, "spot_check_findings", []),
         ("household_exits", "贫困户脱贫", 30, "household_exits", []),
         ("village_exits", "贫困村出列", 30, "village_exits", []),
     ]),
-    ("field_review", "实地考核（录入）", 20, "", []),
+    ("field_review", "实地考核（录入）", 10, "", []),
 ]
 
 
