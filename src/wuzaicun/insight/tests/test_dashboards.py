@@ -188,3 +188,16 @@ def test_pages_take_a_fixed_number_of_queries(populated: World, client_for: Any,
     for key in KEYS:
         with django_assert_max_num_queries(16):
             assert client.get(reverse(f"insight:{key}"), params).status_code == 200
+
+
+@pytest.mark.parametrize("username", ["reporter_a", "inspector_a", "leader_a", "township_a", "sysadmin"])
+def test_every_business_role_opens_the_dashboards_of_its_own_area(populated: World, client_for: Any,
+                                                                   username: str) -> None:
+    client = client_for(username)
+    for page in ["insight:overview", *[f"insight:{key}" for key in KEYS]]:
+        response = client.get(reverse(page), {"year": YEAR})
+        assert response.status_code == 200, page
+        assert "汇川区" not in response.content.decode() or username == "sysadmin"
+    if username == "reporter_a":  # a village's scope: the village is its own only area, linking its file
+        html = client.get(reverse("insight:resources"), {"year": YEAR}).content.decode()
+        assert f'href="{reverse("insight:village", args=[POOR_A])}">甲村</a>' in html
