@@ -120,9 +120,10 @@ def _mechanisms() -> tuple[Mechanism, ...]:
             AreaFigure("assessed_excellent", "村考核等次为“优”", "个"),
             AreaFigure("excellent_share", "村考核优秀率", "%", ("assessed_excellent", "assessed_villages")),
         ), (
-            Chart("findings", "抽查结果", ("findings", "findings_in_place", "findings_not_in_place", "sanctions")),
+            Chart("findings", "抽查结果", ("findings", "findings_in_place", "findings_not_in_place")),
             Chart("share", "抽查到位率与考核优秀率", ("in_place_share", "excellent_share")),
             Chart("assessed", "年度考核", ("assessed_villages", "assessed_excellent")),
+            Chart("sanctions", "对推进不力的处理", ("sanctions",)),
         ), readers["verification"]),
     )
 
@@ -131,6 +132,7 @@ MECHANISM_KEYS = ("responsibility", "organization", "cadres", "resources", "veri
 
 
 def mechanisms() -> tuple[Mechanism, ...]:
+    """The five mechanisms' dashboards; a chart holds figures of one unit (one axis)."""
     return _mechanisms()
 
 

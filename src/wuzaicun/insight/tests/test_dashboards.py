@@ -56,6 +56,15 @@ def by_county(n: int) -> dict[str, dict[str, Any]]:
 KEYS = ("responsibility", "organization", "cadres", "resources", "verification")
 
 
+def test_every_figure_is_charted_and_a_chart_has_one_unit() -> None:
+    from wuzaicun.insight.figures.areas import mechanisms
+
+    for mech in mechanisms():
+        charted = {key for chart in mech.charts for key in chart.figures}
+        assert charted == {f.key for f in mech.figures}, mech.key
+        assert all(len({mech.figure(key).unit for key in chart.figures}) == 1 for chart in mech.charts), mech.key
+
+
 @pytest.mark.parametrize("key", KEYS)
 def test_the_city_sees_each_county_as_built(populated: World, key: str) -> None:
     data = breakdown(mechanism(key), populated.users["city"], year=YEAR, region=CITY, areas=[A, B])
