@@ -93,7 +93,14 @@ MENU: tuple[Section, ...] = (
     Section(
         "数据分析",
         "bar-chart",
-        (Item("数据概览", "insight:overview", Perm.VIEW_REGISTRY, "speedometer2"),),
+        (
+            Item("数据概览", "insight:overview", Perm.VIEW_REGISTRY, "speedometer2"),
+            Item("责任落实分析", "insight:responsibility", Perm.VIEW_REGISTRY, "graph-up"),
+            Item("组织建设分析", "insight:organization", Perm.VIEW_REGISTRY, "graph-up"),
+            Item("干部成长分析", "insight:cadres", Perm.VIEW_REGISTRY, "graph-up"),
+            Item("资源整合分析", "insight:resources", Perm.VIEW_REGISTRY, "graph-up"),
+            Item("成效检验分析", "insight:verification", Perm.VIEW_REGISTRY, "graph-up"),
+        ),
     ),
     Section(
         "基础数据",

@@ -26,3 +26,42 @@ register(Template(
              Column("单位", "unit", width=8)),
     sink=ExportOnlySink, export_rows=_export_stats, needs_year=True, import_perm="view_registry", importable=False,
 ))
+
+
+def _export_dashboard(ctx: ExportContext) -> Iterator[Sequence[Any]]:
+    """The dashboards' figures of the year by child area of the region (the user's scope when none), then the
+    area's own total, mechanism by mechanism (the one of `section` only when given), then 填报完整度."""
+    from wuzaicun.responsibility.selectors import working_year
+
+    from .dashboards import area_of
+    from .figures.areas import REPORTING, breakdown, mechanisms, reporting
+
+    year = ctx.year or working_year()
+    shown, children = area_of(ctx.actor, ctx.region_code)
+    codes = [c.code for c in children]
+    names = {c.code: c.name for c in children}
+    section = ctx.filters.get("section", "")
+    total = f"{shown.name}（合计）"
+    for mech in mechanisms():
+        if section and mech.key != section:
+            continue
+        data = breakdown(mech, ctx.actor, year=year, region=shown.code, areas=codes)
+        for figure in mech.figures:
+            for code in codes:
+                yield (mech.title, names[code], figure.label, data.values[code][figure.key], figure.unit)
+            yield (mech.title, total, figure.label, data.totals[figure.key], figure.unit)
+    if not section:
+        done = reporting(ctx.actor, year=year, region=shown.code, areas=codes)
+        for figure in REPORTING:
+            for code in codes:
+                yield ("填报完整度", names[code], figure.label, done.values[code][figure.key], figure.unit)
+            yield ("填报完整度", total, figure.label, done.totals[figure.key], figure.unit)
+
+
+register(Template(
+    kind="dashboard", title="分区域数据", object_type="stats",
+    columns=(Column("板块", "section", width=16), Column("区域", "area", width=20), Column("指标", "label", width=32),
+             Column("数值", "value", width=20), Column("单位", "unit", width=8)),
+    sink=ExportOnlySink, export_rows=_export_dashboard, needs_year=True, import_perm="view_registry", importable=False,
+    filters=(("section", "板块"),),
+))

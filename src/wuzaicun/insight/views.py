@@ -18,7 +18,9 @@ from wuzaicun.core.params import region_param, year_param
 from wuzaicun.regions.selectors import region_names
 from wuzaicun.responsibility.selectors import working_year, year_context
 
+from .dashboards import dashboard_context
 from .figures import Stats
+from .figures.areas import MECHANISM_KEYS
 from .formatting import exact, readable, seed_text
 from .selectors import stats_for_user
 
@@ -48,7 +50,7 @@ def overview(request: AuthedRequest) -> HttpResponse:
     stats = stats_for_user(request.user, year=year, region=region)
     # the seed's figures are 遵义市's of 2016: shown for comparison only for that city and year
     city_wide = year == SEED_YEAR and (region == SEED_CITY or (region is None and prefix_for(request.user) == SEED_CITY[:4]))
-    context = year_context(year) | {
+    context = year_context(year) | dashboard_context(request, "insight:overview", year, region, MECHANISM_KEYS) | {
         "sections": _cards(stats, with_seed=city_wide), "city_wide": city_wide,
         "filters": {"region": request.GET.get("region", "").strip() if region else ""},
         "place": region_names([region]).get(region, "") if region else "",

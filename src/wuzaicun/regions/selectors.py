@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Substr
 
 from wuzaicun.accounts.scope import get_for_user, prefix_for, scoped
@@ -159,3 +159,33 @@ def village_year_counts(user: Any, *, year: int, region: str | None = None) -> d
         city=Count("id", filter=Q(demonstration=Demonstration.CITY)),
         county=Count("id", filter=Q(demonstration=Demonstration.COUNTY)))
     return {key: int(value or 0) for key, value in found.items()}
+
+
+AreaYear = tuple[str, int]
+
+
+def by_area(queryset: QuerySet[Any], *, within: str, width: int, year: str = "year",
+            **aggregates: Any) -> dict[AreaYear, dict[str, Any]]:
+    """A scoped queryset's aggregates grouped by the first `width` digits of the code of the region each record
+    concerns (its `scope_path`) and by `year` (a lookup to the year), under the prefix `within`: one query,
+    whatever the number of areas. {(code prefix, year): {aggregate: value}}."""
+    path: str = queryset.model.scope_path
+    column = f"{path.removesuffix('__code')}_id" if path.endswith("__code") else path
+    rows = (queryset.filter(**{f"{path}__within": within})
+            .annotate(area_=Substr(column, 1, width), year_=F(year))
+            .values("area_", "year_").annotate(**aggregates).order_by())
+    return {(row.pop("area_"), int(row.pop("year_"))): row for row in rows if row["year_"] is not None}
+
+
+def merged(*parts: dict[AreaYear, dict[str, Any]]) -> dict[AreaYear, dict[str, Any]]:
+    """Several `by_area` results as one: {(code prefix, year): every part's values}."""
+    out: dict[AreaYear, dict[str, Any]] = {}
+    for part in parts:
+        for key, values in part.items():
+            out.setdefault(key, {}).update(values)
+    return out
+
+
+def poor_village_years(user: Any) -> QuerySet[VillageYear]:
+    """The 村情 rows of poor villages in scope (every year): what the breakdowns count poor villages from."""
+    return scoped(VillageYear, user).filter(is_poor=True)

@@ -160,3 +160,49 @@ def list_coverage(user: Any, *, year: int, region: str | None = None) -> dict[st
         **{f"has_{kind}": condition for kind, condition in covered.items()})
     counts = poor.aggregate(**{kind: Count("id", filter=Q(**{f"has_{kind}": True})) for kind in ListKind.values})
     return {kind: {"entries": by_kind.get(kind, 0), "poor_villages": counts[kind]} for kind in ListKind.values}
+
+
+def list_figures_by_area(user: Any, *, within: str, width: int) -> dict[tuple[str, int], dict[str, int]]:
+    """Per child area (the first `width` digits of the village code, under `within`) and year, in scope: poor
+    villages, the lists' entries, and poor villages with a 驻村 entry of their year (two grouped queries)."""
+    from django.db.models import Exists, OuterRef
+
+    from wuzaicun.regions.selectors import by_area, merged, poor_village_years
+
+    stationed = Exists(scoped(Assignment, user).filter(kind=ListKind.STATIONED, year=OuterRef("year"),
+                                                       village_id=OuterRef("village_id")))
+    return merged(
+        by_area(scoped(Assignment, user), within=within, width=width, list_entries=Count("id")),
+        by_area(poor_village_years(user).annotate(has_stationed=stationed), within=within, width=width,
+                poor_villages=Count("id"), poor_villages_with_stationed=Count("id", filter=Q(has_stationed=True))))
+
+
+def reporting_by_area(user: Any, *, year: int, within: str, width: int) -> dict[str, dict[str, int]]:
+    """Reporting completeness of the year per child area (the first `width` digits of the village code, under
+    `within`), in scope (four grouped queries, no per-village subquery): `villages`, the year's 村情 rows;
+    `lists_on_time`, villages with a list entry of the year entered before the year's due date (`due_date`: the
+    lists are due before it, rule list_due_date); `with_ledger`, villages with ledger lines of the year;
+    `reconciled_on_time`, villages with quarterly 对账 of the year all submitted by their due date
+    (`indicators.reconcile_due`): villages with 对账 less those with a late one."""
+    from wuzaicun.regions.models import VillageYear
+    from wuzaicun.regions.selectors import by_area, merged
+
+    from .indicators import _on_time
+    from .models import LedgerLine, Reconciliation
+
+    due = timezone.make_aware(dt.datetime.combine(due_date(year), dt.time.min))
+    found = merged(
+        by_area(scoped(VillageYear, user).filter(year=year), within=within, width=width, villages=Count("id")),
+        by_area(scoped(Assignment, user).filter(year=year, created_at__lt=due), within=within, width=width,
+                lists_on_time=Count("village_id", distinct=True)),
+        by_area(scoped(LedgerLine, user).filter(year=year), within=within, width=width,
+                with_ledger=Count("assignment__village_id", distinct=True)),
+        by_area(scoped(Reconciliation, user).filter(line__year=year), within=within, width=width, year="line__year",
+                reconciled=Count("line__assignment__village_id", distinct=True),
+                late=Count("line__assignment__village_id", distinct=True, filter=~_on_time(year))))
+    out: dict[str, dict[str, int]] = {}
+    for (area, _), values in found.items():
+        reconciled, late = values.pop("reconciled", 0), values.pop("late", 0)
+        out[area] = {"villages": 0, "lists_on_time": 0, "with_ledger": 0, **values,
+                     "reconciled_on_time": reconciled - late}
+    return out

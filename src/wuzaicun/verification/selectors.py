@@ -191,3 +191,38 @@ def assessment_counts(user: Any, *, year: int, region: str | None = None) -> dic
         fair=Count("id", filter=village & Q(grade=Grade.FAIR)),
         poor=Count("id", filter=village & Q(grade=Grade.POOR)))
     return {key: int(value or 0) for key, value in found.items()}
+
+
+def finding_figures_by_area(user: Any, *, within: str, width: int) -> dict[tuple[str, int], dict[str, int]]:
+    """Per child area (the first `width` digits of the village code, under `within`) and year, in scope (three
+    grouped queries): findings of **closed** plans' picks (an open plan's stay secret), those 到位 and 不到位,
+    their sanctions, and the villages' 年度考核 results with those graded 优."""
+    from django.db.models import Count
+
+    from wuzaicun.regions.selectors import by_area, merged
+
+    from .models import Finding, FindingResult, Grade, Sanction, SubjectLevel
+
+    return merged(
+        by_area(scoped(Finding, user).filter(pick__plan__status=PlanStatus.CLOSED), within=within, width=width,
+                year="pick__plan__year", findings=Count("id"),
+                findings_in_place=Count("id", filter=Q(result=FindingResult.IN_PLACE)),
+                findings_not_in_place=Count("id", filter=Q(result=FindingResult.NOT_IN_PLACE))),
+        by_area(scoped(Sanction, user).filter(finding__pick__plan__status=PlanStatus.CLOSED), within=within,
+                width=width, year="finding__pick__plan__year", sanctions=Count("id")),
+        by_area(scoped(AssessmentResult, user).filter(subject__level=SubjectLevel.VILLAGE), within=within,
+                width=width, assessed_villages=Count("id"),
+                assessed_excellent=Count("id", filter=Q(grade=Grade.EXCELLENT))))
+
+
+def findings_recorded_by_area(user: Any, *, year: int, within: str, width: int) -> dict[str, dict[str, int]]:
+    """The entries picked by the year's **closed** plans in scope and those with a finding recorded, per child
+    area (the first `width` digits of the village code, under `within`) (one grouped query)."""
+    from django.db.models import Count
+
+    from wuzaicun.regions.selectors import by_area
+
+    picks = scoped(SpotCheckPick, user).filter(plan__year=year, plan__status=PlanStatus.CLOSED)
+    found = by_area(picks, within=within, width=width, year="plan__year", picks=Count("id"),
+                    picks_with_finding=Count("id", filter=Q(finding__isnull=False)))
+    return {area: values for (area, _), values in found.items()}

@@ -226,3 +226,31 @@ def dispatch_counts(user: Any, *, year: int, region: str | None = None) -> dict[
     return {"first_secretaries": sent["first_secretaries"], "residents": sent["residents"],
             "dispatched": sent["first_secretaries"] + sent["residents"], "groups": groups,
             **{key: int(value or 0) for key, value in villages.items()}}
+
+
+def coverage_by_area(user: Any, *, within: str, width: int) -> dict[tuple[str, int], dict[str, int]]:
+    """Per child area (the first `width` digits of the village code, under `within`) and year of the 村情, in scope
+    (one grouped query): 第一书记 and 驻村干部 in post at some time of the year in the villages, poor villages, and
+    poor villages with a working group / a 第一书记 in post at some time of the year (`active_during` for each
+    row's own year)."""
+    from django.db.models import Exists, IntegerField, OuterRef, Subquery, Sum
+    from django.db.models.functions import Coalesce
+
+    from wuzaicun.regions.selectors import by_area
+
+    from ..models.dispatch import DispatchKind
+
+    def in_post(queryset: QuerySet[Any]) -> QuerySet[Any]:
+        year = OuterRef("year")
+        return queryset.filter(Q(start__year__lte=year) & (Q(end__isnull=True) | Q(end__year__gte=year)),
+                               village_id=OuterRef("village_id"))
+
+    sent = (in_post(scoped(Dispatch, user)).order_by().values("village_id").annotate(n=Count("id")).values("n"))
+    rows = scoped(VillageYear, user).annotate(
+        sent=Coalesce(Subquery(sent, output_field=IntegerField()), 0),
+        has_group=Exists(in_post(scoped(WorkingGroup, user))),
+        has_secretary=Exists(in_post(scoped(Dispatch, user)).filter(kind=DispatchKind.FIRST_SECRETARY)))
+    return by_area(rows, within=within, width=width, dispatched=Sum("sent"),
+                   poor_villages=Count("id", filter=Q(is_poor=True)),
+                   poor_villages_with_group=Count("id", filter=Q(is_poor=True, has_group=True)),
+                   poor_villages_with_first_secretary=Count("id", filter=Q(is_poor=True, has_secretary=True)))

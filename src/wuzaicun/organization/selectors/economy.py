@@ -119,3 +119,11 @@ def economy_counts(user: Any, *, year: int, region: str | None = None) -> dict[s
     income = narrowed(scoped(EntityIncome, user), region).filter(year=year).aggregate(total=Sum("collective_income"))
     return {**counts, "entities": sum(kinds.values()), "by_kind": kinds,
             "collective_income": income["total"] or Decimal(0)}
+
+
+def income_by_area(user: Any, *, within: str, width: int) -> dict[tuple[str, int], dict[str, Decimal]]:
+    """The collective income of the entities in scope per child area (the first `width` digits of the village
+    code, under `within`) and year (one grouped query)."""
+    from wuzaicun.regions.selectors import by_area
+
+    return by_area(scoped(EntityIncome, user), within=within, width=width, collective_income=Sum("collective_income"))

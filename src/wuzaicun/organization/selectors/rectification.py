@@ -259,3 +259,12 @@ def case_counts(user: Any, *, year: int, region: str | None = None) -> dict[str,
     found = narrowed(scoped(RectificationCase, user), region).filter(year=year).aggregate(
         cases=Count("id"), transformed=Count("id", filter=Q(status=CaseStatus.TRANSFORMED)))
     return {key: int(value or 0) for key, value in found.items()}
+
+
+def case_figures_by_area(user: Any, *, within: str, width: int) -> dict[tuple[str, int], dict[str, int]]:
+    """倒排整顿 cases in scope and those 已转化, per child area (the first `width` digits of the village code, under
+    `within`) and year (one grouped query)."""
+    from wuzaicun.regions.selectors import by_area
+
+    return by_area(scoped(RectificationCase, user), within=within, width=width, rectified_organisations=Count("id"),
+                   rectified_transformed=Count("id", filter=Q(status=CaseStatus.TRANSFORMED)))

@@ -161,3 +161,16 @@ def fund_totals(user: Any, *, year: int, region: str | None = None) -> FundTotal
         whole.poor += row.poor
     whole.by_source = dict(sums)
     return FundTotals(year=year, unit=unit, rows=ordered, total=whole)
+
+
+def project_figures_by_area(user: Any, *, within: str, width: int) -> dict[tuple[str, int], dict[str, Any]]:
+    """The projects in scope and their funds (all, and those of projects in a village poor that year), per child
+    area (the first `width` digits of the project's region code, under `within`) and year (two grouped queries)."""
+    from wuzaicun.regions.selectors import by_area, merged
+
+    in_poor = Q(poor_village(scoped(VillageYear, user), "project__"))
+    return merged(
+        by_area(scoped(Project, user), within=within, width=width, projects=Count("id")),
+        by_area(scoped(ProjectFunding, user), within=within, width=width, year="project__year",
+                project_funds=Coalesce(Sum("amount"), ZERO),
+                project_funds_poor_villages=Coalesce(Sum("amount", filter=in_poor), ZERO)))
