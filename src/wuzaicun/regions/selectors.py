@@ -159,3 +159,8 @@ def village_year_counts(user: Any, *, year: int, region: str | None = None) -> d
         city=Count("id", filter=Q(demonstration=Demonstration.CITY)),
         county=Count("id", filter=Q(demonstration=Demonstration.COUNTY)))
     return {key: int(value or 0) for key, value in found.items()}
+
+
+def village_years_of(user: Any, code: str) -> list[VillageYear]:
+    """一村一档: the village's 村情 of every year (poor / weak / ethnic, exit, demonstration), newest first; one query."""
+    return list(scoped(VillageYear, user).filter(village_id=code).order_by("-year"))
