@@ -45,8 +45,10 @@ def test_a_village_file_leads_to_a_household_and_its_card_prints_on_one_a5_page(
     expect(page.locator(".card-tools")).to_be_hidden()
     box = card.bounding_box()
     assert box is not None
-    # within the A5 sheet less the 8 mm margins of @page
+    # within the A5 sheet less the 8 mm margins of @page, its content not cut off
     assert box["width"] <= (A5_MM[0] - 16) * PX_PER_MM + 1
+    assert box["height"] <= (A5_MM[1] - 16) * PX_PER_MM + 1
+    assert card.evaluate("el => el.scrollHeight <= el.clientHeight + 1")
     pdf = page.pdf(format="A5", prefer_css_page_size=True)
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     assert pages == 1, f"the card takes {pages} A5 pages"
