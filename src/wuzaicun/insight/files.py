@@ -70,10 +70,29 @@ def village_file(user: Any, village: Region, *, year: int) -> dict[str, Any]:
             "decisions": resources.village_decisions(user, code, year=year),
         },
         "verification": {
-            "picks": verification.village_findings(user, code),
+            "plans": spot_check_rows(verification.village_findings(user, code)),
             "assessments": verification.village_assessments(user, code),
         },
     }
+
+
+def spot_check_rows(picks: list[Any]) -> list[dict[str, Any]]:
+    """One row a closed plan: its quarter, the village's entries picked, the findings by result and the entries
+    found 不到位 (named), newest plan first (the picks come in that order)."""
+    rows: dict[int, dict[str, Any]] = {}
+    for pick in picks:
+        row = rows.setdefault(pick.plan_id, {"label": f"{pick.plan.year}年第{pick.plan.quarter}季度", "picks": 0,
+                                             "in_place": 0, "mostly": 0, "not_in_place": 0, "pending": 0,
+                                             "failed": []})
+        row["picks"] += 1
+        finding = getattr(pick, "finding", None)
+        result = finding.result if finding is not None else "pending"
+        row[result] += 1
+        if result == "not_in_place":
+            entry = pick.assignment
+            who = entry.person.name if entry.person else entry.team.name if entry.team else ""
+            row["failed"].append(f"{entry.get_kind_display()}清单：{who}")
+    return list(rows.values())
 
 
 def _guarantees(rows: list[Any], year: int) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from wuzaicun.resources.models import Dividend, DividendPart, Project, ProjectBe
 from wuzaicun.responsibility.models import Assignment, AssignmentHousehold, LedgerLine, Visit
 from wuzaicun.testing import factories
 from wuzaicun.testing.world import World
+from wuzaicun.verification.models import SpotCheckPick, SpotCheckPlan
 
 from .data import COUNTIES, YEAR, populate
 
@@ -116,15 +117,18 @@ def test_the_resources_block(populated: World, client_for: Clients) -> None:
     assert "a十户一体0 a干部0 1" in resources
     assert "土地入股 10.50 亩" in resources and "集体物业入股 1 间" in resources and "入股农户 1 户" in resources
     assert "支部结对：a园区党支部0（2015年起）" in resources and "干群结亲：1 对" in resources
-    assert "慰问金（资金，100.00 元）" in resources
+    assert "2016年帮扶：2 次：" in resources and "慰问金（资金，100.00 元）" in resources
     assert "a企业 1,000.00 500.25" in resources
     assert "a决策0 捐赠资金 2,000.00 1,500.00 已完成" in resources
 
 
 def test_spot_checks_show_only_closed_plans_and_assessments_every_year(populated: World, client_for: Clients) -> None:
+    closed = SpotCheckPlan.objects_unscoped.get(region_id=COUNTIES["a"][0], status="closed")
+    helper_entry = Assignment.objects_unscoped.get(village_id=A_VILLAGE, year=YEAR, kind="helper")
+    SpotCheckPick.objects_unscoped.create(plan=closed, assignment=helper_entry, stratum="x")  # no finding yet
     for username in ("county_a", "city", "sysadmin", "inspector_a", "reporter_a", "leader_a"):
         verification = block(village_page(client_for(username)).content, "verification")
-        assert "2016年第1季度 帮村清单：a干部0 不到位" in verification, username
+        assert "2016年第1季度 2 0 0 1 帮村清单：a干部0 1" in verification, username
         assert "第2季度" not in verification and "带村清单" not in verification, username  # the open plan's pick
     assert "2016年 95.00 1 优" in block(village_page(client_for("county_a")).content, "block-assessments")
 
