@@ -189,3 +189,6 @@ def merged(*parts: dict[AreaYear, dict[str, Any]]) -> dict[AreaYear, dict[str, A
 def poor_village_years(user: Any) -> QuerySet[VillageYear]:
     """The 村情 rows of poor villages in scope (every year): what the breakdowns count poor villages from."""
     return scoped(VillageYear, user).filter(is_poor=True)
+def village_years_of(user: Any, code: str) -> list[VillageYear]:
+    """一村一档: the village's 村情 of every year (poor / weak / ethnic, exit, demonstration), newest first; one query."""
+    return list(scoped(VillageYear, user).filter(village_id=code).order_by("-year"))

@@ -11,7 +11,7 @@ from django.utils import timezone
 from wuzaicun.accounts.scope import get_for_user, narrowed, scoped
 
 from .duties import ListKind
-from .models import Assignment, ResponsibilityYear, RuleSetting
+from .models import Assignment, ResponsibilityYear, RuleSetting, Visit
 
 
 def years() -> list[int]:
@@ -206,3 +206,38 @@ def reporting_by_area(user: Any, *, year: int, within: str, width: int) -> dict[
         out[area] = {"villages": 0, "lists_on_time": 0, "with_ledger": 0, **values,
                      "reconciled_on_time": reconciled - late}
     return out
+# --- 一村一档 and 一户一档 (insight reads these; a fixed number of queries whatever the village's size) -------
+
+def village_entries(user: Any, code: str, *, year: int) -> list[Assignment]:
+    """The village's entries of the year's five lists, in list order, with whom they name (one query)."""
+    rows = scoped(Assignment, user).filter(village_id=code, year=year).select_related("person", "team")
+    return list(in_list_order(rows))
+
+
+def village_entry_years(user: Any, code: str) -> dict[int, int]:
+    """历年: {year: entries of the village's lists} (one query)."""
+    rows = (scoped(Assignment, user).filter(village_id=code).values("year").annotate(n=Count("id"))
+            .values_list("year", "n").order_by("-year"))
+    return dict(rows)
+
+
+def village_ledger_counts(user: Any, code: str, *, year: int) -> dict[str, int]:
+    """The village's ledger lines of the year by status, plus those listed for accountability (one query)."""
+    from .models import LedgerLine, LineStatus
+
+    found = scoped(LedgerLine, user).filter(assignment__village_id=code, year=year).aggregate(
+        total=Count("id"), accountability=Count("id", filter=Q(accountability=True)),
+        **{status.value: Count("id", filter=Q(status=status)) for status in LineStatus})
+    return {key: int(value or 0) for key, value in found.items()}
+
+
+def household_helper_entries(user: Any, household_id: int, *, year: int) -> list[Assignment]:
+    """The year's list entries that name the household as one they help (助村 and others), with the person (one query)."""
+    rows = scoped(Assignment, user).filter(year=year, household_links__household_id=household_id)
+    return list(in_list_order(rows.select_related("person", "team")))  # a household is linked once an entry
+
+
+def household_visits(user: Any, household_id: int, *, limit: int = 20) -> list[Visit]:
+    """The household's most recent visits, with the visitor (one query)."""
+    return list(scoped(Visit, user).filter(household_id=household_id).select_related("person")
+                .order_by("-visited_on", "-id")[:limit])

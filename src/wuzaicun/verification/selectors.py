@@ -226,3 +226,16 @@ def findings_recorded_by_area(user: Any, *, year: int, within: str, width: int) 
     found = by_area(picks, within=within, width=width, year="plan__year", picks=Count("id"),
                     picks_with_finding=Count("id", filter=Q(finding__isnull=False)))
     return {area: values for (area, _), values in found.items()}
+# --- 一村一档 (insight reads these) ------------------------------------------------------------------------
+
+def village_findings(user: Any, code: str) -> list[SpotCheckPick]:
+    """The village's entries picked by **closed** spot-check plans, every year, with their finding (one query).
+    An open plan's picks are secret whoever asks (docs/sampling.md): they never appear here, not even counted."""
+    return list(scoped(SpotCheckPick, user).filter(assignment__village_id=code, plan__status=PlanStatus.CLOSED)
+                .select_related("plan", "assignment__person", "assignment__team", "finding")
+                .order_by("-plan__year", "-plan__quarter", "id"))
+
+
+def village_assessments(user: Any, code: str) -> list[AssessmentResult]:
+    """The village's annual assessment results of every year, newest first (one query)."""
+    return list(scoped(AssessmentResult, user).filter(subject_id=code).order_by("-year"))
