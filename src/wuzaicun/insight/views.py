@@ -15,7 +15,6 @@ from wuzaicun.accounts.http import AuthedRequest
 from wuzaicun.accounts.roles import Perm
 from wuzaicun.accounts.scope import prefix_for
 from wuzaicun.core.params import region_param, year_param
-from wuzaicun.regions.selectors import region_names
 from wuzaicun.responsibility.selectors import working_year, year_context
 
 from .dashboards import dashboard_context
@@ -53,7 +52,6 @@ def overview(request: AuthedRequest) -> HttpResponse:
     context = year_context(year) | dashboard_context(request, "insight:overview", year, region, MECHANISM_KEYS) | {
         "sections": _cards(stats, with_seed=city_wide), "city_wide": city_wide,
         "filters": {"region": request.GET.get("region", "").strip() if region else ""},
-        "place": region_names([region]).get(region, "") if region else "",
     }
     return render(request, "insight/overview.html", context)
 
