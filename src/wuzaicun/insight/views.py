@@ -7,9 +7,9 @@ import io
 from typing import Any
 
 from django.http import HttpResponse
-from django.utils.http import content_disposition_header
 from django.shortcuts import render
 from django.urls import path
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from wuzaicun.accounts.decorators import requires
@@ -72,7 +72,7 @@ def report(request: AuthedRequest) -> HttpResponse:
     write_report(request.user, year=year, region=region, out=document)
     response = HttpResponse(document.getvalue(), content_type=CONTENT_TYPE)
     title = report_title(year, report_area(request.user, region))
-    response["Content-Disposition"] = content_disposition_header(True, f"{title}.docx")
+    response["Content-Disposition"] = content_disposition_header(True, f"{title}.docx") or "attachment"
     response["Cache-Control"] = "no-store"
     return response
 

@@ -28,7 +28,7 @@ def font_families() -> list[str]:
     return [name for name in FONT_FAMILIES if name in installed] or ["DejaVu Sans"]
 
 
-def _style() -> dict[str, Any]:
+def _style() -> Any:  # matplotlib types the keys as literals
     return {"font.family": font_families(), "axes.unicode_minus": False, "font.size": 9,
             "axes.spines.top": False, "axes.spines.right": False}
 

@@ -216,8 +216,8 @@ def build(stats: Stats, *, place: str, breakdown: Breakdown | None, today: dt.da
               ("不到位", _value(stats, "findings_not_in_place"))]
     grades = [(grade, _value(stats, f"assessed_{key}")) for grade, key in
               (("优", "excellent"), ("良", "good"), ("中", "fair"), ("差", "poor"))]
-    number = numeral(3 if breakdown is not None and breakdown.rows else 2)
-    report.add(Heading(2, f"（{number}）暗访抽查和年度考核"))
+    part = numeral(3 if breakdown is not None and breakdown.rows else 2)
+    report.add(Heading(2, f"（{part}）暗访抽查和年度考核"))
     charts_made += 1
     findings = _figure(stats, "findings")
     assessed = _figure(stats, "assessed_villages")

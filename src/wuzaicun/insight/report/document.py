@@ -194,7 +194,6 @@ def _table(document: Any, block: Table) -> None:
     table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     header = table.rows[0]
-    header.repeat_header = True  # type: ignore[attr-defined]
     _repeat_header(header)
     for cell, text in zip(header.cells, block.headers, strict=True):
         paragraph = cell.paragraphs[0]
@@ -238,9 +237,10 @@ def write_docx(report: Report, out: IO[bytes]) -> None:
     document.core_properties.title = report.title
     document.core_properties.author = "党建扶贫“五在村”管理信息系统"
     document.core_properties.language = "zh-CN"
-    body = document.paragraphs[0] if document.paragraphs else None
-    if body is not None:  # the template's empty first paragraph
-        body._p.getparent().remove(body._p)
+    for empty in document.paragraphs:  # the template's empty first paragraph
+        parent = empty._p.getparent()
+        if parent is not None:
+            parent.remove(empty._p)
     for block in report.blocks:
         if isinstance(block, Heading):
             document.add_paragraph(block.text, style=HEADING_STYLES[block.level])
