@@ -74,6 +74,10 @@ def test_the_report_has_each_section_and_every_figure_as_the_overview_prints_it(
         ["红花岗区", "1", "1", "2", "1", "1", "6", "1"],
         ["汇川区", "1", "1", "3", "2", "1", "6", "2"],
         ["合计", "2", "2", "5", "3", "2", "12", "3"]]
+    figures = stats_for_user(city, year=YEAR).values()
+    assert [int(v.replace(",", "")) for v in table_rows(document)[-1][1:]] == [
+        figures[key] for key in ("poor_villages", "poor_villages_exited", "dispatched", "first_secretaries",
+                                 "villages_with_entity", "poor_households", "households_exited")]  # the total row
     pictures = [p for p in document.part.package.parts if p.content_type == "image/png"]
     assert len(pictures) == 3 and all(p.blob.startswith(b"\x89PNG") for p in pictures)
     captions = [p.text for p in document.paragraphs if p.style.name == "图表标题"]
