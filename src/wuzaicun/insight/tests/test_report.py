@@ -17,6 +17,7 @@ from docx.enum.text import WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from wuzaicun.audit.labels import object_label
 from wuzaicun.audit.models import Action, AuditEntry, Result
 from wuzaicun.core.errors import NotFound, PermissionDenied
 from wuzaicun.insight.formatting import readable
@@ -154,6 +155,7 @@ def test_a_report_is_an_export_in_the_audit_trail(populated: World) -> None:
     assert entry.actor_name == "city" and entry.region_code == "520302000000"
     assert entry.summary == "导出年度报告：红花岗区2016年度党建扶贫“五在村”工作报告"
     assert entry.changes == {"year": YEAR, "region": "520302000000"}
+    assert object_label(entry.object_type) == "年度报告"  # what the audit page shows
 
 
 def test_the_report_reads_a_fixed_number_of_queries_whatever_the_area(populated: World) -> None:
