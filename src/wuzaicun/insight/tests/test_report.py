@@ -242,3 +242,11 @@ def test_the_overview_offers_the_download_to_those_who_may_export(populated: Wor
     page = client_for("county_a").get(f"/insight/?year={YEAR}").text
     assert f'/insight/report.docx?year={YEAR}&region=' in page and "下载年度报告" in page
     assert "下载年度报告" not in client_for("inspector_a").get(f"/insight/?year={YEAR}").text
+
+
+def test_a_villages_report_has_no_table_by_area_and_numbers_its_one_chart(populated: World) -> None:
+    document = report_of(populated.users["city"], region="520302001001")
+    assert document.paragraphs[0].text == "甲村2016年度党建扶贫“五在村”工作报告"
+    assert document.tables == []
+    assert [p.text for p in document.paragraphs if p.style.name == "图表标题"] == ["图1 暗访抽查检查结果和村年度考核等次"]
+    assert "（二）暗访抽查和年度考核" in [p.text for p in document.paragraphs]
