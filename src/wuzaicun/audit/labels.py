@@ -15,7 +15,8 @@ from django.db import models
 _ALIASES = {"spot_check_finding": "verification.Finding", "api_token": "accounts.ApiToken"}
 _NOT_MODELS = {"assessment": "年度考核结果", "synth": "合成数据", "households": "农户", "people": "人员",
                "assignments": "责任清单", "villages": "村情", "regions": "行政区划", "entered_scores": "录入得分",
-               "assessment_results": "考核结果", "spot_check_findings": "抽查结果", "coverage": "覆盖检查缺口"}
+               "assessment_results": "考核结果", "spot_check_findings": "抽查结果", "coverage": "覆盖检查缺口",
+               "annual_report": "年度报告", "stats": "数据概览"}
 # Keys of `changes` that are not a model field.
 _KEYS = {"households": "帮扶户", "rows": "行数", "region": "区划", "year": "年度", "full_ids": "完整身份证号",
          "reason": "原因", "note": "审核意见", "state": "状态", "scope": "管辖范围", "role": "角色",

@@ -3,11 +3,13 @@ them at city scope."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from wuzaicun.accounts.decorators import requires
@@ -21,6 +23,7 @@ from .dashboards import dashboard_context
 from .figures import Stats
 from .figures.areas import MECHANISM_KEYS
 from .formatting import exact, readable, seed_text
+from .report import CONTENT_TYPE, report_area, report_title, write_report
 from .selectors import stats_for_user
 
 SEED_CITY = "520300000000"  # 遵义市, the city the seed's figures are about
@@ -56,4 +59,22 @@ def overview(request: AuthedRequest) -> HttpResponse:
     return render(request, "insight/overview.html", context)
 
 
-urlpatterns = [path("", overview, name="overview")]
+@requires(Perm.EXPORT_DATA)
+@require_GET
+def report(request: AuthedRequest) -> HttpResponse:
+    """The annual report of the year and region as a .docx download (a Chinese file name, RFC 5987 `filename*`).
+
+    Written into the response synchronously for now; `write_report` is the one entry point a job can call.
+    """
+    year = year_param(request.GET.get("year"), default=working_year())
+    region = region_param(request.GET.get("region"))
+    document = io.BytesIO()
+    write_report(request.user, year=year, region=region, out=document)
+    response = HttpResponse(document.getvalue(), content_type=CONTENT_TYPE)
+    title = report_title(year, report_area(request.user, region))
+    response["Content-Disposition"] = content_disposition_header(True, f"{title}.docx") or "attachment"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+urlpatterns = [path("", overview, name="overview"), path("report.docx", report, name="report")]
