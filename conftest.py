@@ -51,6 +51,15 @@ def _security_policy(settings: Any) -> Any:
     policy.forget()
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: a test's writes are rolled back at its end, so the next test may
+    reach the same data generation with other data (in production a rolled-back write never bumps it)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def world(db: Any) -> World:
     return build_world()

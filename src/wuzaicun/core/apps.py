@@ -9,6 +9,11 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from .converters import register
+        from .generation import after_migrate
 
         register()
+        # the data generation's triggers on every business table, after every migrate (docs/insight.md, I40)
+        post_migrate.connect(after_migrate, sender=self, dispatch_uid="wuzaicun.core.generation")

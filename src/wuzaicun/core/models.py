@@ -26,3 +26,18 @@ class EvidenceFile(models.Model):
 def money_field(verbose_name: str, *, null: bool = False, default: object = models.NOT_PROVIDED) -> models.DecimalField:  # type: ignore[type-arg]
     """An amount of money in yuan, exact to the fen (never a float): every mechanism's money columns."""
     return models.DecimalField(verbose_name, max_digits=14, decimal_places=2, null=null, blank=null, default=default)
+
+
+class DataGeneration(models.Model):
+    """The data generation (数据代次): a few counter rows whose sum changes with every committed write to a
+    business table (`core/generation.py` installs the triggers that bump it). Insight keys its cache by it."""
+
+    slot = models.PositiveSmallIntegerField("槽位", primary_key=True)
+    n = models.BigIntegerField("计数", default=0)
+
+    class Meta:
+        verbose_name = "数据代次"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return f"{self.slot}: {self.n}"

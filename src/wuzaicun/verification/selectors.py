@@ -147,6 +147,20 @@ def village_totals_for(user: Any, *, year: int, region: str | None = None) -> di
     return dict(rows.values_list("subject_id", "total"))
 
 
+def plans_drawn(user: Any, *, year: int, region: str | None = None) -> int:
+    """The year's standing plans (not voided) the user sees whose area holds or lies within the region (one
+    query). It depends on the user, not only on the scope: a user named on a plan (owner, witness, inspector)
+    sees it wherever it is (`plans_for`)."""
+    from .models import STANDING_STATUSES
+
+    plans = plans_for(user).filter(year=year, status__in=STANDING_STATUSES)
+    if region:
+        prefix = prefix_of(region)
+        covering = [code_from_prefix(prefix[:width]) for width in PREFIX_LENGTHS.values() if width <= len(prefix)]
+        plans = plans.filter(Q(region__code__within=prefix) | Q(region__in=covering))
+    return plans.count()
+
+
 def spot_check_counts(user: Any, *, year: int, region: str | None = None) -> dict[str, int]:
     """The year's 季度抽查 as the user may see them (four queries): plans drawn (not voided) whose area holds
     or lies within the region; then, of closed plans only (an open plan's picks stay secret, whoever asks, and
@@ -155,13 +169,8 @@ def spot_check_counts(user: Any, *, year: int, region: str | None = None) -> dic
 
     from wuzaicun.accounts.scope import narrowed
 
-    from .models import STANDING_STATUSES, Finding, FindingResult, PlanStatus, Sanction, SanctionKind
+    from .models import Finding, FindingResult, PlanStatus, Sanction, SanctionKind
 
-    plans = plans_for(user).filter(year=year, status__in=STANDING_STATUSES)
-    if region:
-        prefix = prefix_of(region)
-        covering = [code_from_prefix(prefix[:width]) for width in PREFIX_LENGTHS.values() if width <= len(prefix)]
-        plans = plans.filter(Q(region__code__within=prefix) | Q(region__in=covering))
     picks = narrowed(scoped(SpotCheckPick, user), region).filter(plan__year=year, plan__status=PlanStatus.CLOSED)
     findings = narrowed(scoped(Finding, user), region).filter(
         pick__plan__year=year, pick__plan__status=PlanStatus.CLOSED).aggregate(
@@ -171,7 +180,7 @@ def spot_check_counts(user: Any, *, year: int, region: str | None = None) -> dic
     sanctions = narrowed(scoped(Sanction, user), region).filter(
         finding__pick__plan__year=year, finding__pick__plan__status=PlanStatus.CLOSED).aggregate(
         sanctions=Count("id"), **{kind: Count("id", filter=Q(kind=kind)) for kind in SanctionKind.values})
-    return {"plans": plans.count(), "picks": picks.count(), **findings,
+    return {"plans": plans_drawn(user, year=year, region=region), "picks": picks.count(), **findings,
             **{f"sanction_{k}" if k != "sanctions" else k: int(v or 0) for k, v in sanctions.items()}}
 
 

@@ -9,6 +9,7 @@ the computed value for comparison at city scope, never used as a result.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -86,7 +87,27 @@ def _builders() -> list[tuple[str, str, SectionBuilder]]:
     ]
 
 
+# The reads already made in this `compute_stats` run (one user), so that sections sharing a selector's answer
+# (the year's village facts serve three of them) query it once.
+_run: ContextVar[dict[tuple[Any, ...], Any] | None] = ContextVar("insight_figures_run", default=None)
+
+
+def once(func: Callable[..., dict[str, Any]], user: Any, **kwargs: Any) -> dict[str, Any]:
+    """`func(user, **kwargs)`, asked once per `compute_stats` run."""
+    memo = _run.get()
+    if memo is None:
+        return func(user, **kwargs)
+    key = (func, *sorted(kwargs.items()))
+    if key not in memo:
+        memo[key] = func(user, **kwargs)
+    return memo[key]  # type: ignore[no-any-return]
+
+
 def compute_stats(user: Any, *, year: int, region: str | None = None) -> Stats:
     """Every section's figures for the user's scope, the year and the region (a 12-digit code, or None)."""
-    sections = [Section(key, title, build(user, year, region)) for key, title, build in _builders()]
+    token = _run.set({})
+    try:
+        sections = [Section(key, title, build(user, year, region)) for key, title, build in _builders()]
+    finally:
+        _run.reset(token)
     return Stats(year=year, region=region, sections=sections)

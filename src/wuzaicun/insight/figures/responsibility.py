@@ -8,11 +8,11 @@ from wuzaicun.regions.selectors import village_year_counts
 from wuzaicun.responsibility.duties import ListKind
 from wuzaicun.responsibility.selectors import list_coverage
 
-from . import Figure
+from . import Figure, once
 
 
 def figures(user: Any, year: int, region: str | None) -> list[Figure]:
-    villages = village_year_counts(user, year=year, region=region)
+    villages = once(village_year_counts, user, year=year, region=region)
     lists = list_coverage(user, year=year, region=region)
     out = [Figure("poor_villages", "贫困村", villages["poor"], "个", seed=871)]
     for kind, label in ListKind.choices:

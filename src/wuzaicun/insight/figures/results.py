@@ -8,7 +8,7 @@ from typing import Any
 from wuzaicun.regions.selectors import village_year_counts
 from wuzaicun.registry.selectors import household_year_counts
 
-from . import Figure
+from . import Figure, once
 
 
 def _share(part: int, whole: int) -> Decimal:
@@ -16,7 +16,7 @@ def _share(part: int, whole: int) -> Decimal:
 
 
 def figures(user: Any, year: int, region: str | None) -> list[Figure]:
-    villages = village_year_counts(user, year=year, region=region)
+    villages = once(village_year_counts, user, year=year, region=region)
     households = household_year_counts(user, year=year, region=region)
     return [
         Figure("villages", "村（含社区）", villages["villages"], "个"),

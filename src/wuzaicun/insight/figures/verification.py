@@ -9,13 +9,13 @@ from wuzaicun.regions.selectors import village_year_counts
 from wuzaicun.verification.models import SanctionKind
 from wuzaicun.verification.selectors import assessment_counts, spot_check_counts
 
-from . import Figure
+from . import Figure, once
 
 
 def figures(user: Any, year: int, region: str | None) -> list[Figure]:
     checks = spot_check_counts(user, year=year, region=region)
     results = assessment_counts(user, year=year, region=region)
-    villages = village_year_counts(user, year=year, region=region)
+    villages = once(village_year_counts, user, year=year, region=region)
     out = [
         Figure("spot_check_plans", "季度暗访抽查（抽取）", checks["plans"], "次"),
         Figure("spot_check_picks", "抽中条目（已结束的抽查）", checks["picks"], "个"),

@@ -1,0 +1,224 @@
+"""Benchmark: the 数据概览 page (`/insight/`) cold and warm, against its limit and its peer.
+
+    python bench/dashboard.py --pg-url postgres://postgres@127.0.0.1:5432/DB [--scale city|province]
+    python bench/dashboard.py --data-dir DIR [--scale city|province]              (SQLite in DIR)
+
+Builds the synthetic data set of the scale (`synth --scale S --seed 2016 --year 2016`) when the database does
+not hold it yet (migrating first), else reuses it. Then, through Django's test client (server time only: the
+middleware, the view, the template; no network), for the city user (遵义市) and, at province scale, the
+province user (贵州省):
+- cold: the cache emptied before each request, best of 3 — the figures computed;
+- warm: the same request again, best of 5 — the figures from the cache;
+each with its number of SQL queries. Beside them:
+- the limit: reading the data generation alone (the one query a warm request cannot avoid), and a few
+  figures by the best hand-written SQL against the same figures through the selectors;
+- the peer: `compute_stats` uncached (what the page cost before the cache);
+- the cost of the generation's triggers on a 100,000-row bulk insert and on 2,000 single-row statements
+  (a scratch table with and without the trigger, in a transaction rolled back).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+YEAR = 2016
+UNIVERSE = {"city": "5203", "province": "52"}
+USERS = {"city": ("bench_city", "520300000000", "遵义市"), "province": ("bench_province", "520000000000", "贵州省")}
+
+
+def best(run: Callable[[], Any], times: int, before: Callable[[], None] | None = None) -> tuple[float, int]:
+    """Best wall time (ms) of `times` runs, and the number of queries of the last one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    fastest = float("inf")
+    queries = 0
+    for _ in range(times):
+        if before:
+            before()
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            run()
+            fastest = min(fastest, time.perf_counter() - start)
+        queries = len(captured.captured_queries)
+    return fastest * 1000, queries
+
+
+def ensure_data(scale: str) -> None:
+    from django.core.management import call_command
+
+    from wuzaicun.regions.models import VillageYear
+
+    call_command("migrate", interactive=False, verbosity=0)
+    have = VillageYear.objects_unscoped.filter(year=YEAR, village__code__startswith=UNIVERSE[scale]).count()
+    # Guizhou: about 18,000 villages; Zunyi alone 2,093
+    if have < (10_000 if scale == "province" else 2_000):
+        print(f"生成合成数据（{scale}），可能需要较长时间……", flush=True)
+        started = time.perf_counter()
+        call_command("synth", scale=scale, seed=2016, year=YEAR, verbosity=0)
+        print(f"  完成：{time.perf_counter() - started:.0f} 秒", flush=True)
+
+
+def bench_user(username: str, scope: str) -> Any:
+    from wuzaicun.accounts.models import User
+
+    user = User.objects_unscoped.filter(username=username).first()
+    if user is None:
+        user = User.objects_unscoped.create(username=username, role="leader", scope_id=scope, full_name=username)
+    return user
+
+
+def page(user: Any) -> tuple[tuple[float, int], tuple[float, int], tuple[float, int]]:
+    """(cold, warm, peer) for the overview of the user's whole scope."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    from wuzaicun.insight.figures import compute_stats
+
+    client = Client()
+    client.force_login(user)
+
+    def get() -> None:
+        response = client.get("/insight/", {"year": YEAR})
+        assert response.status_code == 200, response.status_code
+
+    get()  # warm-up: templates, the session, the connection
+    cold = best(get, 3, before=cache.clear)
+    get()
+    warm = best(get, 5)
+    peer = best(lambda: compute_stats(user, year=YEAR), 3)
+    return cold, warm, peer
+
+
+def hand_sql(prefix: str) -> tuple[tuple[float, int], tuple[float, int]]:
+    """A few figures (村, 贫困村, 当年出列, 建档立卡贫困户, 当年脱贫, 年末未脱贫) by hand-written SQL, and the same
+    through the selectors the page uses, for a region prefix."""
+    from django.db import connection
+
+    from wuzaicun.core.operator import OPERATOR
+    from wuzaicun.regions.selectors import village_year_counts
+    from wuzaicun.registry.selectors import household_year_counts
+
+    like = prefix + "%"
+
+    def by_hand() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*), count(*) FILTER (WHERE is_poor), count(*) FILTER (WHERE is_poor AND exit_year = %s) "
+                "FROM regions_villageyear WHERE year = %s AND village_id LIKE %s"
+                if connection.vendor == "postgresql" else
+                "SELECT count(*), sum(is_poor), sum(is_poor AND exit_year = %s) FROM regions_villageyear "
+                "WHERE year = %s AND village_id LIKE %s", [YEAR, YEAR, like])
+            cursor.fetchone()
+            cursor.execute(
+                "SELECT count(*), sum(CASE WHEN exit_year = %s THEN 1 ELSE 0 END), "
+                "sum(CASE WHEN exit_year IS NULL OR exit_year > %s THEN 1 ELSE 0 END) "
+                "FROM registry_household WHERE identified_year <= %s AND region_id LIKE %s",
+                [YEAR, YEAR, YEAR, like])
+            cursor.fetchone()
+
+    region = None if prefix in ("52", "") else prefix.ljust(12, "0")
+
+    def selectors() -> None:
+        village_year_counts(OPERATOR, year=YEAR, region=region)
+        household_year_counts(OPERATOR, year=YEAR, region=region)
+
+    return best(by_hand, 5), best(selectors, 5)
+
+
+def trigger_cost() -> list[tuple[str, float, float]]:
+    """(what, ms without the trigger, ms with it): a scratch table like a business one, in a rolled-back
+    transaction, with the generation trigger this database uses."""
+    from django.db import connection, transaction
+
+    from wuzaicun.core import generation
+    from wuzaicun.tabular.bulk import insert_rows
+
+    rows = [(f"名称{i}", i, i * 1.5) for i in range(100_000)]
+    out: list[tuple[str, float, float]] = []
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            for table in ("bench_plain", "bench_bumped"):
+                cursor.execute(f"CREATE TABLE {table} (id integer PRIMARY KEY, a varchar(50), b integer, c real)")
+            if connection.vendor == "postgresql":
+                cursor.execute(f"CREATE TRIGGER {generation.TRIGGER} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+                               "ON bench_bumped FOR EACH STATEMENT EXECUTE FUNCTION wuzaicun_bump_generation()")
+            else:
+                bump = f"UPDATE {generation.TABLE} SET n = n + 1 WHERE slot = 0"  # noqa: S608
+                for op, event in generation.SQLITE_OPS.items():
+                    cursor.execute(f"CREATE TRIGGER wzgen_{op}_bench_bumped AFTER {event} ON bench_bumped BEGIN {bump}; END")
+        timings: dict[str, dict[str, float]] = {"bulk": {}, "single": {}}
+        for table in ("bench_plain", "bench_bumped", "bench_plain", "bench_bumped"):  # twice each: keep the best
+            numbered = [(i, *row) for i, row in enumerate(rows)]
+            with connection.cursor() as cursor:
+                cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+            start = time.perf_counter()
+            insert_rows(table, ("id", "a", "b", "c"), numbered)
+            ms = (time.perf_counter() - start) * 1000
+            timings["bulk"][table] = min(ms, timings["bulk"].get(table, ms))
+            with connection.cursor() as cursor:
+                start = time.perf_counter()
+                for i in range(2_000):
+                    cursor.execute(f"UPDATE {table} SET b = b + 1 WHERE id = %s", [i])  # noqa: S608
+                ms = (time.perf_counter() - start) * 1000
+            timings["single"][table] = min(ms, timings["single"].get(table, ms))
+        transaction.set_rollback(True)
+    out.append(("100,000 行批量插入（COPY / executemany）", timings["bulk"]["bench_plain"], timings["bulk"]["bench_bumped"]))
+    out.append(("2,000 条单行 UPDATE（同一事务）", timings["single"]["bench_plain"], timings["single"]["bench_bumped"]))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pg-url", help="PostgreSQL 数据库（默认：SQLite）")
+    parser.add_argument("--data-dir", default=str(ROOT / "var" / "bench-dashboard"), help="SQLite 数据目录")
+    parser.add_argument("--scale", choices=("city", "province"), default="city")
+    parser.add_argument("--no-triggers-cost", action="store_true", help="不测触发器开销")
+    args = parser.parse_args()
+    if args.pg_url:
+        os.environ["DATABASE_URL"] = args.pg_url
+    else:
+        os.environ.pop("DATABASE_URL", None)
+        Path(args.data_dir).mkdir(parents=True, exist_ok=True)
+        os.environ["WUZAICUN_DATA_DIR"] = args.data_dir
+    os.environ["ALLOWED_HOSTS"] = "testserver"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wuzaicun.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from wuzaicun.core import generation
+
+    ensure_data(args.scale)
+    print(f"数据库：{connection.vendor}，规模：{args.scale}，年度 {YEAR}（各项为服务器时间，毫秒；括号内为查询条数）")
+    stamp_ms, _ = best(generation.current, 20)
+    print(f"  极限：只读数据代次           {stamp_ms:8.2f} ms  (1)")
+    scopes = ["city"] if args.scale == "city" else ["province", "city"]
+    for scope in scopes:
+        username, code, name = USERS[scope]
+        user = bench_user(username, code)
+        (cold, cq), (warm, wq), (peer, pq) = page(user)
+        print(f"  {name}数据概览  冷 {cold:8.1f} ms ({cq:3d})  热 {warm:7.1f} ms ({wq:2d})  "
+              f"同类 compute_stats 不缓存 {peer:8.1f} ms ({pq:3d})")
+        print(f"      比值：冷/同类 {cold / peer:4.2f}，热/冷 {warm / cold:5.3f}，热/极限 {warm / stamp_ms:5.1f}")
+        (hand, hq), (sel, sq) = hand_sql(code[:2] if scope == "province" else code[:4])
+        print(f"      六项村户数字：手写 SQL {hand:7.1f} ms ({hq})，经 selectors {sel:7.1f} ms ({sq})，"
+              f"比值 {sel / hand:4.2f}")
+    if not args.no_triggers_cost:
+        print("  数据代次触发器的写入开销（临时表，事务回滚）：")
+        for what, plain, bumped in trigger_cost():
+            print(f"    {what:<28} 无触发器 {plain:8.1f} ms，有触发器 {bumped:8.1f} ms（+{(bumped / plain - 1) * 100:5.1f}%）")
+
+
+if __name__ == "__main__":
+    main()

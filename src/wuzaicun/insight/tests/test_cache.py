@@ -1,0 +1,208 @@
+"""The overview is computed once per data generation and audience, then served from the cache; every kind of
+write (a service's form save, a tabular import, a delete, a synth run, raw SQL) shows in the next overview; two
+audiences never share an entry; a rolled-back write changes nothing (docs/insight.md, I40–I45)."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from wuzaicun.core import generation
+from wuzaicun.core.operator import OPERATOR
+from wuzaicun.insight.cache import audience, cached
+from wuzaicun.insight.selectors import stats_for_user
+from wuzaicun.registry.models import Household
+from wuzaicun.registry.services import delete_household, save_household
+from wuzaicun.tabular.bulk import insert_rows
+from wuzaicun.tabular.services import import_file
+from wuzaicun.tabular.tests import sheets
+from wuzaicun.testing.world import World
+
+from .data import YEAR, populate
+
+VILLAGE_A = "520302001001"
+VILLAGE_B = "520303100201"
+
+
+@pytest.fixture
+def populated(world: World) -> World:
+    populate(world, "a", 1)
+    populate(world, "b", 2)
+    return world
+
+
+def poor_households(user, region: str | None = None) -> int:
+    return int(stats_for_user(user, year=YEAR, region=region).figure("poor_households").value)
+
+
+def queries_of(run) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        run()
+    return len(captured.captured_queries)
+
+
+def add_household(world: World, user: str = "county_a", village: str = VILLAGE_A) -> Household:
+    return save_household(
+        actor=world.users[user], region_code=village, head_name="新户", resident_id=sheets.new_resident_id(village[:6]),
+        members=3, status="未脱贫", identified_year=YEAR - 1, exit_year=None, cause="因病",
+        income_per_head=Decimal("2100.00"))
+
+
+def page_figure(client: Client, key: str, **params: str) -> str:
+    response = client.get("/insight/", {"year": YEAR, **params})
+    assert response.status_code == 200
+    found = re.search(rf'data-key="{key}">.*?title="([^"]+)"', response.content.decode(), re.S)
+    assert found, key
+    return found.group(1)
+
+
+def test_the_second_overview_is_served_from_the_cache_in_a_few_queries(populated: World) -> None:
+    city = populated.users["city"]
+    first = queries_of(lambda: stats_for_user(city, year=YEAR))
+    again = queries_of(lambda: stats_for_user(city, year=YEAR))
+    assert first > 40
+    assert again == 2  # the data generation, and the plans this user sees (the one personal figure)
+    assert stats_for_user(city, year=YEAR).values() == stats_for_user(city, year=YEAR).values()
+
+
+def test_a_form_save_through_a_service_shows_in_the_next_overview(populated: World, client_for) -> None:
+    client = client_for("city")
+    before = page_figure(client, "poor_households")
+    assert page_figure(client, "poor_households") == before  # from the cache
+    add_household(populated)
+    assert page_figure(client, "poor_households") == f"{int(before.split()[0]) + 1} 户"
+
+
+def test_a_tabular_import_shows_in_the_next_overview(populated: World, tmp_path) -> None:
+    city = populated.users["city"]
+    before = poor_households(city)
+    rows = [sheets.household(VILLAGE_A, 识别年度=2014), sheets.household(VILLAGE_A, 识别年度=2015)]
+    path = sheets.write_csv(tmp_path / "户.csv", sheets.table(sheets.HOUSEHOLD_HEADERS, rows))
+    report = import_file(actor=populated.users["county_a"], kind="households", path=path)
+    assert report.ok, report.issues
+    assert poor_households(city) == before + 2
+    assert poor_households(city, "520302000000") == poor_households(populated.users["county_a"])
+
+
+def test_a_delete_shows_in_the_next_overview(populated: World) -> None:
+    city = populated.users["city"]
+    household = add_household(populated)
+    before = poor_households(city)
+    delete_household(actor=populated.users["county_a"], household_id=household.pk)
+    assert poor_households(city) == before - 1
+
+
+def test_raw_sql_and_the_bulk_path_show_in_the_next_overview(populated: World) -> None:
+    city = populated.users["city"]
+    before = stats_for_user(city, year=YEAR).figure("poor_villages").value
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE regions_villageyear SET is_poor = %s WHERE village_id = %s AND year = %s",
+                       [True, "520302001002", YEAR])
+    assert stats_for_user(city, year=YEAR).figure("poor_villages").value == before + 1
+    households = stats_for_user(city, year=YEAR).figure("poor_households").value
+    found = Household.objects_unscoped.filter(region_id=VILLAGE_A).values().first()
+    assert found is not None
+    template: dict[str, Any] = dict(found)
+    number = sheets.new_resident_id("520302")
+    from wuzaicun.registry.fields import resident_id_hash
+
+    template.update(id=None, resident_id_hash=resident_id_hash(number), head_name="批量户")
+    columns = [c for c in template if c != "id"]
+    insert_rows(Household._meta.db_table, columns, [[template[c] for c in columns]])
+    assert stats_for_user(city, year=YEAR).figure("poor_households").value == households + 1
+
+
+@pytest.mark.django_db
+def test_a_synth_run_shows_in_the_next_overview() -> None:
+    from wuzaicun.core.synth import new_context
+    from wuzaicun.regions.services import load_shipped_divisions
+    from wuzaicun.regions.synth import generate_village_years, load_regions
+
+    load_shipped_divisions(actor=None, prefix="5203")
+    assert stats_for_user(OPERATOR, year=2016).figure("poor_villages").value == 0
+    assert queries_of(lambda: stats_for_user(OPERATOR, year=2016)) == 2
+    ctx = new_context(scale="city", seed=2016, year=2016)
+    load_regions(ctx)
+    generate_village_years(ctx)  # the synth's bulk path, no audit row of its own
+    assert stats_for_user(OPERATOR, year=2016).figure("poor_villages").value == 871
+
+
+def test_two_scopes_never_share_an_entry(populated: World) -> None:
+    a, b = populated.users["county_a"], populated.users["county_b"]
+    first_a, first_b = poor_households(a), poor_households(b)
+    assert first_a != first_b or audience(a) != audience(b)
+    assert audience(a) != audience(b)
+    add_household(populated, "county_b", VILLAGE_B)  # a write on B's side: A unchanged, B one more
+    assert poor_households(a) == first_a
+    assert poor_households(b) == first_b + 1
+    add_household(populated, "county_a", VILLAGE_A)  # and the other way
+    assert poor_households(b) == first_b + 1
+    assert poor_households(a) == first_a + 1
+    assert poor_households(populated.users["city"]) == first_a + first_b + 2
+
+
+def test_the_same_scope_with_other_permissions_is_another_entry(populated: World) -> None:
+    admin, leader, auditor = (populated.users[u] for u in ("county_a", "leader_a", "auditor_a"))
+    assert admin.scope_id == leader.scope_id == auditor.scope_id
+    assert len({audience(admin), audience(leader), audience(auditor)}) == 3
+    assert poor_households(admin) > 0
+    assert queries_of(lambda: stats_for_user(leader, year=YEAR)) > 40  # not the county admin's entry
+    from wuzaicun.accounts.models import User
+
+    twin = User.objects_unscoped.create(username="county_a2", role="county_admin", scope=admin.scope)
+    assert audience(twin) == audience(admin)
+    assert queries_of(lambda: stats_for_user(twin, year=YEAR)) == 2  # shares the county admin's entry
+
+
+def test_a_rolled_back_write_does_not_change_the_stamp(populated: World) -> None:
+    stamp = generation.current()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        add_household(populated)
+        assert generation.current() > stamp  # this transaction sees its own bump
+        raise RuntimeError
+    assert generation.current() == stamp
+    add_household(populated)
+    assert generation.current() > stamp
+
+
+def test_inside_a_transaction_of_its_own_nothing_is_stored(populated: World) -> None:
+    city = populated.users["city"]
+    before = poor_households(city)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        add_household(populated)
+        assert poor_households(city) == before + 1  # computed afresh, not stored
+        raise RuntimeError
+    assert poor_households(city) == before
+    assert cached(("probe",), lambda: 1) == 1
+    with transaction.atomic():
+        assert cached(("probe",), lambda: 2) == 2  # neither read nor written inside
+    assert cached(("probe",), lambda: 3) == 1
+
+
+@pytest.mark.django_db
+def test_every_business_table_bumps_the_stamp_and_only_those() -> None:
+    tables = generation.business_tables(connection)
+    assert {"registry_household", "regions_villageyear", "verification_spotcheckplan_inspectors",
+            "resources_contribution"} <= set(tables)
+    assert not [t for t in tables if t.startswith(("audit_", "accounts_", "django_", "axes_", "auth_", "core_"))]
+    assert generation.install(connection) == 0  # installed by migrate, on every one of them
+    stamp = generation.current()
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO regions_region (code, name, level, parent_id, urban_rural_code) VALUES (%s, %s, 1, NULL, %s)",
+                       ["530000000000", "云南省", ""])
+        assert generation.current() > stamp
+        stamp = generation.current()
+        cursor.execute("DELETE FROM regions_region WHERE code = %s", ["530000000000"])
+        assert generation.current() > stamp
+        stamp = generation.current()
+        cursor.execute("SELECT count(*) FROM regions_region")  # a read bumps nothing
+        from wuzaicun.accounts.models import User
+
+        User.objects_unscoped.create(username="nobody", role="leader")  # nor do accounts
+    assert generation.current() == stamp
