@@ -5,6 +5,7 @@ a click on a bar or a row opens the same page one level down, a breadcrumb goes 
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.http import Http404, HttpResponse
@@ -22,6 +23,7 @@ from wuzaicun.regions.models import Level, Region
 from wuzaicun.regions.selectors import breadcrumb, children_in_scope, get_region_for_user
 from wuzaicun.responsibility.selectors import working_year, year_context
 
+from .cache import cached_for
 from .figures import json_value
 from .figures.areas import (
     MECHANISM_KEYS,
@@ -122,14 +124,17 @@ def dashboard_context(request: AuthedRequest, page: str, year: int, region: str 
     charts: list[dict[str, Any]] = []
     for mech in mechanisms():
         if mech.key in keys:
-            data = breakdown(mech, request.user, year=year, region=shown.code, areas=codes)
+            data = cached_for(request.user, f"breakdown:{mech.key}", year=year, region=shown.code, extra=codes,
+                              compute=partial(breakdown, mech, request.user, year=year, region=shown.code, areas=codes))
             charts += mechanism_charts(mech, data, areas, first_only=len(keys) > 1)
     crumbs = [{"name": r.name, "url": f"{reverse(page)}?{urlencode({'region': r.code, 'year': str(year)})}"}
               for r in breadcrumb(request.user, shown)[:-1]]
     return {"shown": shown, "crumbs": crumbs, "areas": areas, "charts": charts,
             "child_level": "村（社区）" if children and children[0].level >= Level.VILLAGE
             else Level(children[0].level).label if children else "",
-            "reporting": reporting_table(reporting(request.user, year=year, region=shown.code, areas=codes), areas)
+            "reporting": reporting_table(cached_for(
+                request.user, "reporting", year=year, region=shown.code, extra=codes,
+                compute=lambda: reporting(request.user, year=year, region=shown.code, areas=codes)), areas)
             if len(keys) > 1 else None}
 
 
