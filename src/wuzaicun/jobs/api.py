@@ -44,7 +44,7 @@ class JobOut(Schema):
 def job_json(job: Job) -> dict[str, Any]:
     return {
         "id": job.pk, "kind": job.kind, "label": job.label, "state": job.state,
-        "state_label": job.get_state_display(), "progress": job.progress, "rows_done": job.rows_done,
+        "state_label": job.state_label, "progress": job.progress, "rows_done": job.rows_done,
         "rows_total": job.rows_total, "errors": job.errors, "stage": job.stage, "message": job.message,
         "outcome": job.outcome, "attempt": job.attempt, "cancel_requested": job.cancel_requested,
         "has_result": job.has_result, "result_name": job.result_name if job.has_result else "",

@@ -67,6 +67,10 @@ class Job(models.Model):
         return self.label
 
     @property
+    def state_label(self) -> str:
+        return str(JobState(self.state).label)
+
+    @property
     def finished(self) -> bool:
         return self.state in FINISHED_STATES
 

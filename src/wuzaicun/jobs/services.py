@@ -63,7 +63,7 @@ def cancel_job(job: Job) -> Job:
         job.refresh_from_db()
         return job
     job.refresh_from_db()
-    raise DomainError(f"任务已{job.get_state_display()}，无需取消", code="job_finished")
+    raise DomainError(f"任务已{job.state_label}，无需取消", code="job_finished")
 
 
 def _stale_before() -> Any:

@@ -55,6 +55,9 @@ def run_worker(*, burst: bool = False) -> None:
 
     purge_expired()
     if settings.TASKS_BACKEND == "rq":
+        from django.db import connections
+
+        connections.close_all()  # RQ forks a process per job: none may inherit this one's connections
         rq_worker(burst=burst).work(burst=burst)
         return
     worker = _db_worker(batch=burst)

@@ -61,7 +61,7 @@ class Command(BaseCommand):
         if not rows:
             self.stdout.write("没有任务")
         for job in rows:
-            self.stdout.write(f"{str(job.pk)[:8]}  {job.get_state_display():<4} {job.progress:>3}%  "
+            self.stdout.write(f"{str(job.pk)[:8]}  {job.state_label:<4} {job.progress:>3}%  "
                               f"{job.created_at:%Y-%m-%d %H:%M}  {job.user.get_username()}  {job.label}")
 
     def _show(self, options: dict[str, Any]) -> None:
@@ -71,7 +71,7 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(data, ensure_ascii=False))
             return
         self.stdout.write(f"任务 {job.pk}：{job.label}")
-        self.stdout.write(f"  提交人 {data['user']}，状态 {job.get_state_display()}，进度 {job.progress}%，"
+        self.stdout.write(f"  提交人 {data['user']}，状态 {job.state_label}，进度 {job.progress}%，"
                           f"已处理 {job.rows_done} 行，问题 {job.errors} 处，第 {job.attempt} 次运行")
         if job.message:
             self.stdout.write(f"  {job.message}")
@@ -85,7 +85,7 @@ class Command(BaseCommand):
     def _retry(self, options: dict[str, Any]) -> None:
         job = services.retry_job(find_job(options["id"]))
         self.stdout.write(f"任务已重新排队（第 {job.attempt} 次运行）" if job.state == JobState.QUEUED
-                          else f"任务{job.get_state_display()}，未重新排队")
+                          else f"任务{job.state_label}，未重新排队")
 
     def _purge(self, options: dict[str, Any]) -> None:
         count = services.purge()
