@@ -284,6 +284,8 @@ TASKS = {
 RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 6 * 3600}}
 # An export over this many rows, an import file over this many bytes, runs as a job (下载中心), not in the request.
 JOB_EXPORT_ROWS = int(os.environ.get("WUZAICUN_JOB_EXPORT_ROWS", "50000"))
+# An assessment (年度考核) of more villages and townships than this runs as a job.
+JOB_ASSESS_SUBJECTS = int(os.environ.get("WUZAICUN_JOB_ASSESS_SUBJECTS", "1000"))
 JOB_IMPORT_BYTES = int(os.environ.get("WUZAICUN_JOB_IMPORT_BYTES", str(10 * 1024 * 1024)))
 # A job's result file is kept this many days, then removed by `wuzaicun jobs purge` (also run at each job's end).
 JOB_RESULT_DAYS = int(os.environ.get("WUZAICUN_JOB_RESULT_DAYS", "7"))

@@ -22,6 +22,7 @@ from .runner import JobRun
 EXPORT = "export"
 IMPORT_CHECK = "import_check"
 IMPORT_COMMIT = "import_commit"
+ASSESSMENT = "assessment"
 ISSUES_SHOWN = 200  # the issues listed on the job's page; the marked workbook has them all
 
 
@@ -105,6 +106,19 @@ def _import_commit(run: JobRun) -> dict[str, Any]:
     return _import(run, dry_run=False)
 
 
+def _assessment(run: JobRun) -> dict[str, Any]:
+    """年度考核 of a large region (verification.assessment.run_assessment, one transaction: all or nothing)."""
+    from wuzaicun.verification.assessment import run_assessment
+
+    p = run.params
+    run.report(stage="计算考核结果", percent=5, force=True)
+    summary = run_assessment(actor=run.user, year=p["year"], region_code=p["region"], durable=False)
+    run.rows = summary.assessed
+    return {"message": f"已计算 {summary.assessed:,} 个村和乡镇的考核结果（保留已确认 {summary.kept:,} 个）",
+            "assessed": summary.assessed, "kept": summary.kept, "grades": dict(summary.grades)}
+
+
 register_job_kind(EXPORT, _export, title="导出")
+register_job_kind(ASSESSMENT, _assessment, title="年度考核")
 register_job_kind(IMPORT_CHECK, _import_check, title="导入校验")
 register_job_kind(IMPORT_COMMIT, _import_commit, title="导入")

@@ -253,3 +253,18 @@ def test_api_cancel_and_retry(world, probe_kind, client_for):
     assert body["state"] == "done" and body["progress"] == 100 and body["has_result"]
     assert client.get(f"/api/jobs/{job.pk}/result").status_code == 200
     assert runner.purge_expired() == 0
+
+
+def test_a_large_assessment_runs_as_a_job(world, year_open, client_for, settings):
+    from wuzaicun.verification.models import AssessmentResult
+
+    settings.JOB_ASSESS_SUBJECTS = 2  # 红花岗区 has a township and two villages: over the line
+    response = client_for("county_a").post("/verification/results/run/", {"year": year_open, "region": "520302"})
+    job = Job.objects_unscoped.get(kind="assessment")
+    assert response["Location"] == f"/jobs/{job.pk}/" and job.label == f"{year_open}年度考核：红花岗区"
+    assert not AssessmentResult.objects_unscoped.exists()
+    drain()
+    job.refresh_from_db()
+    assert job.state == JobState.DONE and job.outcome["assessed"] == 3 and "已计算 3 个" in job.message
+    assert set(AssessmentResult.objects_unscoped.values_list("subject_id", flat=True)) == {
+        "520302001001", "520302001002", "520302001000"}
