@@ -47,7 +47,7 @@ def test_download_centre_shows_progress_then_the_download(live_world, live_serve
         with page.expect_download() as info:
             link.click()
         assert info.value.suggested_filename == "贫困户.csv"
-        assert "张三" in open(info.value.path(), encoding="utf-8").read()
+        assert "张三" in info.value.path().read_text(encoding="utf-8")
         page.goto(f"{live_server.url}/jobs/")
         expect(page.locator(f"tr[data-job='{job.pk}']")).to_contain_text("已完成")
     finally:

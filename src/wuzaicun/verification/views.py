@@ -25,8 +25,8 @@ from wuzaicun.core.indicators import indicators
 from wuzaicun.core.paging import paginate, render_list
 from wuzaicun.core.params import region_param, year_param
 from wuzaicun.jobs.services import submit
-from wuzaicun.regions.selectors import region_names
 from wuzaicun.regions.codes import prefix_of
+from wuzaicun.regions.selectors import region_names
 from wuzaicun.responsibility.selectors import working_year, year_context
 
 from .assessment import (
