@@ -11,7 +11,6 @@ households .csv of bench/import_households.py (cached under bench/out/). Timed, 
 Prints seconds, rows/s, the job's share over direct, and how many progress writes the job made.
 Measured on the 2-core project machine shared with five other sessions, SQLite 3.40, 100,000 rows: direct 34.5 and
 35.4 s, as a job 36.6 and 32.7 s (+6.1 %, −7.6 %: within the noise), 52 progress writes each.
-Measured (2-core project machine shared with five other sessions, SQLite, 100,000 rows): see docs/jobs.md J5.
 """
 
 from __future__ import annotations
