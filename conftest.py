@@ -30,12 +30,13 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(autouse=True)
 def _test_keys(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Tests use their own key ring and upload folder, never the developer's."""
+    """Tests use their own key ring, upload and job-result folders, never the developer's."""
     from wuzaicun.core import crypto
 
     base: Path = tmp_path_factory.getbasetemp()
     settings.FIELD_KEYS_FILE = base / "field_keys.json"
     settings.UPLOAD_DIR = base / "uploads"
+    settings.JOB_DIR = base / "jobs"
     crypto.keys.cache_clear()
 
 

@@ -7,6 +7,7 @@ from wuzaicun.accounts.api import router as auth_router
 from wuzaicun.cadres.api import router as cadres_router
 from wuzaicun.core.api import Api
 from wuzaicun.insight.api import router as insight_router
+from wuzaicun.jobs.api import router as jobs_router
 from wuzaicun.organization.api import router as organization_router
 from wuzaicun.regions.api import router as regions_router
 from wuzaicun.registry.api import router as registry_router
@@ -33,3 +34,4 @@ api.add_router("/organization", organization_router)
 api.add_router("/cadres", cadres_router)
 api.add_router("/resources", resources_router)
 api.add_router("/insight", insight_router)
+api.add_router("/", jobs_router)

@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
+    "django_rq",
     "wuzaicun.core",
     "wuzaicun.regions",
     "wuzaicun.accounts",
@@ -62,6 +65,7 @@ INSTALLED_APPS = [
     "wuzaicun.resources",
     "wuzaicun.verification",
     "wuzaicun.insight",
+    "wuzaicun.jobs",
 ]
 
 MIDDLEWARE = [
@@ -275,6 +279,31 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 20
+
+# Long jobs (下载中心, docs/jobs.md): Django's tasks framework through the django-tasks backport.
+# WUZAICUN_TASKS=database (default): the queue is a table of the one database, run by `wuzaicun worker` or by
+# the thread `wuzaicun demo` starts; =rq: Redis at REDIS_URL, run by `wuzaicun worker` on any server (J2).
+TASKS_BACKEND = os.environ.get("WUZAICUN_TASKS", "database").strip().lower() or "database"
+if TASKS_BACKEND not in {"database", "rq"}:
+    raise ValueError(f"WUZAICUN_TASKS must be database or rq, not {TASKS_BACKEND!r}")
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend" if TASKS_BACKEND == "database" else "django_tasks_rq.RQBackend",
+        "QUEUES": ["default"],
+    }
+}
+RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 6 * 3600}}
+# An export over this many rows, an import file over this many bytes, runs as a job (下载中心), not in the request.
+JOB_EXPORT_ROWS = int(os.environ.get("WUZAICUN_JOB_EXPORT_ROWS", "50000"))
+# An assessment (年度考核) of more villages and townships than this runs as a job.
+JOB_ASSESS_SUBJECTS = int(os.environ.get("WUZAICUN_JOB_ASSESS_SUBJECTS", "1000"))
+JOB_IMPORT_BYTES = int(os.environ.get("WUZAICUN_JOB_IMPORT_BYTES", str(10 * 1024 * 1024)))
+# A job's result file is kept this many days, then removed by `wuzaicun jobs purge` (also run at each job's end).
+JOB_RESULT_DAYS = int(os.environ.get("WUZAICUN_JOB_RESULT_DAYS", "7"))
+JOB_DIR = DATA_DIR / "jobs"
+# A running job whose progress has not moved for this long is taken as dead (its worker was killed): retry-able.
+JOB_STALE_SECONDS = int(os.environ.get("WUZAICUN_JOB_STALE_SECONDS", "900"))
 
 # The audit trail (docs/security.md): rows are kept at least 180 days (MLPS level 3); a lower value is
 # refused at startup by a system check. `wuzaicun audit purge` deletes only rows older than this.

@@ -18,6 +18,7 @@ urlpatterns = [
     path("resources/", include("wuzaicun.resources.urls")),
     path("verification/", include("wuzaicun.verification.urls")),
     path("insight/", include("wuzaicun.insight.urls")),
+    path("jobs/", include("wuzaicun.jobs.urls")),
     path("public/spotcheck/", verification_views.public_register_page, name="public_spotcheck_register"),
     path("public/spotcheck/<id:pk>/", verification_views.public_plan_page, name="public_spotcheck"),
     path("api/", api.urls),

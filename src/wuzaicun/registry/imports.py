@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from wuzaicun.accounts.scope import code_in_scope, scoped
@@ -232,11 +233,16 @@ class HouseholdSink(_RegisteredSink):
         return checked
 
 
-def _export_households(ctx: ExportContext) -> Iterator[Sequence[Any]]:
-    full = ctx.full_ids  # checked by the engine: REVEAL_ID and a reason
+def _households(ctx: ExportContext) -> QuerySet[Household]:
     queryset = scoped(Household, ctx.actor)
     if ctx.region_code:
         queryset = queryset.filter(region__code__within=prefix_of(ctx.region_code))
+    return queryset
+
+
+def _export_households(ctx: ExportContext) -> Iterator[Sequence[Any]]:
+    full = ctx.full_ids  # checked by the engine: REVEAL_ID and a reason
+    queryset = _households(ctx)
     for h in queryset.order_by("region_id", "id").iterator(chunk_size=5000):
         yield (
             h.region_id, h.head_name, open_resident_id(h.resident_id_sealed) if full else h.resident_id_masked,
@@ -262,6 +268,7 @@ HOUSEHOLDS = register(
         ),
         sink=HouseholdSink,
         export_rows=_export_households,
+        export_count=lambda ctx: _households(ctx).count(),
         carries_ids=True,
     )
 )
@@ -371,11 +378,16 @@ class PersonSink(_RegisteredSink):
         return pk
 
 
-def _export_people(ctx: ExportContext) -> Iterator[Sequence[Any]]:
-    full = ctx.full_ids  # checked by the engine: REVEAL_ID and a reason
-    queryset = scoped(Person, ctx.actor).select_related("unit")
+def _people(ctx: ExportContext) -> QuerySet[Person]:
+    queryset = scoped(Person, ctx.actor)
     if ctx.region_code:
         queryset = queryset.filter(region__code__within=prefix_of(ctx.region_code))
+    return queryset
+
+
+def _export_people(ctx: ExportContext) -> Iterator[Sequence[Any]]:
+    full = ctx.full_ids  # checked by the engine: REVEAL_ID and a reason
+    queryset = _people(ctx).select_related("unit")
     for p in queryset.order_by("region_id", "id").iterator(chunk_size=5000):
         yield (
             p.name, open_resident_id(p.resident_id_sealed) if full else p.resident_id_masked, p.sex, p.ethnicity,
@@ -407,6 +419,7 @@ PEOPLE = register(
         ),
         sink=PersonSink,
         export_rows=_export_people,
+        export_count=lambda ctx: _people(ctx).count(),
         carries_ids=True,
     )
 )

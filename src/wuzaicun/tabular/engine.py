@@ -149,8 +149,11 @@ def run_import(template: Template, path: Path, ctx: ImportContext, *, source_nam
             prepare=getattr(sink, "prepare", None),
         )
         batch: list[tuple[int, Any]] = []
+        progress = ctx.progress
         for line, cleaned, problems, checkable in _parsed_rows(plan, rows, import_workers()):
             report.total_rows += 1
+            if progress is not None and not report.total_rows % BATCH_SIZE:
+                progress("check", report.total_rows, report.issue_count)
             if not checkable:
                 for issue in problems:
                     report.add(issue)
@@ -173,6 +176,8 @@ def run_import(template: Template, path: Path, ctx: ImportContext, *, source_nam
             if len(batch) >= BATCH_SIZE:
                 _check_batch(sink, batch, report, spool if not ctx.dry_run else None)
         _check_batch(sink, batch, report, spool if not ctx.dry_run else None)
+        if progress is not None:
+            progress("check", report.total_rows, report.issue_count)
         if report.total_rows == 0:
             raise NoDataRows(f"表头（第{report.header_line}行）之后没有数据行：文件中没有可导入的数据，未导入任何数据")
         if report.ok and not ctx.dry_run:
@@ -341,6 +346,7 @@ def _write(template: Template, sink: Any, spool: Any, ctx: ImportContext, report
 def _write_once(template: Template, sink: Any, spool: Any, ctx: ImportContext, report: ImportReport,
                 name: str) -> None:
     spool.seek(0)
+    written = 0
     with transaction.atomic():
         while report.ok:
             try:
@@ -349,6 +355,9 @@ def _write_once(template: Template, sink: Any, spool: Any, ctx: ImportContext, r
                 break
             for issue in sink.write(batch):
                 report.add(issue)
+            written += len(batch)
+            if ctx.progress is not None:  # a cancel raises here: the whole transaction rolls back
+                ctx.progress("write", written, report.issue_count)
         if not report.ok:  # a record changed between the passes (registered meanwhile elsewhere)
             transaction.set_rollback(True)
             return
@@ -433,7 +442,8 @@ def _export(template: Template, ctx: ExportContext, write: Callable[[Iterable[Se
     # The rows are read outside any transaction: on SQLite every atomic block begins IMMEDIATE, taking the
     # one write lock, and a minute-long export holding it made other users' writes fail. The audit row is
     # written afterwards in its own short transaction; an export that fails on the way leaves no row.
-    count = write(template.export_rows(ctx))
+    rows = template.export_rows(ctx)
+    count = write(rows if ctx.progress is None else _reported(rows, ctx.progress))
     with transaction.atomic():
         if ctx.full_ids:
             note = f"（完整身份证号，原因：{reason}）"
@@ -453,6 +463,17 @@ def _export(template: Template, ctx: ExportContext, write: Callable[[Iterable[Se
             changes=changes,
         )
     return count
+
+
+def _reported(rows: Iterable[Sequence[Any]], progress: Callable[[int], None]) -> Iterator[Sequence[Any]]:
+    """The rows, telling `progress` the count every thousand (it may raise to stop the export)."""
+    count = 0
+    for row in rows:
+        yield row
+        count += 1
+        if not count % 1000:
+            progress(count)
+    progress(count)
 
 
 def describe_issue(issue: RowIssue) -> str:

@@ -20,7 +20,7 @@ from wuzaicun.core.masking import mask_phone, mask_resident_id
 from .engine import ImportReport, issue_map, locate_header, run_import
 from .readers import iter_rows
 from .registry import get_template
-from .spec import ImportContext
+from .spec import ImportContext, ImportProgress
 from .uploads import check_upload
 from .writers import error_workbook
 
@@ -66,14 +66,14 @@ def find_upload(token: str) -> Path:
 
 def import_file(
     *, actor: Any, kind: str, path: Path, year: int | None = None, region_code: str | None = None,
-    dry_run: bool = False, source_name: str = "",
+    dry_run: bool = False, source_name: str = "", progress: ImportProgress | None = None,
 ) -> ImportReport:
     template = get_template(kind)
     if not template.importable:
         raise DomainError(f"“{template.title}”由系统生成，只能导出，不能导入", code="export_only")
     if actor is not None:
         require_perm(actor, Perm(template.import_perm))
-    ctx = ImportContext(actor=actor, year=year, region_code=region_code, dry_run=dry_run)
+    ctx = ImportContext(actor=actor, year=year, region_code=region_code, dry_run=dry_run, progress=progress)
     return run_import(template, path, ctx, source_name=source_name)
 
 

@@ -145,12 +145,20 @@ class RowIssue:
     message: str
 
 
+# A job's progress hook (jobs.runner.JobRun): (stage "check" or "write", rows so far, issues so far). It may
+# raise (the job was cancelled) between two batches; the import then leaves its transaction, rolled back.
+ImportProgress = Callable[[str, int, int], None]
+# An export's: rows written so far; raising stops the export before its audit row.
+ExportProgress = Callable[[int], None]
+
+
 @dataclass
 class ImportContext:
     actor: Any
     year: int | None = None
     region_code: str | None = None
     dry_run: bool = False
+    progress: ImportProgress | None = None
 
 
 class Sink(Protocol):
@@ -196,6 +204,7 @@ class ExportContext:
     reason: str = ""
     # A list page's other filters (its `Template.filters`), so that the export is the list as filtered.
     filters: Mapping[str, str] = field(default_factory=dict)
+    progress: ExportProgress | None = None
 
 
 @dataclass(frozen=True)
@@ -206,6 +215,9 @@ class Template:
     columns: tuple[Column, ...]
     sink: Callable[[ImportContext], Sink]
     export_rows: Callable[[ExportContext], Iterable[Sequence[Any]]] | None = None
+    # How many rows the export will have (one COUNT): over settings.JOB_EXPORT_ROWS the export page runs it as
+    # a job (下载中心). A template without it always exports in the request.
+    export_count: Callable[[ExportContext], int] | None = None
     needs_year: bool = False
     import_perm: str = "import_data"
     export_perm: str = "export_data"  # the audit logs: the audit administrator's (三员分立)

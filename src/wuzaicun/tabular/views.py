@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -15,6 +16,7 @@ from wuzaicun.accounts.http import AuthedRequest
 from wuzaicun.accounts.roles import Perm
 from wuzaicun.accounts.services import require_perm
 from wuzaicun.core.errors import DomainError
+from wuzaicun.jobs.tabular import submit_export, submit_import_check
 
 from .engine import export_to_xlsx
 from .forms import ExportForm, UploadForm
@@ -73,6 +75,12 @@ def upload(request: AuthedRequest, kind: str) -> HttpResponse:
         else:
             try:
                 stored = store_upload(uploaded.chunks(), original_name=uploaded.name)
+                if stored.path.stat().st_size > settings.JOB_IMPORT_BYTES:
+                    # A large file is checked by a job (下载中心) with progress, not in the request.
+                    job = submit_import_check(request.user, template, stored, year=year)
+                    _remember(request, stored.token, {"kind": kind, "name": uploaded.name, "year": year})
+                    messages.info(request, "文件较大，已转入下载中心在后台校验；校验通过后可在任务页确认导入")
+                    return redirect("jobs:detail", job_id=job.pk)
                 report = import_file(actor=request.user, kind=kind, path=stored.path, year=year, dry_run=True,
                                      source_name=uploaded.name)
                 headers, sample = preview_rows(kind, stored.path)
@@ -149,6 +157,11 @@ def export(request: AuthedRequest, kind: str) -> HttpResponseBase:
         data = form.cleaned_data
         ctx = ExportContext(actor=request.user, year=data.get("year"), region_code=data["region"],
                             full_ids=bool(data.get("full_ids")), reason=data.get("reason") or "", filters=filters)
+        if template.export_count is not None and template.export_count(ctx) > settings.JOB_EXPORT_ROWS:
+            # A large export is written by a job (下载中心): the checks run again there, as the same user.
+            job = submit_export(request.user, template, ctx)
+            messages.info(request, f"“{template.title}”数据量较大，已转入下载中心在后台生成，完成后可在此下载")
+            return redirect("jobs:detail", job_id=job.pk)
         target = temp_xlsx()
         try:
             export_to_xlsx(template, ctx, target)

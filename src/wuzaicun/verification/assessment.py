@@ -139,6 +139,14 @@ class RunSummary:
     grades: dict[str, int]
 
 
+def assessment_subjects(actor: Any, region_code: str) -> int:
+    """How many villages and townships an assessment of the region computes (large ones run as a job)."""
+    if not region_code:
+        return 0
+    levels = (SubjectLevel.VILLAGE, SubjectLevel.TOWNSHIP)
+    return narrowed(scoped(Region, actor), region_code).filter(level__in=levels).count()
+
+
 def run_assessment(*, actor: Any, year: int, region_code: str, durable: bool = True) -> RunSummary:
     """Assess every village and township in the region (none skipped). Draft results are recomputed;
     confirmed and locked ones are kept."""

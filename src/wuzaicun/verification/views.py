@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
@@ -23,10 +24,13 @@ from wuzaicun.core.errors import DomainError, NotFound
 from wuzaicun.core.indicators import indicators
 from wuzaicun.core.paging import paginate, render_list
 from wuzaicun.core.params import region_param, year_param
+from wuzaicun.jobs.services import submit
 from wuzaicun.regions.codes import prefix_of
+from wuzaicun.regions.selectors import region_names
 from wuzaicun.responsibility.selectors import working_year, year_context
 
 from .assessment import (
+    assessment_subjects,
     county_rollup,
     create_county_variant,
     ensure_scheme,
@@ -205,6 +209,11 @@ def results(request: AuthedRequest) -> HttpResponse:
 def results_action(request: AuthedRequest, action: str) -> HttpResponse:
     year = year_param(request.POST.get("year"), default=working_year())
     region = region_param(request.POST.get("region")) or request.user.scope_id or ""
+    if action == "run" and assessment_subjects(request.user, region) > settings.JOB_ASSESS_SUBJECTS:
+        # A large region's assessment runs as a job (下载中心) with its page, not in the request.
+        job = submit("assessment", user=request.user, params={"year": year, "region": region},
+                     label=f"{year}年度考核：{region_names([region]).get(region, '')}", region_code=region)
+        return redirect("jobs:detail", job_id=job.pk)
     if action == "run":
         summary = run_assessment(actor=request.user, year=year, region_code=region)
         messages.success(request, f"已计算 {summary.assessed} 个村和乡镇的考核结果（保留已确认 {summary.kept} 个）")

@@ -168,4 +168,8 @@ class Command(BaseCommand):
             self.stderr.write("注意：从其他机器访问时，请把本机的地址或域名加入环境变量 ALLOWED_HOSTS")
         elif host not in settings.ALLOWED_HOSTS:
             self.stderr.write(f"注意：{host} 不在 ALLOWED_HOSTS 中，请通过环境变量 ALLOWED_HOSTS 加入")
+        from wuzaicun.jobs.worker import start_in_process
+
+        if start_in_process() is not None:  # the embedded queue's worker: a thread of this process
+            self.stderr.write("后台任务（下载中心）在本进程中运行")
         serve(application, host=host, port=port, threads=8)

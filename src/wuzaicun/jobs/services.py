@@ -1,0 +1,125 @@
+"""Writing jobs: submit, cancel, retry, the audited download of a result, the purge of expired files.
+
+`submit(kind, user=, params=, label=)` is the API the other apps use (their kinds registered with
+`registry.register_job_kind`). The job row is written first, then its task is queued; the task claims the job
+by (id, run number), so whatever the queue delivers twice runs once.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from wuzaicun.accounts.roles import Perm
+from wuzaicun.accounts.scope import code_in_scope
+from wuzaicun.audit.models import Action
+from wuzaicun.audit.services import record
+from wuzaicun.core.errors import DomainError, NotFound
+
+from .files import result_path
+from .models import Job, JobState
+from .registry import get_job_kind
+from .runner import purge_expired
+from .selectors import job_of
+
+
+def submit(kind: str, *, user: Any, params: dict[str, Any], label: str, region_code: str = "") -> Job:
+    """Queue a job of a registered kind for `user` (who alone will see it); returns the job, 排队中."""
+    get_job_kind(kind)
+    if getattr(user, "pk", None) is None:
+        raise DomainError("任务须由登录用户提交", code="job_needs_user")
+    job = Job.objects_unscoped.create(kind=kind, label=label[:200], user=user, params=params,
+                                      region_code=region_code or (getattr(user, "scope_id", "") or ""))
+    _enqueue(job)
+    return job
+
+
+def _enqueue(job: Job) -> None:
+    from .tasks import run_job
+
+    result = run_job.enqueue(str(job.pk), job.attempt)
+    Job.objects_unscoped.filter(pk=job.pk, attempt=job.attempt).update(task_id=str(result.id)[:64])
+    job.task_id = str(result.id)[:64]
+
+
+def cancel(actor: Any, job_id: object) -> Job:
+    """Cancel the actor's job: a queued one at once, a running one between two of its chunks (cooperative)."""
+    return cancel_job(job_of(actor, job_id))
+
+
+def cancel_job(job: Job) -> Job:
+    """Cancel any job (the command line, run by the server's operator)."""
+    if Job.objects_unscoped.filter(pk=job.pk, state=JobState.QUEUED).update(
+            state=JobState.CANCELLED, finished_at=timezone.now(), message="已取消：尚未开始运行"):
+        job.refresh_from_db()
+        return job
+    if Job.objects_unscoped.filter(pk=job.pk, state=JobState.RUNNING).update(cancel_requested=True):
+        job.refresh_from_db()
+        return job
+    job.refresh_from_db()
+    raise DomainError(f"任务已{job.state_label}，无需取消", code="job_finished")
+
+
+def _stale_before() -> Any:
+    return timezone.now() - timedelta(seconds=settings.JOB_STALE_SECONDS)
+
+
+def retry(actor: Any, job_id: object) -> Job:
+    """Run the actor's failed, cancelled or dead job again from scratch, under the same id.
+
+    Safe to repeat: only the first of two clicks finds the job re-runnable and queues a run; the second finds
+    it queued and leaves it. A run still reporting progress is not retried (a dead one is, after
+    JOB_STALE_SECONDS without progress: its worker was killed).
+    """
+    return retry_job(job_of(actor, job_id))
+
+
+def retry_job(job: Job) -> Job:
+    """Retry any job (the command line, run by the server's operator); see `retry`."""
+    rerunnable = Q(state__in=(JobState.FAILED, JobState.CANCELLED)) | Q(
+        state=JobState.RUNNING, heartbeat_at__lt=_stale_before())
+    with transaction.atomic():
+        updated = Job.objects_unscoped.filter(rerunnable, pk=job.pk).update(
+            state=JobState.QUEUED, attempt=F("attempt") + 1, cancel_requested=False, progress=0, rows_done=0,
+            rows_total=None, errors=0, stage="", message="", outcome={}, started_at=None, finished_at=None,
+            heartbeat_at=None)
+    job.refresh_from_db()
+    if updated:
+        _enqueue(job)
+    elif job.state == JobState.DONE:
+        raise DomainError("任务已完成，无需重试", code="job_done")
+    return job
+
+
+def open_result(actor: Any, job_id: object) -> tuple[Path, str]:
+    """The actor's own result file and its download name, checked and audited as an export.
+
+    Only the job's owner, only while they still hold the permission the job needed and the region is still in
+    their scope; anything else answers like a missing file.
+    """
+    job = job_of(actor, job_id)
+    path = result_path(job.result_file) if job.has_result else None
+    if path is None or not path.is_file():
+        raise NotFound("结果文件不存在或已过期删除")
+    perm = job.params.get("perm")
+    if perm and not actor.can(Perm(perm)):
+        raise NotFound("结果文件不存在或已过期删除")
+    if job.region_code and not code_in_scope(actor, job.region_code):
+        raise NotFound("结果文件不存在或已过期删除")
+    with transaction.atomic():
+        record(actor=actor, action=Action.EXPORT, object_type=str(job.params.get("object_type", "job"))[:50],
+               object_id=job.pk, region_code=job.region_code,
+               summary=f"下载任务结果：{job.label}（{job.result_name}）",
+               changes={"job": str(job.pk), "file": job.result_name, "bytes": job.result_size})
+    return path, job.result_name
+
+
+def purge(now: Any = None) -> int:
+    """`wuzaicun jobs purge`: remove the result files kept past JOB_RESULT_DAYS."""
+    return purge_expired(now)
