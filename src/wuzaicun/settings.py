@@ -286,14 +286,13 @@ NINJA_PAGINATION_PER_PAGE = 20
 TASKS_BACKEND = os.environ.get("WUZAICUN_TASKS", "database").strip().lower() or "database"
 if TASKS_BACKEND not in {"database", "rq"}:
     raise ValueError(f"WUZAICUN_TASKS must be database or rq, not {TASKS_BACKEND!r}")
-REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend" if TASKS_BACKEND == "database" else "django_tasks_rq.RQBackend",
         "QUEUES": ["default"],
     }
 }
-RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 6 * 3600}}
+RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 6 * 3600}}
 # An export over this many rows, an import file over this many bytes, runs as a job (下载中心), not in the request.
 JOB_EXPORT_ROWS = int(os.environ.get("WUZAICUN_JOB_EXPORT_ROWS", "50000"))
 # An assessment (年度考核) of more villages and townships than this runs as a job.

@@ -10,4 +10,4 @@ class InsightConfig(AppConfig):
 
     def ready(self) -> None:
         # the export-only `stats` sheet
-        from . import imports  # noqa: F401
+        from . import imports, jobs  # noqa: F401

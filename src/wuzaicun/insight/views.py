@@ -3,14 +3,12 @@ them at city scope."""
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from wuzaicun.accounts.decorators import requires
 from wuzaicun.accounts.http import AuthedRequest
@@ -23,7 +21,7 @@ from .dashboards import dashboard_context
 from .figures import Stats
 from .figures.areas import MECHANISM_KEYS
 from .formatting import exact, readable, seed_text
-from .report import CONTENT_TYPE, report_area, report_title, write_report
+from .jobs import submit_report
 from .selectors import stats_for_user
 
 SEED_CITY = "520300000000"  # 遵义市, the city the seed's figures are about
@@ -60,21 +58,14 @@ def overview(request: AuthedRequest) -> HttpResponse:
 
 
 @requires(Perm.EXPORT_DATA)
-@require_GET
+@require_POST
 def report(request: AuthedRequest) -> HttpResponse:
-    """The annual report of the year and region as a .docx download (a Chinese file name, RFC 5987 `filename*`).
-
-    Written into the response synchronously for now; `write_report` is the one entry point a job can call.
-    """
-    year = year_param(request.GET.get("year"), default=working_year())
-    region = region_param(request.GET.get("region"))
-    document = io.BytesIO()
-    write_report(request.user, year=year, region=region, out=document)
-    response = HttpResponse(document.getvalue(), content_type=CONTENT_TYPE)
-    title = report_title(year, report_area(request.user, region))
-    response["Content-Disposition"] = content_disposition_header(True, f"{title}.docx") or "attachment"
-    response["Cache-Control"] = "no-store"
-    return response
+    """生成年度报告: queued as a job of 下载中心 (a .docx takes seconds to minutes); the job's page shows its progress
+    and, once written, the download."""
+    year = year_param(request.POST.get("year"), default=working_year())
+    region = region_param(request.POST.get("region"))
+    job = submit_report(request.user, year=year, region=region)
+    return redirect("jobs:detail", job_id=job.pk)
 
 
-urlpatterns = [path("", overview, name="overview"), path("report.docx", report, name="report")]
+urlpatterns = [path("", overview, name="overview"), path("report/", report, name="report")]

@@ -49,6 +49,18 @@ def report_title(year: int, area: Region | None) -> str:
     return f"{area.name if area else ''}{year}年度党建扶贫“五在村”工作报告"
 
 
+def check_report_allowed(user: Any, *, year: int, region: str | None) -> None:
+    """The export permission, and the region (if any) in the user's scope: a refusal of the region is audited
+    under the user's own region, as for any export, and answered as not found."""
+    require_perm(user, Perm.EXPORT_DATA)
+    if region is not None and not code_in_scope(user, region):
+        with transaction.atomic():
+            record(actor=user, action=Action.DENIED, object_type=OBJECT_TYPE,
+                   region_code=getattr(user, "scope_id", "") or "", result=Result.REFUSED,
+                   summary=f"导出{year}年度报告被拒：所选区划不存在或不在管辖范围内")
+        raise NotFound()
+
+
 def write_report(user: Any, *, year: int, region: str | None, out: IO[bytes]) -> None:
     """Write the report of `year` for `region` (a 12-digit code; None: the user's whole scope) to `out`.
 
@@ -57,13 +69,8 @@ def write_report(user: Any, *, year: int, region: str | None, out: IO[bytes]) ->
     written outside any transaction (on SQLite an atomic block holds the one write lock); the audit row follows in
     its own short transaction, so a report that fails on the way leaves no row.
     """
-    require_perm(user, Perm.EXPORT_DATA)
+    check_report_allowed(user, year=year, region=region)
     own_region = getattr(user, "scope_id", "") or ""
-    if region is not None and not code_in_scope(user, region):
-        with transaction.atomic():
-            record(actor=user, action=Action.DENIED, object_type=OBJECT_TYPE, region_code=own_region,
-                   result=Result.REFUSED, summary=f"导出{year}年度报告被拒：所选区划不存在或不在管辖范围内")
-        raise NotFound()
     area = report_area(user, region)
     stats = stats_for_user(user, year=year, region=region)
     breakdown = figures_by_area(user, year=year, parent=area) if area is not None else None

@@ -23,6 +23,8 @@ from wuzaicun.core.errors import NotFound, PermissionDenied
 from wuzaicun.insight.formatting import readable
 from wuzaicun.insight.report import write_report
 from wuzaicun.insight.selectors import stats_for_user
+from wuzaicun.jobs.models import Job, JobState
+from wuzaicun.jobs.worker import drain
 from wuzaicun.testing.world import World
 
 from .data import YEAR, populate
@@ -218,30 +220,42 @@ def test_the_command_exits_1_on_a_refusal(populated: World, tmp_path: Path) -> N
 
 # --- the download -------------------------------------------------------------------------------------------
 
-def test_the_download_is_a_docx_with_a_chinese_file_name(populated: World, client_for) -> None:
-    response = client_for("city").get(f"/insight/report.docx?year={YEAR}&region=520302")
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+def _generated(client, data: dict[str, object]) -> tuple[Job, object]:
+    """Ask for the report on the overview's button, let the worker write it; the job and its download."""
+    response = client.post("/insight/report/", data)
+    job = Job.objects_unscoped.order_by("-created_at").first()
+    assert job is not None and response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
+    assert drain() == 1
+    job.refresh_from_db()
+    return job, client.get(f"/jobs/{job.pk}/download/")
+
+
+def test_the_report_is_a_job_of_the_download_centre_with_a_chinese_file_name(populated: World, client_for) -> None:
+    job, download = _generated(client_for("city"), {"year": YEAR, "region": "520302"})
+    assert job.state == JobState.DONE and job.label == "红花岗区2016年度党建扶贫“五在村”工作报告"
+    assert download.status_code == 200
     name = quote("红花岗区2016年度党建扶贫“五在村”工作报告.docx")
-    assert response["Content-Disposition"].startswith("attachment;")
-    assert f"filename*=utf-8''{name}" in response["Content-Disposition"]
-    assert "no-store" in response["Cache-Control"]
-    document = docx.Document(io.BytesIO(response.content))
+    assert f"filename*=utf-8''{name}" in download["Content-Disposition"]
+    document = docx.Document(io.BytesIO(b"".join(download.streaming_content)))
     assert "老城街道" in text_of(document) and "汇川区" not in text_of(document)
+    # generated (the report) and downloaded (the job's file): both in the audit trail as exports
+    assert AuditEntry.objects_unscoped.filter(action=Action.EXPORT, object_type="annual_report").count() == 2
 
 
-def test_the_download_keeps_to_the_users_scope_and_permission(populated: World, client_for) -> None:
-    assert client_for("county_a").get(f"/insight/report.docx?year={YEAR}&region=520303").status_code == 404
-    assert client_for("inspector_a").get(f"/insight/report.docx?year={YEAR}").status_code == 403
-    assert client_for("county_a").get("/insight/report.docx?year=abc").status_code == 400
-    mine = client_for("county_b").get(f"/insight/report.docx?year={YEAR}")
-    assert mine.status_code == 200 and "汇川区" in text_of(docx.Document(io.BytesIO(mine.content)))
+def test_the_report_keeps_to_the_users_scope_and_permission(populated: World, client_for) -> None:
+    assert client_for("county_a").post("/insight/report/", {"year": YEAR, "region": "520303"}).status_code == 404
+    assert client_for("inspector_a").post("/insight/report/", {"year": YEAR}).status_code == 403
+    assert client_for("county_a").post("/insight/report/", {"year": "abc"}).status_code == 400
+    assert client_for("county_a").get(f"/insight/report/?year={YEAR}").status_code == 405
+    assert not Job.objects_unscoped.exists()  # nothing refused was queued
+    _, mine = _generated(client_for("county_b"), {"year": YEAR})
+    assert "汇川区" in text_of(docx.Document(io.BytesIO(b"".join(mine.streaming_content))))
 
 
-def test_the_overview_offers_the_download_to_those_who_may_export(populated: World, client_for) -> None:
+def test_the_overview_offers_the_report_to_those_who_may_export(populated: World, client_for) -> None:
     page = client_for("county_a").get(f"/insight/?year={YEAR}").text
-    assert f'/insight/report.docx?year={YEAR}&region=' in page and "下载年度报告" in page
-    assert "下载年度报告" not in client_for("inspector_a").get(f"/insight/?year={YEAR}").text
+    assert 'action="/insight/report/"' in page and "生成年度报告" in page
+    assert "生成年度报告" not in client_for("inspector_a").get(f"/insight/?year={YEAR}").text
 
 
 def test_a_villages_report_has_no_table_by_area_and_numbers_its_one_chart(populated: World) -> None:

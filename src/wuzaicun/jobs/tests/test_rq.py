@@ -23,13 +23,13 @@ RQ_TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": [QUEUE
 def _redis_or_skip():
     import redis
 
-    connection = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2)
+    connection = redis.Redis.from_url(settings.RQ_QUEUES['default']['URL'], socket_connect_timeout=2)
     try:
         connection.ping()
     except redis.exceptions.ConnectionError as exc:
         if os.environ.get("CI"):
-            pytest.fail(f"CI 中必须测试 Redis 队列，但连不上 {settings.REDIS_URL}：{exc}")
-        pytest.skip(f"Redis 队列测试已跳过：连不上 {settings.REDIS_URL}（启动 redis-server 后重试）")
+            pytest.fail(f"CI 中必须测试 Redis 队列，但连不上 {settings.RQ_QUEUES['default']['URL']}：{exc}")
+        pytest.skip(f"Redis 队列测试已跳过：连不上 {settings.RQ_QUEUES['default']['URL']}（启动 redis-server 后重试）")
     return connection
 
 
