@@ -16,9 +16,10 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    Value,
 )
 
-from wuzaicun.accounts.scope import get_for_user, narrowed, scoped
+from wuzaicun.accounts.scope import get_for_user, may_read, narrowed, scoped
 from wuzaicun.regions.models import Level, Region
 from wuzaicun.regions.selectors import regions_for
 
@@ -65,8 +66,10 @@ def village_economy(user: Any, *, year: int, region: str | None = None) -> Query
     income = (scoped(EntityIncome, user).filter(existing_in(year, "entity__"), year=year,
                                                 entity__village_id=OuterRef("code"))
               .order_by().values("entity__village_id").annotate(total=Sum("collective_income")).values("total"))
-    return villages_for(user, region=region).annotate(
-        has_entity=Exists(entities), collective=Subquery(income, output_field=DecimalField(max_digits=14, decimal_places=2)))
+    money = DecimalField(max_digits=14, decimal_places=2)
+    # a user who may not read incomes gets NULL, not an empty subquery (PostgreSQL cannot compare its '' with 0)
+    collective = Subquery(income, output_field=money) if may_read(EntityIncome, user) else Value(None, money)
+    return villages_for(user, region=region).annotate(has_entity=Exists(entities), collective=collective)
 
 
 def shell_villages(user: Any, *, year: int, region: str | None = None, q: str = "") -> QuerySet[Region]:
