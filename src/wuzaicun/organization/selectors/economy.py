@@ -20,7 +20,7 @@ from django.db.models import (
 
 from wuzaicun.accounts.scope import get_for_user, narrowed, scoped
 from wuzaicun.regions.models import Level, Region
-from wuzaicun.regions.selectors import regions_for
+from wuzaicun.regions.selectors import by_area, regions_for
 
 from ..models.economy import CollectiveEntity, EntityIncome
 from ..rules.economy import year_end
@@ -127,3 +127,11 @@ def income_by_area(user: Any, *, within: str, width: int) -> dict[tuple[str, int
     from wuzaicun.regions.selectors import by_area
 
     return by_area(scoped(EntityIncome, user), within=within, width=width, collective_income=Sum("collective_income"))
+
+
+def entity_villages_by_area(user: Any, *, year: int, within: str, width: int) -> dict[tuple[str, int], dict[str, int]]:
+    """Villages with a collective entity existing in `year` (一村一实体, as `economy_counts`' `with_entity`) per child
+    area (the first `width` digits of the village code, under `within`), in scope (one grouped query):
+    {(prefix, year): {"villages_with_entity": n}}."""
+    return by_area(scoped(CollectiveEntity, user).filter(existing_in(year)), within=within, width=width, year=year,
+                   villages_with_entity=Count("village_id", distinct=True))
