@@ -124,8 +124,6 @@ def economy_counts(user: Any, *, year: int, region: str | None = None) -> dict[s
 def income_by_area(user: Any, *, within: str, width: int) -> dict[tuple[str, int], dict[str, Decimal]]:
     """The collective income of the entities in scope per child area (the first `width` digits of the village
     code, under `within`) and year (one grouped query)."""
-    from wuzaicun.regions.selectors import by_area
-
     return by_area(scoped(EntityIncome, user), within=within, width=width, collective_income=Sum("collective_income"))
 
 
