@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -55,7 +54,7 @@ class Job(models.Model):
     heartbeat_at = models.DateTimeField("最近进展", null=True, blank=True)
     expires_at = models.DateTimeField("结果保留至", null=True, blank=True, db_index=True)
 
-    objects_unscoped: ClassVar[models.Manager[Job]] = models.Manager()
+    objects_unscoped = models.Manager()
 
     class Meta:
         verbose_name = "任务"

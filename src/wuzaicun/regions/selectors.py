@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Value
 from django.db.models.functions import Substr
 
 from wuzaicun.accounts.scope import get_for_user, prefix_for, scoped
@@ -164,15 +164,17 @@ def village_year_counts(user: Any, *, year: int, region: str | None = None) -> d
 AreaYear = tuple[str, int]
 
 
-def by_area(queryset: QuerySet[Any], *, within: str, width: int, year: str = "year",
+def by_area(queryset: QuerySet[Any], *, within: str, width: int, year: str | int = "year",
             **aggregates: Any) -> dict[AreaYear, dict[str, Any]]:
     """A scoped queryset's aggregates grouped by the first `width` digits of the code of the region each record
-    concerns (its `scope_path`) and by `year` (a lookup to the year), under the prefix `within`: one query,
+    concerns (its `scope_path`) and by `year` (a lookup to the year; or the year itself, an int, when the caller
+    has already kept the records of one year: then grouped by area only), under the prefix `within`: one query,
     whatever the number of areas. {(code prefix, year): {aggregate: value}}."""
     path: str = queryset.model.scope_path
     column = f"{path.removesuffix('__code')}_id" if path.endswith("__code") else path
+    year_of = Value(year, output_field=IntegerField()) if isinstance(year, int) else F(year)
     rows = (queryset.filter(**{f"{path}__within": within})
-            .annotate(area_=Substr(column, 1, width), year_=F(year))
+            .annotate(area_=Substr(column, 1, width), year_=year_of)
             .values("area_", "year_").annotate(**aggregates).order_by())
     return {(row.pop("area_"), int(row.pop("year_"))): row for row in rows if row["year_"] is not None}
 

@@ -11,7 +11,7 @@ from django.db.models.functions import Substr
 from wuzaicun.accounts.scope import get_for_user, scoped
 from wuzaicun.regions.codes import PREFIX_LENGTHS, prefix_of
 from wuzaicun.regions.models import Level, Region
-from wuzaicun.regions.selectors import children_in_scope, village_counts_by_prefix
+from wuzaicun.regions.selectors import by_area, children_in_scope, village_counts_by_prefix
 
 from .fields import resident_id_hash
 from .models import Household, Person, PovertyStatus
@@ -106,6 +106,14 @@ def tree_children(user: Any, region: Region, *, year: int | None) -> list[TreeRo
         total, poor = households.get(key, (0, 0))
         rows.append(TreeRow(child, village_total, poor_villages, total, poor))
     return rows
+
+
+def household_figures_by_area(user: Any, *, year: int, within: str, width: int) -> dict[tuple[str, int], dict[str, int]]:
+    """Registered poor households as of `year` (identified by then, as `household_year_counts`) and those that
+    left poverty in the year, per child area (the first `width` digits of the household's region code, under
+    `within`), in scope (one grouped query): {(prefix, year): {"poor_households": n, "households_exited": n}}."""
+    return by_area(scoped(Household, user).filter(identified_year__lte=year), within=within, width=width, year=year,
+                   poor_households=Count("id"), households_exited=Count("id", filter=Q(exit_year=year)))
 
 
 def household_year_counts(user: Any, *, year: int, region: str | None = None) -> dict[str, int]:

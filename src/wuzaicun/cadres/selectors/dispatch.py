@@ -230,10 +230,11 @@ def dispatch_counts(user: Any, *, year: int, region: str | None = None) -> dict[
 
 def coverage_by_area(user: Any, *, within: str, width: int) -> dict[tuple[str, int], dict[str, int]]:
     """Per child area (the first `width` digits of the village code, under `within`) and year of the 村情, in scope
-    (one grouped query): 第一书记 and 驻村干部 in post at some time of the year in the villages, poor villages, and
+    (one grouped query): 第一书记 and 驻村干部 in post at some time of the year in the villages (and the 第一书记
+    among them), poor villages (and those that exited, 出列, in the year), and
     poor villages with a working group / a 第一书记 in post at some time of the year (`active_during` for each
     row's own year)."""
-    from django.db.models import Exists, IntegerField, OuterRef, Subquery, Sum
+    from django.db.models import Exists, F, IntegerField, OuterRef, Subquery, Sum
     from django.db.models.functions import Coalesce
 
     from wuzaicun.regions.selectors import by_area
@@ -245,12 +246,17 @@ def coverage_by_area(user: Any, *, within: str, width: int) -> dict[tuple[str, i
         return queryset.filter(Q(start__year__lte=year) & (Q(end__isnull=True) | Q(end__year__gte=year)),
                                village_id=OuterRef("village_id"))
 
-    sent = (in_post(scoped(Dispatch, user)).order_by().values("village_id").annotate(n=Count("id")).values("n"))
+    def counted(queryset: QuerySet[Any]) -> Coalesce:
+        found = queryset.order_by().values("village_id").annotate(n=Count("id")).values("n")
+        return Coalesce(Subquery(found, output_field=IntegerField()), 0)
+
     rows = scoped(VillageYear, user).annotate(
-        sent=Coalesce(Subquery(sent, output_field=IntegerField()), 0),
+        sent=counted(in_post(scoped(Dispatch, user))),
+        secretaries=counted(in_post(scoped(Dispatch, user)).filter(kind=DispatchKind.FIRST_SECRETARY)),
         has_group=Exists(in_post(scoped(WorkingGroup, user))),
         has_secretary=Exists(in_post(scoped(Dispatch, user)).filter(kind=DispatchKind.FIRST_SECRETARY)))
-    return by_area(rows, within=within, width=width, dispatched=Sum("sent"),
+    return by_area(rows, within=within, width=width, dispatched=Sum("sent"), first_secretaries=Sum("secretaries"),
                    poor_villages=Count("id", filter=Q(is_poor=True)),
+                   poor_villages_exited=Count("id", filter=Q(is_poor=True, exit_year=F("year"))),
                    poor_villages_with_group=Count("id", filter=Q(is_poor=True, has_group=True)),
                    poor_villages_with_first_secretary=Count("id", filter=Q(is_poor=True, has_secretary=True)))

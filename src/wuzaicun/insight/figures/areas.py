@@ -9,7 +9,7 @@ them grouped by (child code prefix, year) in a fixed number of queries (`regions
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -201,6 +201,34 @@ def breakdown(mechanism: Mechanism, user: Any, *, year: int, region: str, areas:
         values={code: _finish(mechanism, by_child[code]) if code in by_child else dict(empty) for code in areas},
         totals=_finish(mechanism, by_year.get(year, {})),
         trend=[(shown, _finish(mechanism, by_year[shown])) for shown in sorted(by_year)])
+
+
+# 各区域主要数据: the annual report's table (表1) and charts (图1, 图2) by child area (I33, I12), in its column order
+AREA_TABLE = (
+    AreaFigure("poor_villages", "贫困村", "个"),
+    AreaFigure("poor_villages_exited", "当年出列", "个"),
+    AreaFigure("dispatched", "选派第一书记和驻村干部", "人"),
+    AreaFigure("first_secretaries", "其中第一书记", "人"),
+    AreaFigure("villages_with_entity", "有集体经济实体的村", "个"),
+    AreaFigure("poor_households", "建档立卡贫困户", "户"),
+    AreaFigure("households_exited", "当年脱贫户", "户"),
+)
+
+
+def area_table(user: Any, *, year: int, region: str, areas: list[str]) -> Breakdown:
+    """The report's key figures of the year under `region` by the child areas `areas`, read by `breakdown` from
+    the mechanisms' breakdown selectors (three grouped queries whatever the number of areas): the cadres' reader
+    (its 村情 rows: poor villages, 出列, 第一书记 and 驻村干部 in post), villages with a collective entity, and the
+    registered poor households. The last two count one year (the table has no trend: `trend` is empty)."""
+    from functools import partial
+
+    from wuzaicun.organization.selectors.economy import entity_villages_by_area
+    from wuzaicun.registry.selectors import household_figures_by_area
+
+    readers: tuple[Reader, ...] = (*_readers()["cadres"], partial(entity_villages_by_area, year=year),
+                                   partial(household_figures_by_area, year=year))
+    table = Mechanism("areas", "各区域主要数据", AREA_TABLE, (), readers)
+    return replace(breakdown(table, user, year=year, region=region, areas=areas), trend=[])
 
 
 # 填报完整度: the share of the year's villages per child area that handed their reports in on time

@@ -2,8 +2,8 @@
 the download view and (later) a background job call.
 
 It reads the figures of the overview (`stats_for_user`: the same figures as the page), a few key figures by child
-area (`areas.figures_by_area`), lays them out in the seed's order (`content.build`), draws the charts and writes the
-.docx (`document.write_docx`); then records the export in the audit trail, as every export does.
+area (`areas.figures_by_area`: the dashboards' breakdown), lays them out in the seed's order (`content.build`),
+draws the charts and writes the .docx (`document.write_docx`); then records the export in the audit trail, as every export does.
 """
 
 from __future__ import annotations

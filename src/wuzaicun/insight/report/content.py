@@ -165,7 +165,7 @@ def _opening(stats: Stats, place: str) -> str:
 def _area_table(breakdown: Breakdown) -> Table:
     headers = [breakdown.child_kind, *(f"{header}（{unit}）" for _, header, unit in COLUMNS)]
     rows = [[row.name, *(exact(row.values[key], unit) for key, _, unit in COLUMNS)] for row in breakdown.rows]
-    total = breakdown.total()
+    total = breakdown.totals
     return Table(caption=f"各{breakdown.child_kind}主要数据", headers=headers, rows=rows,
                  total=["合计", *(exact(total[key], unit) for key, _, unit in COLUMNS)])
 
@@ -196,7 +196,7 @@ def build(stats: Stats, *, place: str, breakdown: Breakdown | None, today: dt.da
     if breakdown is not None and breakdown.rows:
         names = [row.name for row in breakdown.rows]
         poor = [row.values["poor_villages"] for row in breakdown.rows]
-        exited = [row.values["exited"] for row in breakdown.rows]
+        exited = [row.values["poor_villages_exited"] for row in breakdown.rows]
         charts_made += 1
         report.add(Chart(f"图{charts_made} 各{breakdown.child_kind}贫困村和当年出列贫困村",
                          lambda: charts.bars_by_area(names, [("贫困村", poor), ("当年出列", exited)], unit="个")))

@@ -14,7 +14,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from wuzaicun.insight.figures.areas import breakdown, mechanism, reporting
+from wuzaicun.insight.figures.areas import area_table, breakdown, mechanism, reporting
+from wuzaicun.registry.selectors import household_year_counts
 from wuzaicun.responsibility.models import Assignment, LedgerLine, Reconciliation
 from wuzaicun.testing.world import World
 
@@ -117,6 +118,29 @@ def test_reporting_completeness_by_county(populated: World) -> None:
     assert found.totals["villages"] == 4 and found.totals["lists_on_time_share"] == Decimal("25.00")
     county_b = reporting(populated.users["county_b"], year=YEAR, region=B, areas=[TOWNSHIP_B, TOWNSHIP_A])
     assert county_b.values[TOWNSHIP_A]["villages"] == 0 and county_b.totals["villages"] == 2
+
+
+TABLE = {"a": {"poor_villages": 1, "poor_villages_exited": 1, "dispatched": 2, "first_secretaries": 1,
+               "villages_with_entity": 1, "poor_households": 6, "households_exited": 1},
+         "b": {"poor_villages": 1, "poor_villages_exited": 1, "dispatched": 3, "first_secretaries": 2,
+               "villages_with_entity": 1, "poor_households": 6, "households_exited": 2}}
+
+
+def test_the_reports_table_by_area_is_a_breakdown_in_both_scope_directions(
+        populated: World, django_assert_num_queries: Any) -> None:
+    with django_assert_num_queries(3):  # the cadres' reader, villages with an entity, households
+        found = area_table(populated.users["city"], year=YEAR, region=CITY, areas=[A, B])
+    assert found.values == {A: TABLE["a"], B: TABLE["b"]} and found.trend == []
+    assert found.totals == {key: TABLE["a"][key] + TABLE["b"][key] for key in TABLE["a"]}
+    for user, county, township, other, side in (("county_a", A, TOWNSHIP_A, TOWNSHIP_B, "a"),
+                                                ("county_b", B, TOWNSHIP_B, TOWNSHIP_A, "b")):
+        mine = area_table(populated.users[user], year=YEAR, region=county, areas=[township, other])
+        assert mine.values[township] == TABLE[side] == mine.totals
+        assert not any(mine.values[other].values())  # the other county's township: nothing
+    # households registered by a later year with no record of its own: still counted, as the overview counts them
+    later = area_table(populated.users["city"], year=YEAR + 3, region=CITY, areas=[A, B])
+    assert later.totals["poor_households"] == household_year_counts(populated.users["city"], year=YEAR + 3)["households"] > 0
+    assert later.totals["households_exited"] == 0
 
 
 def chart_data(html: str) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from django.db.models import (
 
 from wuzaicun.accounts.scope import get_for_user, may_read, narrowed, scoped
 from wuzaicun.regions.models import Level, Region
-from wuzaicun.regions.selectors import regions_for
+from wuzaicun.regions.selectors import by_area, regions_for
 
 from ..models.economy import CollectiveEntity, EntityIncome
 from ..rules.economy import year_end
@@ -66,7 +66,7 @@ def village_economy(user: Any, *, year: int, region: str | None = None) -> Query
     income = (scoped(EntityIncome, user).filter(existing_in(year, "entity__"), year=year,
                                                 entity__village_id=OuterRef("code"))
               .order_by().values("entity__village_id").annotate(total=Sum("collective_income")).values("total"))
-    money = DecimalField(max_digits=14, decimal_places=2)
+    money: DecimalField[Decimal, Decimal] = DecimalField(max_digits=14, decimal_places=2)
     # a user who may not read incomes gets NULL, not an empty subquery (PostgreSQL cannot compare its '' with 0)
     collective = Subquery(income, output_field=money) if may_read(EntityIncome, user) else Value(None, money)
     return villages_for(user, region=region).annotate(has_entity=Exists(entities), collective=collective)
@@ -127,6 +127,12 @@ def economy_counts(user: Any, *, year: int, region: str | None = None) -> dict[s
 def income_by_area(user: Any, *, within: str, width: int) -> dict[tuple[str, int], dict[str, Decimal]]:
     """The collective income of the entities in scope per child area (the first `width` digits of the village
     code, under `within`) and year (one grouped query)."""
-    from wuzaicun.regions.selectors import by_area
-
     return by_area(scoped(EntityIncome, user), within=within, width=width, collective_income=Sum("collective_income"))
+
+
+def entity_villages_by_area(user: Any, *, year: int, within: str, width: int) -> dict[tuple[str, int], dict[str, int]]:
+    """Villages with a collective entity existing in `year` (一村一实体, as `economy_counts`' `with_entity`) per child
+    area (the first `width` digits of the village code, under `within`), in scope (one grouped query):
+    {(prefix, year): {"villages_with_entity": n}}."""
+    return by_area(scoped(CollectiveEntity, user).filter(existing_in(year)), within=within, width=width, year=year,
+                   villages_with_entity=Count("village_id", distinct=True))

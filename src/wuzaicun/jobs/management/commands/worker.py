@@ -22,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--burst", action="store_true", help="运行完队列中已有的任务后退出")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        where = "数据库队列" if settings.TASKS_BACKEND == "database" else f"Redis 队列（{_redacted(settings.RQ_QUEUES['default']['URL'])}）"
+        where = "数据库队列" if settings.TASKS_BACKEND == "database" else f"Redis 队列（{_redacted(str(settings.RQ_QUEUES['default']['URL']))}）"
         self.stderr.write(f"后台任务进程已启动：{where}")
         run_worker(burst=options["burst"])
 
