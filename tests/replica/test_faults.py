@@ -58,10 +58,10 @@ def server(replicated: World, clusters: pg.Clusters, tmp_path: Path) -> Iterator
     port = _free_port()
     env = _env(tmp_path, DATABASE_URL=clusters.primary_url, DATABASE_REPLICA_URL=clusters.replica_url,
                SECRET_KEY=settings.SECRET_KEY, FIELD_KEYS_FILE=str(settings.FIELD_KEYS_FILE))
+    log = (tmp_path / "gunicorn.log").open("w")  # closed below, read on failure
     process = subprocess.Popen([sys.executable, "-m", "gunicorn", "wuzaicun.wsgi:application", "--bind",
                                 f"127.0.0.1:{port}", "--workers", "1", "--worker-class", "gthread",
-                                "--threads", "4", "--log-level", "debug"], env=env, stdout=subprocess.DEVNULL,
-                               stderr=open("/tmp/rdbg/gunicorn.log", "w"), text=True)
+                                "--threads", "4"], env=env, stdout=subprocess.DEVNULL, stderr=log, text=True)
     try:
         for _ in range(240):
             try:
@@ -69,12 +69,13 @@ def server(replicated: World, clusters: pg.Clusters, tmp_path: Path) -> Iterator
                     break
             except OSError:
                 if process.poll() is not None:
-                    pytest.fail(f"gunicorn exited: {process.stderr.read() if process.stderr else ''}")
+                    pytest.fail(f"gunicorn exited: {(tmp_path / 'gunicorn.log').read_text()}")
                 time.sleep(0.25)
         yield f"http://127.0.0.1:{port}", session
     finally:
         process.terminate()
-        process.wait(timeout=30)
+        process.wait(timeout=60)
+        log.close()
 
 
 def _get(url: str, session: str) -> tuple[int, str]:
