@@ -30,6 +30,7 @@ import subprocess
 import sys
 import threading
 import time
+import unicodedata
 from collections import defaultdict
 from pathlib import Path
 from urllib.parse import urlencode
@@ -45,7 +46,7 @@ PAGES = [
     ("农户搜索", "/registry/households/?q=%E7%8E%8B"),
     ("党员干部", "/registry/people/"),
     ("村列表", "/regions/villages/"),
-    ("区划树", "/regions/tree/"),
+    ("区划树", "/registry/tree/"),
 ]
 
 
@@ -139,8 +140,9 @@ def run_loop(port: int, users: int, seconds: float, pages: list[tuple[str, str]]
     latencies: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
     lock = threading.Lock()
-    ready = threading.Barrier(users + 1)
     stop_at = [0.0]
+    # when all have logged in, the clock starts (the action runs before any thread is released)
+    ready = threading.Barrier(users + 1, action=lambda: stop_at.__setitem__(0, time.monotonic() + seconds))
 
     def walk(number: int) -> None:
         user = User(port)
@@ -169,8 +171,7 @@ def run_loop(port: int, users: int, seconds: float, pages: list[tuple[str, str]]
     for thread in threads:
         thread.start()
     ready.wait()
-    started = time.monotonic()
-    stop_at[0] = started + seconds
+    started = stop_at[0] - seconds
     for thread in threads:
         thread.join()
     return latencies, errors, time.monotonic() - started
@@ -182,13 +183,19 @@ def _ms(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1] * 1000
 
 
+def _pad(text: str, width: int) -> str:
+    """Left-aligned in `width` terminal columns (a Chinese character takes two)."""
+    columns = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(0, width - columns)
+
+
 def report(title: str, latencies: dict[str, list[float]], errors: dict[str, int], wall: float) -> None:
     total = sum(len(v) for v in latencies.values())
     print(f"\n{title}：共 {total} 个请求，{total / wall:.1f} 次/秒，用时 {wall:.1f} 秒")
-    print(f"{'页面':<14}{'请求':>7}{'失败':>6}{'次/秒':>9}{'p50 毫秒':>11}{'p95 毫秒':>11}")
+    print(f"{_pad('页面', 18)}{'请求':>6}{'失败':>5}{'次/秒':>8}{'p50毫秒':>10}{'p95毫秒':>10}")
     for name, values in latencies.items():
-        print(f"{name:<14}{len(values):>7}{errors.get(name, 0):>6}{len(values) / wall:>9.1f}"
-              f"{_ms(values, 50):>11.0f}{_ms(values, 95):>11.0f}")
+        print(f"{_pad(name, 18)}{len(values):>8}{errors.get(name, 0):>7}{len(values) / wall:>11.1f}"
+              f"{_ms(values, 50):>13.0f}{_ms(values, 95):>13.0f}")
 
 
 def static_path(port: int) -> str:

@@ -96,7 +96,7 @@ def test_the_database_going_away_gives_a_chinese_503_and_the_server_recovers_by_
         server: tuple[str, str], clusters: pg.Clusters) -> None:
     base, session = server
     page = f"{base}/registry/households/"
-    api = f"{base}/api/registry/households"
+    api = f"{base}/api/households"
     status, body = _get(page, session)
     assert status == 200 and "甲村户主0" in body
     clusters.stop_primary()

@@ -33,7 +33,8 @@ STICKY_COOKIE = "wzc_primary"
 # follow, the audit chain is appended under a lock and verified row by row.
 PRIMARY_ONLY_APPS = frozenset({"sessions", "auth", "contenttypes", "accounts", "axes", "audit"})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-_READS = ("SELECT", "SHOW", "EXPLAIN")
+# statements that change no row: reads, and the transaction control and session settings around them
+_NOT_WRITES = ("SELECT", "SHOW", "EXPLAIN", "SET", "BEGIN", "SAVEPOINT", "RELEASE", "ROLLBACK", "COMMIT")
 
 
 @dataclass
@@ -97,7 +98,7 @@ def reading_replica() -> str | None:
 def _watch_writes(scope: _Scope) -> Callable[..., Any]:
     def wrapper(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
         # raw SQL written past the ORM (and the ORM's own statements) pin the request to the primary
-        if not scope.pinned and not sql.lstrip().upper().startswith(_READS):
+        if not scope.pinned and not sql.lstrip().upper().startswith(_NOT_WRITES):
             scope.pinned = True
         return execute(sql, params, many, context)
 
