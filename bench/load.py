@@ -14,6 +14,15 @@ The peers (../shared/PERFORMANCE.md), measured the same way in the same run:
   server and this client together can do on this machine (the limit);
 - login page: a page through the whole middleware stack and template engine, with no query.
 The client runs in the same machine (threads, one Python process), so the limit includes its own cost.
+
+Measured 2026-11-26 on the 2-core project machine while five other sessions ran their tests and a province
+synth (load average 15.7), SQLite, one county's demo data (106,587 rows), 5 workers × 4 threads, 50 users,
+`bench/load.py --users 50 --seconds 20` (requests/s, p50 / p95 ms):
+- business pages together 16.8/s, each page 2.3–2.5/s, p50 1.8–2.4 s, p95 6.5–7.1 s; no failure;
+- static file 811/s, p50 39 / p95 199 ms (the limit); login page 211/s, p50 110 / p95 976 ms.
+A list page costs ~12 login pages (its queries and a larger template); with 20 requests in service at a time
+and 50 users, each waits for ~2.5 others. On a crowded 2-core machine these figures say more about the
+ratio to the peers than about a dedicated server; re-run on the target hardware.
 """
 
 from __future__ import annotations
@@ -192,7 +201,7 @@ def _pad(text: str, width: int) -> str:
 def report(title: str, latencies: dict[str, list[float]], errors: dict[str, int], wall: float) -> None:
     total = sum(len(v) for v in latencies.values())
     print(f"\n{title}：共 {total} 个请求，{total / wall:.1f} 次/秒，用时 {wall:.1f} 秒")
-    print(f"{_pad('页面', 18)}{'请求':>6}{'失败':>5}{'次/秒':>8}{'p50毫秒':>10}{'p95毫秒':>10}")
+    print(f"{_pad('页面', 18)}{'请求':>6}{'失败':>5}{'次/秒':>9}{'p50毫秒':>11}{'p95毫秒':>11}")
     for name, values in latencies.items():
         print(f"{_pad(name, 18)}{len(values):>8}{errors.get(name, 0):>7}{len(values) / wall:>11.1f}"
               f"{_ms(values, 50):>13.0f}{_ms(values, 95):>13.0f}")
