@@ -52,10 +52,10 @@ class Clusters:
     replica_url: str = url(REPLICA_PORT)
 
     def stop_primary(self) -> None:
-        _run("pg_ctlcluster", VERSION, PRIMARY, "stop", "-m", "fast")
+        _run("pg_ctlcluster", "--skip-systemctl-redirect", VERSION, PRIMARY, "stop", "-m", "fast")
 
     def start_primary(self) -> None:
-        _run("pg_ctlcluster", VERSION, PRIMARY, "start")
+        _run("pg_ctlcluster", "--skip-systemctl-redirect", VERSION, PRIMARY, "start")
         _wait_ready(PRIMARY_PORT)
 
 
@@ -82,7 +82,7 @@ def drop() -> None:
 def create() -> Clusters:
     drop()
     _create(PRIMARY, PRIMARY_PORT)
-    _run("pg_ctlcluster", VERSION, PRIMARY, "start")
+    _run("pg_ctlcluster", "--skip-systemctl-redirect", VERSION, PRIMARY, "start")
     _wait_ready(PRIMARY_PORT)
     _run("psql", "-h", "127.0.0.1", "-p", str(PRIMARY_PORT), "-U", "postgres", "-c", f"CREATE DATABASE {DATABASE}")
     data = _create(REPLICA, REPLICA_PORT)
@@ -90,6 +90,6 @@ def create() -> Clusters:
         shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
     _run("runuser", "-u", "postgres", "--", "pg_basebackup", "-h", "127.0.0.1", "-p", str(PRIMARY_PORT),
          "-U", "postgres", "-D", str(data), "-R", "-X", "stream", "-c", "fast")
-    _run("pg_ctlcluster", VERSION, REPLICA, "start")
+    _run("pg_ctlcluster", "--skip-systemctl-redirect", VERSION, REPLICA, "start")
     _wait_ready(REPLICA_PORT)
     return Clusters()
