@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "wuzaicun.core.middleware.TrustedProxyMiddleware",
     "wuzaicun.core.middleware.RequestContextMiddleware",
+    "wuzaicun.core.db_router.ReplicaMiddleware",
     "wuzaicun.core.middleware.RefuseNulMiddleware",
     "wuzaicun.accounts.middleware.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -124,6 +125,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+# Read replicas (docs/decisions.md D36): DATABASE_REPLICA_URL holds one streaming replica's URL, or several
+# separated by spaces or commas. Pages and the API then read a replica outside transactions and before any
+# write (core/db_router.py); a user who wrote reads the primary for DATABASE_REPLICA_STICKY_SECONDS.
+DATABASE_REPLICAS: list[str] = []
+for _number, _url in enumerate(os.environ.get("DATABASE_REPLICA_URL", "").replace(",", " ").split(), start=1):
+    _alias = "replica" if _number == 1 else f"replica{_number}"
+    DATABASES[_alias] = dj_database_url.parse(_url, conn_max_age=60, conn_health_checks=True)
+    DATABASES[_alias]["TEST"] = {"MIRROR": "default"}  # a test run under the setting reads its own database
+    DATABASE_REPLICAS.append(_alias)
+DATABASE_REPLICA_STICKY_SECONDS = int(os.environ.get("DATABASE_REPLICA_STICKY_SECONDS", "10"))
+DATABASE_ROUTERS = ["wuzaicun.core.db_router.ReplicaRouter"] if DATABASE_REPLICAS else []
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache (the figures of 数据分析, keyed by the data generation read from the database, docs/insight.md I44): each

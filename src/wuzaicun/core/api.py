@@ -152,6 +152,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(Exception)
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         """Anything unexpected: logged with the request id, answered without a trace of what went wrong."""
+        from .views import database_unavailable, is_database_unavailable
+
+        if is_database_unavailable(exc):
+            logger.warning("Database unavailable: %s", request.path)
+            return database_unavailable(request)
         logger.error("Internal Server Error: %s", request.path, exc_info=exc,
                      extra={"status_code": 500, "request": request})
         return api.create_response(request, server_error_body(request), status=500)

@@ -2,10 +2,40 @@
 
 from __future__ import annotations
 
+import sys
+
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
 from .api import server_error_body
+
+DATABASE_UNAVAILABLE = "数据库暂时无法连接，请稍后重试"
+# seconds a client (or the load balancer) should wait before asking again
+RETRY_AFTER_SECONDS = 5
+
+
+def database_unavailable(request: HttpRequest) -> HttpResponse:
+    """503 when the database cannot be reached (stopped, failed over, out of connections).
+
+    Rendered without the request's context processors: they would ask the same database for the user and the
+    menu. The connection that failed is closed at the end of the request (Django drops a connection on which an
+    error occurred, `CONN_HEALTH_CHECKS` tests a kept one before use), so the next request connects afresh and
+    the site recovers when the database does, without a restart.
+    """
+    if _is_api(request):
+        response: HttpResponse = JsonResponse({"code": "database_unavailable", "message": DATABASE_UNAVAILABLE},
+                                              status=503)
+    else:
+        response = HttpResponse(render_to_string("core/unavailable.html", {"message": DATABASE_UNAVAILABLE}),
+                                status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def is_database_unavailable(exc: BaseException | None) -> bool:
+    return isinstance(exc, OperationalError | InterfaceError)
 
 
 def _is_api(request: HttpRequest) -> bool:
@@ -25,6 +55,8 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    if is_database_unavailable(sys.exc_info()[1]):  # raised anywhere: a middleware's session read, a view
+        return database_unavailable(request)
     if _is_api(request):  # an error outside the API's own handlers (a middleware, the URL resolver)
         return JsonResponse(server_error_body(request), status=500)
     return render(request, "core/error.html",
