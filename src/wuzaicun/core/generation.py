@@ -35,7 +35,12 @@ SQLITE_OPS = {"i": "INSERT", "u": "UPDATE", "d": "DELETE"}
 
 # Apps whose tables hold no business data: accounts, sessions, logins, permissions, the audit trail (written on
 # reads too), and the counter itself. Every other app's tables (and their many-to-many tables) are business data.
-NOT_BUSINESS = frozenset({"admin", "auth", "contenttypes", "sessions", "axes", "audit", "accounts", "core"})
+# Not business data: a login, a job's progress (written every half second while one runs), a queued task or a
+# second factor changes no figure, and bumping on them would throw the cached figures away for nothing.
+NOT_BUSINESS = frozenset({
+    "admin", "auth", "contenttypes", "sessions", "axes", "audit", "accounts", "core",
+    "jobs", "django_tasks", "django_tasks_database", "django_rq", "otp_totp", "otp_static", "django_otp",
+})
 
 PG_FUNCTION = """
 CREATE OR REPLACE FUNCTION wuzaicun_bump_generation() RETURNS trigger LANGUAGE plpgsql AS $$
