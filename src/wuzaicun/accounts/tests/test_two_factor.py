@@ -103,7 +103,7 @@ def _secret_code(page_text: str, user: User) -> str:
 
 def test_a_role_that_requires_it_enrols_right_after_login_and_sees_ten_recovery_codes_once(world):
     _require_county_admins()
-    assert "县级管理员" in AuditEntry.objects_unscoped.filter(object_type="security_policy").order_by("id").last().summary  # type: ignore[union-attr]
+    assert "县级管理员" in AuditEntry.objects_unscoped.filter(object_type="security_policy").order_by("id").last().summary
     user = world.users["county_a"]
     client = Client()
     client.post("/accounts/login/", {"username": "county_a", "password": PASSWORD})
