@@ -60,12 +60,11 @@ class SecurityPolicyForm(StyledForm):
     roles that must use two-factor login (the three administrators always)."""
 
     def clean_require_2fa_roles(self) -> list[str]:
-        from .policy import roles_problem
+        """The three administrators are always in (their boxes cannot be cleared: a page without the field, or with
+        them unticked, keeps them)."""
+        from .policy import mandatory_2fa_roles
 
-        value = list(self.cleaned_data.get("require_2fa_roles") or [])
-        if problem := roles_problem(value):
-            raise forms.ValidationError(problem)
-        return value
+        return sorted(set(self.cleaned_data.get("require_2fa_roles") or []) | mandatory_2fa_roles())
 
 
 SecurityPolicyForm.base_fields.update(_policy_fields())
