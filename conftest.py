@@ -68,11 +68,15 @@ def world(db: Any) -> World:
 
 @pytest.fixture
 def client_for(world: World) -> Callable[[str], Client]:
-    """A logged-in test client for one of the world's users (by username)."""
+    """A logged-in test client for one of the world's users (by username): `force_login` skips the password and
+    `pass_second_factor` the code page, for the administrators who have an authenticator. The crawler's tests
+    log in through both pages (`testing.twofa.log_in`)."""
+    from wuzaicun.testing.twofa import pass_second_factor
 
     def make(username: str) -> Client:
         client = Client()
         client.force_login(world.users[username])
+        pass_second_factor(client, world.users[username])
         return client
 
     return make

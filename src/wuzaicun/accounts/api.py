@@ -6,13 +6,14 @@ from typing import Any
 
 from django.contrib.auth import authenticate, logout
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.responses import Status
 from ninja.security import HttpBearer, SessionAuth
 
+from wuzaicun.core.api import ErrorOut
 from wuzaicun.core.errors import DomainError
 
-from . import policy
+from . import policy, twofa
 from .models import User
 from .services import end_all_sessions, issue_api_token, revoke_api_token, token_digest, user_for_token
 
@@ -30,7 +31,8 @@ class ActiveSessionAuth(SessionAuth):
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = getattr(request, "user", None)
         if (user is not None and user.is_authenticated and user.is_active
-                and not getattr(user, "must_change_password", False) and not policy.password_expired(user)):
+                and not getattr(user, "must_change_password", False) and not policy.password_expired(user)
+                and twofa.next_step(request) is None):  # a session still owing its second factor reads nothing
             return user
         return None
 
@@ -43,6 +45,8 @@ router = Router(tags=["认证"])
 class TokenIn(Schema):
     username: str
     password: str
+    otp: str | None = Field(None, description="动态验证码：身份验证器上当前的 6 位数字，或一个未用过的恢复码；"
+                                              "已启用双因素认证的用户必填，缺少时返回 401 需要动态验证码")
 
 
 class TokenOut(Schema):
@@ -56,7 +60,8 @@ class MeOut(Schema):
     scope: str | None
 
 
-@router.post("/token", auth=None, response=TokenOut, summary="以用户名和密码换取令牌")
+@router.post("/token", auth=None, response={200: TokenOut, 401: ErrorOut},
+             summary="以用户名和密码（已启用双因素认证的用户另加动态验证码）换取令牌")
 def token(request: HttpRequest, payload: TokenIn) -> dict[str, str]:
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None or not user.is_active:
@@ -66,6 +71,8 @@ def token(request: HttpRequest, payload: TokenIn) -> dict[str, str]:
         raise DomainError("请先登录网页修改初始密码，再申请接口令牌", code="password_change_required")
     if policy.password_expired(user):
         raise DomainError("密码已超过有效期，请先登录网页修改密码，再申请接口令牌", code="password_expired")
+    twofa.check_for_token(request, user, payload.otp)
+    twofa.reset_failures(request, user)
     return {"token": issue_api_token(user=user)}
 
 
@@ -109,6 +116,7 @@ class SecurityPolicyOut(Schema):
     idle_minutes: int
     session_hours: int
     reveal_daily_limit: int
+    require_2fa_roles: list[str]
 
 
 class SecurityPolicyIn(Schema):
@@ -121,6 +129,7 @@ class SecurityPolicyIn(Schema):
     idle_minutes: int | None = None
     session_hours: int | None = None
     reveal_daily_limit: int | None = None
+    require_2fa_roles: list[str] | None = None
 
 
 @security_router.get("/policy", response=SecurityPolicyOut, summary="安全设置（安全管理员）")

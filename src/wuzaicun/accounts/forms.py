@@ -56,7 +56,24 @@ def _policy_fields() -> dict[str, Any]:
 
 
 class SecurityPolicyForm(StyledForm):
-    """安全设置: one whole-number field per policy item, its MLPS bounds on the input and in the help text."""
+    """安全设置: one whole-number field per policy item, its MLPS bounds on the input and in the help text, and the
+    roles that must use two-factor login (the three administrators always)."""
+
+    def clean_require_2fa_roles(self) -> list[str]:
+        """The three administrators are always in (their boxes cannot be cleared: a page without the field, or with
+        them unticked, keeps them)."""
+        from .policy import mandatory_2fa_roles
+
+        return sorted(set(self.cleaned_data.get("require_2fa_roles") or []) | mandatory_2fa_roles())
 
 
 SecurityPolicyForm.base_fields.update(_policy_fields())
+SecurityPolicyForm.base_fields["require_2fa_roles"] = forms.MultipleChoiceField(
+    label="须使用双因素认证的角色", choices=Role.choices, widget=forms.CheckboxSelectMultiple, required=False,
+    help_text="勾选的角色登录时除密码外还须输入身份验证器上的动态验证码；系统管理员、安全管理员、审计管理员始终须使用（等保三级）")
+
+
+class SecondFactorForm(StyledForm):
+    code = forms.CharField(label="动态验证码", max_length=20, strip=True,
+                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True,
+                                                         "placeholder": "6 位数字，或恢复码"}))

@@ -83,3 +83,27 @@ class PasswordChangeRequiredMiddleware:
                 and (getattr(user, "must_change_password", False) or policy.password_expired(user))):
             return redirect("accounts:password")
         return self.get_response(request)
+
+
+class SecondFactorMiddleware:
+    """双因素认证: after the password, a user with an authenticator reaches nothing but the code page until a code
+    passes, and a user whose role requires one but has none reaches nothing but enrolment (accounts/twofa.py). The
+    API refuses such a session on its own (api.ActiveSessionAuth)."""
+
+    ALLOWED = ("/accounts/logout/", "/static/")
+    STEPS = {"verify": "accounts:twofa_verify", "enrol": "accounts:twofa_enrol"}
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.urls import reverse
+
+        from . import twofa
+
+        if (request.user.is_authenticated and hasattr(request, "session") and not request.path.startswith("/api/")
+                and not request.path.startswith(self.ALLOWED)):
+            step = twofa.next_step(request)
+            if step is not None and request.path != reverse(self.STEPS[step]):
+                return redirect(self.STEPS[step])
+        return self.get_response(request)

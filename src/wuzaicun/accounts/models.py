@@ -87,6 +87,9 @@ class SecurityPolicy(models.Model):
     idle_minutes = models.PositiveSmallIntegerField("无操作自动退出（分钟）", default=30)
     session_hours = models.PositiveSmallIntegerField("单次登录最长（小时）", default=12)
     reveal_daily_limit = models.PositiveSmallIntegerField("每人每天查看完整身份证号次数上限", default=20)
+    require_2fa_roles = models.CharField("须使用双因素认证的角色", max_length=300,
+                                         default="audit_admin,security_admin,system_admin",
+                                         help_text="角色代码，以逗号分隔；三类管理员始终包含在内")
     updated_at = models.DateTimeField("修改时间", auto_now=True)
 
     class Meta:
@@ -143,3 +146,23 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.started_at}"
+
+
+class RecoveryCode(models.Model):
+    """A one-time recovery code (恢复码) of a user's two-factor login: only its keyed digest is stored (the codes are
+    shown once, at enrolment or regeneration); a used code keeps its row with `used_at`."""
+
+    user = models.ForeignKey(User, verbose_name="用户", on_delete=models.CASCADE, related_name="recovery_codes")
+    digest = models.CharField("摘要", max_length=64)
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+    used_at = models.DateTimeField("使用时间", null=True, blank=True)
+
+    objects_unscoped = models.Manager()
+
+    class Meta:
+        verbose_name = "恢复码"
+        verbose_name_plural = "恢复码"
+        constraints = [models.UniqueConstraint(fields=["user", "digest"], name="recoverycode_user_digest")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} 的恢复码"

@@ -121,6 +121,7 @@ MENU: tuple[Section, ...] = (
             Item("安全设置", "accounts:security", Perm.MANAGE_SECURITY, "shield-check"),
             Item("在线会话", "accounts:sessions", Perm.MANAGE_SECURITY, "people"),
             Item("账号锁定", "accounts:lockouts", Perm.MANAGE_SECURITY, "shield-lock"),
+            Item("双因素认证", "accounts:twofa_users", Perm.MANAGE_SECURITY, "phone-vibrate"),
             Item("登录日志", "audit:logins", AUDIT_PERM, "box-arrow-in-right"),
             Item("操作日志", "audit:operations", AUDIT_PERM, "journal-text"),
         ),

@@ -51,13 +51,52 @@ class Policy:
     idle_minutes: int
     session_hours: int
     reveal_daily_limit: int
+    # 双因素认证: the roles whose users must sign in with a second factor (TOTP); always the three administrators
+    require_2fa_roles: tuple[str, ...] = ()
+
+
+TWO_FACTOR_FIELD = "require_2fa_roles"
+TWO_FACTOR_LABEL = "须使用双因素认证的角色"
+
+
+def mandatory_2fa_roles() -> frozenset[str]:
+    """The roles that must always use a second factor: the three separated administrators (GB/T 22239-2019
+    8.1.4.1 d: 管理用户 are identified by two or more combined techniques)."""
+    from .roles import SEPARATED_ADMINS
+
+    return frozenset(str(r) for r in SEPARATED_ADMINS)
+
+
+def parse_roles(value: Any) -> tuple[str, ...]:
+    """A list, or a text of role codes separated by commas or spaces, to the sorted tuple of distinct codes."""
+    import re
+
+    items = value if isinstance(value, list | tuple | set | frozenset) else re.split(r"[,，、\s]+", str(value))
+    return tuple(sorted({str(i).strip() for i in items if str(i).strip()}))
+
+
+def roles_problem(value: Any) -> str | None:
+    """None when `value` names valid roles and keeps the three administrators, else the Chinese reason."""
+    from .roles import Role
+
+    roles = parse_roles(value)
+    unknown = [r for r in roles if r not in Role.values]
+    if unknown:
+        return f"{TWO_FACTOR_LABEL}中没有“{'、'.join(unknown)}”这个角色，可选：{'、'.join(Role.values)}"
+    missing = sorted(mandatory_2fa_roles() - set(roles))
+    if missing:
+        names = "、".join(Role(r).label for r in missing)
+        return f"{TWO_FACTOR_LABEL}必须包含{names}（等保三级要求管理用户使用两种以上鉴别技术）"
+    return None
 
 
 def problem(field: str, value: Any) -> str | None:
     """None when `value` is a whole number within the field's bounds, else the Chinese reason naming the field."""
+    if field == TWO_FACTOR_FIELD:
+        return roles_problem(value)
     bound = BY_FIELD.get(field)
     if bound is None:
-        return f"没有名为“{field}”的安全设置项，可选：{'、'.join(BY_FIELD)}"
+        return f"没有名为“{field}”的安全设置项，可选：{'、'.join([*BY_FIELD, TWO_FACTOR_FIELD])}"
     try:
         number = int(str(value).strip())
     except ValueError:
@@ -68,7 +107,9 @@ def problem(field: str, value: Any) -> str | None:
 
 
 def defaults() -> Policy:
-    return Policy(**{b.field: int(getattr(settings, b.setting)) for b in FIELDS})
+    roles = parse_roles(getattr(settings, "REQUIRE_2FA_ROLES", ""))
+    return Policy(**{b.field: int(getattr(settings, b.setting)) for b in FIELDS},
+                  require_2fa_roles=tuple(sorted(set(roles) | mandatory_2fa_roles())))
 
 
 _cached: tuple[float, Policy] | None = None
@@ -83,9 +124,20 @@ def current() -> Policy:
     from .models import SecurityPolicy
 
     row = SecurityPolicy.objects.filter(pk=1).first()
-    policy = defaults() if row is None else Policy(**{f.name: getattr(row, f.name) for f in fields(Policy)})
+    policy = defaults() if row is None else from_row(row)
     _cached = (now, policy)
     return policy
+
+
+def from_row(row: Any) -> Policy:
+    values = {f.name: getattr(row, f.name) for f in fields(Policy)}
+    values[TWO_FACTOR_FIELD] = tuple(sorted(set(parse_roles(values[TWO_FACTOR_FIELD])) | mandatory_2fa_roles()))
+    return Policy(**values)
+
+
+def requires_2fa(user: Any) -> bool:
+    """The user's role must sign in with a second factor (安全设置 → 须使用双因素认证的角色)."""
+    return str(getattr(user, "role", "") or "") in current().require_2fa_roles
 
 
 def prime(policy: Policy) -> None:

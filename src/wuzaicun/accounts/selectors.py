@@ -65,3 +65,12 @@ def online_sessions_for(user: Any, *, q: str = "") -> QuerySet[Any]:
     result: QuerySet[Any] = rows.annotate(last_seen=ExpressionWrapper(
         F("session__expire_date") - Value(idle), output_field=DateTimeField())).order_by("-session__expire_date")
     return result
+
+
+def twofa_status_for(user: Any, *, q: str = "") -> QuerySet[User]:
+    """双因素认证 (安全管理员): the users in the reader's scope, each with `has_2fa` (a confirmed authenticator)."""
+    from django.db.models import Exists, OuterRef
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    devices = TOTPDevice.objects.filter(user_id=OuterRef("pk"), confirmed=True)
+    return users_for(user, q=q).annotate(has_2fa=Exists(devices))

@@ -358,23 +358,37 @@ def update_policy(*, actor: Any, changes: dict[str, Any]) -> policy.Policy:
     problems = {field: p for field, value in changes.items() if (p := policy.problem(field, value))}
     if problems:
         only = next(iter(problems)) if len(problems) == 1 else ""
-        raise DomainError("；".join(problems.values()),
-                          field=policy.BY_FIELD[only].label if only in policy.BY_FIELD else "安全设置")
-    wanted = {field: int(str(value).strip()) for field, value in changes.items()}
+        label = policy.TWO_FACTOR_LABEL if only == policy.TWO_FACTOR_FIELD else (
+            policy.BY_FIELD[only].label if only in policy.BY_FIELD else "安全设置")
+        raise DomainError("；".join(problems.values()), field=label)
+    wanted: dict[str, Any] = {field: (",".join(policy.parse_roles(value)) if field == policy.TWO_FACTOR_FIELD
+                                      else int(str(value).strip())) for field, value in changes.items()}
     with transaction.atomic():
         row = SecurityPolicy.objects.select_for_update().filter(pk=1).first()
         if row is None:
-            row = SecurityPolicy(pk=1, **dataclasses.asdict(policy.defaults()))
+            start = dataclasses.asdict(policy.defaults())
+            start[policy.TWO_FACTOR_FIELD] = ",".join(start[policy.TWO_FACTOR_FIELD])
+            row = SecurityPolicy(pk=1, **start)
         old = {field: getattr(row, field) for field in wanted}
         changed = {field: value for field, value in wanted.items() if old[field] != value}
         for field, value in changed.items():
             setattr(row, field, value)
         row.save()
         if changed:
-            said = "；".join(f"{policy.BY_FIELD[f].label} {old[f]}→{v}{policy.BY_FIELD[f].unit}"
-                            for f, v in changed.items())
+            said = "；".join(_policy_change(f, old[f], v) for f, v in changed.items())
             record(actor=actor, action=Action.UPDATE, object_type="security_policy", object_id=1,
                    summary=f"修改安全设置：{said}"[:300], changes=diff(old, wanted))
         transaction.on_commit(policy.forget)
     policy.forget()
     return policy.current()
+
+
+def _policy_change(field: str, old: Any, new: Any) -> str:
+    """One change of the security policy in words, old → new."""
+    if field == policy.TWO_FACTOR_FIELD:
+        def names(value: Any) -> str:
+            return "、".join(Role(r).label for r in policy.parse_roles(value)) or "无"
+
+        return f"{policy.TWO_FACTOR_LABEL} {names(old)}→{names(new)}"
+    bound = policy.BY_FIELD[field]
+    return f"{bound.label} {old}→{new}{bound.unit}"

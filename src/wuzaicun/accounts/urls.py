@@ -20,4 +20,11 @@ urlpatterns = [
     path("sessions/<str:handle>/end/", views.session_end, name="session_end"),
     path("lockouts/", views.lockouts, name="lockouts"),
     path("lockouts/<id:attempt_id>/unlock/", views.unlock, name="unlock"),
+    path("2fa/", views.twofa_home, name="twofa"),
+    path("2fa/verify/", views.twofa_verify, name="twofa_verify"),
+    path("2fa/enrol/", views.twofa_enrol, name="twofa_enrol"),
+    path("2fa/recovery-codes/", views.twofa_recovery, name="twofa_recovery"),
+    path("2fa/disable/", views.twofa_disable, name="twofa_disable"),
+    path("2fa/users/", views.twofa_users, name="twofa_users"),
+    path("2fa/users/<id:user_id>/reset/", views.twofa_reset, name="twofa_reset"),
 ]

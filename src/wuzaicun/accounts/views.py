@@ -19,12 +19,21 @@ from wuzaicun.core.errors import DomainError
 from wuzaicun.core.forms import submit
 from wuzaicun.core.paging import paginate
 
-from . import policy
+from . import policy, twofa
 from .decorators import requires
-from .forms import LoginForm, PasswordChangeForm, SecurityPolicyForm, UserCreateForm, UserEditForm
+from .forms import (
+    LoginForm,
+    PasswordChangeForm,
+    SecondFactorForm,
+    SecurityPolicyForm,
+    UserCreateForm,
+    UserEditForm,
+)
 from .http import AuthedRequest
+from .models import User
 from .roles import GRANTABLE, Perm, Role
-from .selectors import get_user_for_user, lockouts_for, online_sessions_for, users_for
+from .scope import get_for_user
+from .selectors import get_user_for_user, lockouts_for, online_sessions_for, twofa_status_for, users_for
 from .services import (
     change_password,
     create_user,
@@ -195,3 +204,105 @@ def session_end(request: AuthedRequest, handle: str) -> HttpResponse:
     ended = force_logout(actor=request.user, handle=handle)
     messages.success(request, f"已强制退出“{ended.user.username}”的会话")
     return redirect("accounts:sessions")
+
+
+# -- 双因素认证 ---------------------------------------------------------------------------------------------------
+
+ENROLLING = "wzc_2fa_enrolling"  # the id of the authenticator being set up in this session
+
+
+@require_http_methods(["GET", "POST"])
+def twofa_verify(request: AuthedRequest) -> HttpResponse:
+    """The login's second step: the authenticator's code (or a recovery code). Wrong codes count toward the
+    lockout; once locked the session ends."""
+    if twofa.session_state(request) != twofa.PENDING:
+        return redirect("portal:home")
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        problem = twofa.verify_login(request, form.cleaned_data["code"])
+        if problem is None:
+            return redirect(settings.LOGIN_REDIRECT_URL)
+        if problem == "locked" or getattr(request, "axes_locked_out", False):
+            logout(request)
+            return locked_out(request)
+        form.add_error("code", problem)
+    return render(request, "accounts/twofa_verify.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def twofa_enrol(request: AuthedRequest) -> HttpResponse:
+    """设置双因素认证: a new key shown as a QR code and as text, confirmed with the first code; the ten recovery
+    codes are shown once, on the answer to the confirmation."""
+    user = request.user
+    device = twofa.pending_device(user, request.session.get(ENROLLING))
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and device is not None and form.is_valid():
+        try:
+            codes = twofa.confirm_enrolment(request=request, device=device, code=form.cleaned_data["code"])
+        except DomainError as exc:
+            if getattr(request, "axes_locked_out", False):
+                logout(request)
+                return locked_out(request)
+            form.add_error("code", exc.message)
+        else:
+            request.session.pop(ENROLLING, None)
+            track_session(request, user)
+            return render(request, "accounts/twofa_codes.html", {"codes": codes, "first": True})
+    if device is None:
+        device = twofa.start_enrolment(user)
+        request.session[ENROLLING] = device.pk
+    required = twofa.next_step(request) == "enrol"
+    return render(request, "accounts/twofa_enrol.html", {
+        "form": form, "qr": twofa.qr_svg(device), "secret": twofa.secret_base32(device), "required": required,
+        "replacing": twofa.device_for(user) is not None})
+
+
+@require_http_methods(["GET"])
+def twofa_home(request: AuthedRequest) -> HttpResponse:
+    """个人中心 → 双因素认证: whether it is on, how many recovery codes are left, regenerate, replace, turn off."""
+    user = request.user
+    device = twofa.device_for(user)
+    return render(request, "accounts/twofa.html", {
+        "device": device, "remaining": twofa.remaining_recovery_codes(user) if device else 0,
+        "required": policy.requires_2fa(user), "form": SecondFactorForm()})
+
+
+@require_POST
+def twofa_recovery(request: AuthedRequest) -> HttpResponse:
+    codes = twofa.regenerate_recovery_codes(actor=request.user)
+    return render(request, "accounts/twofa_codes.html", {"codes": codes, "first": False})
+
+
+@require_POST
+def twofa_disable(request: AuthedRequest) -> HttpResponse:
+    form = SecondFactorForm(request.POST)
+    if form.is_valid():
+        try:
+            twofa.disable(request=request, code=form.cleaned_data["code"])
+        except DomainError as exc:
+            if getattr(request, "axes_locked_out", False):
+                logout(request)
+                return locked_out(request)
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "已关闭双因素认证")
+    return redirect("accounts:twofa")
+
+
+@requires(Perm.MANAGE_SECURITY)
+@require_http_methods(["GET"])
+def twofa_users(request: AuthedRequest) -> HttpResponse:
+    """双因素认证 (安全管理员): each user in scope, whether the role requires it and whether it is on, with 重置."""
+    q = request.GET.get("q", "").strip()
+    context = paginate(request, twofa_status_for(request.user, q=q))
+    context.update(q=q, required=policy.current().require_2fa_roles)
+    return render(request, "accounts/twofa_users.html", context)
+
+
+@requires(Perm.MANAGE_SECURITY)
+@require_POST
+def twofa_reset(request: AuthedRequest, user_id: int) -> HttpResponse:
+    target = get_for_user(User, request.user, pk=user_id)
+    twofa.reset(actor=request.user, username=target.username)
+    messages.success(request, f"已重置“{target.username}”的双因素认证，其全部会话已结束；下次登录时重新设置")
+    return redirect("accounts:twofa_users")

@@ -2,7 +2,9 @@
 
 遵义市 (5203) with two counties, 红花岗区 (520302) and 汇川区 (520303); each county has one
 township with two villages; each village has households and people; one user per role in
-county A, plus a county admin in county B, a city admin and a system admin.
+county A, plus a county admin in county B, a city admin and a system admin. The users whose role requires
+two-factor login (the system, security and audit administrators) hold an authenticator with the known key
+`testing.twofa.TOTP_KEY`.
 """
 
 from __future__ import annotations
@@ -62,26 +64,35 @@ def build_world(*, households_per_village: int = 3, year: int = 2016) -> World:
             factories.household(region, head_name=f"{region.name}户主{i}") for i in range(households_per_village)
         ]
         world.people[code] = [factories.person(region, name=f"{region.name}党员{i}") for i in range(2)]
-    roles: list[tuple[str, str, str]] = [
-        ("sysadmin", "system_admin", "520000000000"),
-        ("city", "city_admin", "520300000000"),
-        ("county_a", "county_admin", "520302000000"),
-        ("county_b", "county_admin", "520303000000"),
-        ("township_a", "township_admin", "520302001000"),
-        ("reporter_a", "village_reporter", "520302001001"),
-        ("inspector_a", "inspector", "520302000000"),
-        ("leader_a", "leader", "520302000000"),
-        ("security", "security_admin", "520000000000"),
-        ("auditor", "audit_admin", "520000000000"),
-        ("auditor_a", "audit_admin", "520302000000"),
-        ("auditor_b", "audit_admin", "520303000000"),
-    ]
     hashed = _password_hash()
-    for username, role, scope in roles:
+    from wuzaicun.accounts import policy
+
+    from .twofa import enrol
+
+    for username, role, scope in ROLES:
         user = User(username=username, role=role, scope=regions[scope], full_name=username, password=hashed)
         user.save()
         world.users[username] = user
+        if role in policy.current().require_2fa_roles:  # the administrators sign in with a second factor
+            enrol(user)
     return world
+
+
+# (username, role, scope) of the world's users.
+ROLES: list[tuple[str, str, str]] = [
+    ("sysadmin", "system_admin", "520000000000"),
+    ("city", "city_admin", "520300000000"),
+    ("county_a", "county_admin", "520302000000"),
+    ("county_b", "county_admin", "520303000000"),
+    ("township_a", "township_admin", "520302001000"),
+    ("reporter_a", "village_reporter", "520302001001"),
+    ("inspector_a", "inspector", "520302000000"),
+    ("leader_a", "leader", "520302000000"),
+    ("security", "security_admin", "520000000000"),
+    ("auditor", "audit_admin", "520000000000"),
+    ("auditor_a", "audit_admin", "520302000000"),
+    ("auditor_b", "audit_admin", "520303000000"),
+]
 
 
 @lru_cache(maxsize=1)
@@ -98,4 +109,4 @@ def county_b_household(world: World) -> Household:
     return world.households["520303100201"][0]
 
 
-__all__ = ["PASSWORD", "World", "build_world", "county_a_household", "county_b_household"]
+__all__ = ["PASSWORD", "ROLES", "World", "build_world", "county_a_household", "county_b_household"]

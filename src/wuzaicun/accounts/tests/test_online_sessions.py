@@ -45,11 +45,13 @@ def test_a_security_administrator_of_one_county_sees_only_its_sessions(world, mo
     import io
 
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
-    create_user(actor=None, username="sec_b", role="security_admin", scope="520303", password=STRONG,
-                must_change_password=False)
+    from wuzaicun.testing.twofa import enrol, log_in
+
+    enrol(create_user(actor=None, username="sec_b", role="security_admin", scope="520303", password=STRONG,
+                      must_change_password=False))
     a, b = _signed_in("county_a", "10.0.0.8"), _signed_in("county_b", "10.0.0.10")
     sec_b = Client()
-    sec_b.post("/accounts/login/", {"username": "sec_b", "password": STRONG})
+    log_in(sec_b, "sec_b", STRONG)
     page = sec_b.get("/accounts/sessions/").text
     assert "county_b" in page and "county_a" not in page
     handle = UserSession.objects_unscoped.get(session_id=a.session.session_key).handle

@@ -16,7 +16,7 @@ from wuzaicun.core.operator import OPERATOR
 
 
 class Command(BaseCommand):
-    help = "安全设置：wuzaicun security show [--json] / wuzaicun security set 设置项=值 ..."
+    help = "安全设置：wuzaicun security show [--json] / wuzaicun security set 设置项=值 ...（如 require_2fa_roles=system_admin,security_admin,audit_admin,county_admin）"
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -45,3 +45,6 @@ class Command(BaseCommand):
         for bound in policy.FIELDS:
             self.stdout.write(f"{bound.field:24}{current[bound.field]:>6} {bound.unit:4}{bound.label}"
                               f"（{bound.low}–{bound.high}）")
+        roles = ",".join(current[policy.TWO_FACTOR_FIELD])
+        self.stdout.write(f"{policy.TWO_FACTOR_FIELD:24}{roles} {policy.TWO_FACTOR_LABEL}（角色代码，逗号分隔；"
+                          f"system_admin、security_admin、audit_admin 始终包含）")

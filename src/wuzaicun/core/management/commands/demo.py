@@ -152,6 +152,8 @@ class Command(BaseCommand):
             if user is not None:
                 place = f"{user.scope.name}（{user.scope_id}）" if user.scope else "—"
                 self.stderr.write(f"  {_pad(username, 16)}{_pad(self._role_label(role), 14)}{place}")
+        self.stderr.write("系统管理员、安全管理员、审计管理员须使用双因素认证：首次登录时用手机身份验证器（如 Microsoft "
+                          "Authenticator、FreeOTP）扫描页面上的二维码完成设置，并保存显示的恢复码")
 
     def _serve(self, host: str, port: int) -> None:
         from django.conf import settings
