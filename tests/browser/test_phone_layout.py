@@ -33,3 +33,16 @@ def test_households_list_and_menu_at_390_wide(live_world, live_server, log_in, p
 
     menu.get_by_role("link", name="区划树").click()
     expect(page.get_by_role("heading", name="红花岗区")).to_be_visible()
+
+
+def test_the_household_card_fits_a_phone_and_still_prints_on_a5(live_world, live_server, log_in, page):
+    household = live_world.households["520302001001"][0]
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in("county_a")
+
+    page.goto(f"{live_server.url}/insight/households/{household.pk}/card/")
+    expect(page.locator("#card")).to_contain_text("明白卡")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.emulate_media(media="print")
+    box = page.locator("#card").bounding_box()
+    assert box is not None and box["width"] > 390  # the A5 sheet (132 mm inside its margins), not the phone
