@@ -12,13 +12,11 @@ from typing import Any
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 
-from wuzaicun.accounts.services import issue_api_token
+from wuzaicun.testing.api import wsgi_bearer
 from wuzaicun.testing.world import World
 
 CONFIG = SchemathesisConfig.from_dict({
@@ -33,16 +31,8 @@ schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_applicatio
 
 @pytest.fixture
 def bearer(world: World) -> Iterator[dict[str, str]]:
-    """The county user's token; requests keep the test's database connection, as Django's test client does
-    (the WSGI handler would otherwise close it after each request, ending the test's transaction)."""
-    headers = {"Authorization": f"Bearer {issue_api_token(user=world.users['county_a'])}"}
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
+    with wsgi_bearer(world.users["county_a"]) as headers:
         yield headers
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()

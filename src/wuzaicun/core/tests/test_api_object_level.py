@@ -14,13 +14,11 @@ from typing import Any
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
-from wuzaicun.accounts.services import issue_api_token
 from wuzaicun.registry.models import Household, Person
+from wuzaicun.testing.api import wsgi_bearer
 from wuzaicun.testing.world import World
 
 OBJECT_PARAMS = ("household_id", "person_id", "code")
@@ -40,14 +38,8 @@ def county_b(world: World) -> dict[str, Any]:
 
 @pytest.fixture
 def bearer_a(world: World) -> Iterator[dict[str, str]]:
-    headers = {"Authorization": f"Bearer {issue_api_token(user=world.users['county_a'])}"}
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
+    with wsgi_bearer(world.users["county_a"]) as headers:
         yield headers
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
 
 
 def test_the_fuzzed_operations_are_the_ones_naming_a_world_object():

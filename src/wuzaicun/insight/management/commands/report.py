@@ -9,9 +9,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from wuzaicun.core.commands import acting_user
+from wuzaicun.core.commands import acting_user, region_option
 from wuzaicun.core.errors import DomainError, NotFound
-from wuzaicun.regions.codes import code_from_prefix
 from wuzaicun.responsibility.selectors import working_year
 
 from ...report import write_report
@@ -37,10 +36,7 @@ class Command(BaseCommand):
             raise CommandError(f"输出目录“{target.parent}”不存在")
         user = acting_user(options["as_user"])
         region = options["region"]
-        try:
-            code = code_from_prefix(region) if region else None
-        except ValueError:
-            raise CommandError(f"区划代码“{region}”无效，应为12位区划代码或其2/4/6/9位前缀") from None
+        code = region_option(region)
         year = options["year"] or working_year()
         if not 1949 <= year <= 2100:
             raise CommandError(f"年度“{year}”无效，应为 1949–2100 之间的四位数字")

@@ -8,9 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from wuzaicun.core.commands import acting_user
+from wuzaicun.core.commands import acting_user, region_option
 from wuzaicun.core.errors import NotFound
-from wuzaicun.regions.codes import code_from_prefix
 from wuzaicun.regions.selectors import get_region_for_user, region_names
 from wuzaicun.responsibility.selectors import working_year
 
@@ -38,10 +37,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         user = acting_user(options["as_user"])
         region = options["region"]
-        try:
-            code = code_from_prefix(region) if region else None
-        except ValueError:
-            raise CommandError(f"区划代码“{region}”无效，应为12位区划代码或其2/4/6/9位前缀") from None
+        code = region_option(region)
         if code is not None:
             try:
                 get_region_for_user(user, code)

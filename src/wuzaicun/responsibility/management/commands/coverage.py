@@ -11,8 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from wuzaicun.core.commands import acting_user
-from wuzaicun.regions.codes import code_from_prefix
+from wuzaicun.core.commands import acting_user, region_option
 from wuzaicun.responsibility.coverage import coverage_report
 from wuzaicun.responsibility.rules import RULES_BY_CODE
 from wuzaicun.responsibility.selectors import working_year
@@ -34,10 +33,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         region = options["region"]
-        try:
-            code = code_from_prefix(region) if region else None
-        except ValueError:
-            raise CommandError(f"区划代码“{region}”无效") from None
+        code = region_option(region)
         if options["check_counts"] or options["rebuild_counts"]:
             self._counts(options)
             return

@@ -11,9 +11,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from wuzaicun.core.commands import acting_user
+from wuzaicun.core.commands import acting_user, region_option
 from wuzaicun.core.errors import DomainError
-from wuzaicun.regions.codes import code_from_prefix
 from wuzaicun.tabular.engine import export_to_csv, export_to_xlsx
 from wuzaicun.tabular.registry import get_template
 from wuzaicun.tabular.spec import ExportContext
@@ -43,11 +42,9 @@ class Command(BaseCommand):
             raise CommandError("--reason 只与 --full-ids 一起使用")
         try:
             template = get_template(options["kind"])
-            region_code = code_from_prefix(region) if region else None
         except DomainError as exc:
             raise CommandError(exc.message) from None
-        except ValueError:
-            raise CommandError(f"区划代码“{region}”无效") from None
+        region_code = region_option(region)
         ctx = ExportContext(actor=acting_user(options["as_user"]), year=options["year"], region_code=region_code,
                             full_ids=options["full_ids"], reason=options["reason"])
         try:
