@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import connections
+from django.db import DatabaseError, connections, transaction
 
 from .errors import DomainError
 
@@ -161,4 +161,20 @@ def restore(backup_dir: Path, *, keys: Path | None = None) -> str:
         from . import crypto
 
         crypto.keys.cache_clear()
+    _move_generation_forward()
     return str(manifest["created"])
+
+
+def _move_generation_forward() -> None:
+    """The restored stamp is the backup's, older than figures cached since: move it past now, so nothing cached
+    from the abandoned timeline is found again (a backup older than the stamp itself gets it at `migrate`)."""
+    from . import generation
+
+    connection = connections["default"]
+    try:
+        with transaction.atomic():
+            generation.advance(connection)
+    except DatabaseError:
+        pass
+    finally:
+        connection.close()

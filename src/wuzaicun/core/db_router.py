@@ -87,6 +87,14 @@ def pin_to_primary() -> None:
         scope.pinned = True
 
 
+def note_write() -> None:
+    """Business rows were written past the ORM (the bulk path's COPY or executemany): the rest of the request reads
+    the primary, and the user gets the sticky cookie, as after an ORM write."""
+    if (scope := _scope.get()) is not None:
+        scope.pinned = True
+        scope.wrote = True
+
+
 def reading_replica() -> str | None:
     """The replica this request would read now, or None when it reads the primary (for tests and the bench)."""
     scope = _scope.get()

@@ -17,15 +17,16 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar, cast
 
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, router
 
 from wuzaicun.accounts.roles import Perm
 from wuzaicun.accounts.scope import prefix_for
 from wuzaicun.core import generation
+from wuzaicun.core.models import DataGeneration
 
 T = TypeVar("T")
 
-TIMEOUT = 24 * 60 * 60  # an entry of an old generation is never read again; this only frees the store
+TIMEOUT = 60 * 60  # an entry of an old generation is never read again: an hour frees the store soon enough
 KEY_PREFIX = "wz:insight:v1"
 _MISSING = object()
 
@@ -60,7 +61,9 @@ def cached(key_parts: Sequence[object], compute: Callable[[], T], *, timeout: in
     the audience (`audience(user)`), the year, the region, ... Values must pickle (Redis)."""
     if in_own_transaction():
         return compute()
-    stamp = generation.current()
+    # the stamp from the database the figures will be read from: a lagging replica's stamp and rows arrive together,
+    # so figures read there are never filed under the primary's newer stamp
+    stamp = generation.current(using=router.db_for_read(DataGeneration))
     if not stamp:  # no counter rows: nothing guarantees freshness
         return compute()
     key = key_for(stamp, key_parts)

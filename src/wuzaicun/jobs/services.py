@@ -107,8 +107,12 @@ def open_result(actor: Any, job_id: object) -> tuple[Path, str]:
     path = result_path(job.result_file) if job.has_result else None
     if path is None or not path.is_file():
         raise NotFound("结果文件不存在或已过期删除")
+    if job.expires_at is not None and job.expires_at <= timezone.now():  # kept no longer, even before the purge
+        raise NotFound("结果文件不存在或已过期删除")
     perm = job.params.get("perm")
     if perm and not actor.can(Perm(perm)):
+        raise NotFound("结果文件不存在或已过期删除")
+    if job.params.get("full_ids") and not actor.can(Perm.REVEAL_ID):  # plaintext IDs: still allowed to see them
         raise NotFound("结果文件不存在或已过期删除")
     if job.region_code and not code_in_scope(actor, job.region_code):
         raise NotFound("结果文件不存在或已过期删除")

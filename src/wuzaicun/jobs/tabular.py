@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
+
 from wuzaicun.core.errors import DomainError
 from wuzaicun.tabular.services import StoredUpload, find_upload
 from wuzaicun.tabular.spec import ExportContext, Template
@@ -34,11 +36,14 @@ def submit_import_commit(user: Any, check: Job) -> Job:
     if check.kind != IMPORT_CHECK or check.state != JobState.DONE or not check.outcome.get("ok"):
         raise DomainError("只有校验通过的文件才能确认导入", code="import_not_checked")
     find_upload(check.params["token"])  # still there (not imported by an earlier click, not cleaned away)
-    already = Job.objects_unscoped.filter(user=check.user, kind=IMPORT_COMMIT, params__token=check.params["token"]
-                                          ).exclude(state__in=(JobState.FAILED, JobState.CANCELLED)).first()
-    if already is not None:  # a second click on 确认导入 shows the first one's job
-        return already
-    params = {**check.params, "check_job": str(check.pk)}
-    title = check.outcome.get("title", "")
-    return submit(IMPORT_COMMIT, user=user, params=params,
-                  label=f"导入{title}（{check.params.get('name', '')}）")
+    # two quick clicks: the check job's row is locked (SQLite: the write lock) while one of them looks and submits
+    with transaction.atomic():
+        Job.objects_unscoped.select_for_update().filter(pk=check.pk).first()
+        already = Job.objects_unscoped.filter(user=check.user, kind=IMPORT_COMMIT, params__token=check.params["token"]
+                                              ).exclude(state__in=(JobState.FAILED, JobState.CANCELLED)).first()
+        if already is not None:  # a second click on 确认导入 shows the first one's job
+            return already
+        params = {**check.params, "check_job": str(check.pk)}
+        title = check.outcome.get("title", "")
+        return submit(IMPORT_COMMIT, user=user, params=params,
+                      label=f"导入{title}（{check.params.get('name', '')}）")

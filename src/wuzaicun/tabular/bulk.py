@@ -12,6 +12,8 @@ from typing import Any
 
 from django.db import connection
 
+from wuzaicun.core.db_router import note_write
+
 # A million-row import inserts into a unique index of random keys (the resident-ID blind index); with
 # SQLite's default 2 MB page cache each insert then reads and spills pages, and the import slows to a
 # third. Measured at 1M households (csv, rows/s, peak MB): 2 MB 12k; 64 MB 15k, 261; 128 MB 20k, 337;
@@ -37,6 +39,7 @@ def bulk_session() -> Iterator[None]:
 
 
 def insert_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    note_write()  # past the ORM: the replica router must know this request wrote
     quote = connection.ops.quote_name
     cols = ", ".join(quote(c) for c in columns)
     count = 0
@@ -81,6 +84,7 @@ def update_rows(
         assignments += f", {quote('version')} = {quote('version')} + 1"
     batch = list(rows)
     if batch:
+        note_write()
         with connection.cursor() as cursor:
             cursor.executemany(f"UPDATE {quote(table)} SET {assignments} WHERE {quote(key)} = %s", batch)  # noqa: S608
     return len(batch)

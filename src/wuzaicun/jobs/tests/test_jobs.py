@@ -12,6 +12,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from openpyxl import load_workbook
 
+from wuzaicun.accounts.roles import Perm
 from wuzaicun.audit.models import Action, AuditEntry
 from wuzaicun.jobs import registry, runner, services
 from wuzaicun.jobs.files import result_path
@@ -204,6 +205,25 @@ def test_expired_results_are_purged(world, probe_kind, client_for):
     assert not job.has_result
     assert client_for("county_a").get(f"/jobs/{job.pk}/download/").status_code == 404
     assert "已过期删除" in client_for("county_a").get("/jobs/").text
+
+
+def test_an_expired_result_is_not_downloaded_even_before_the_purge(world, probe_kind, client_for):
+    job = services.submit("test_probe", user=world.users["county_a"], params={}, label="测试任务")
+    drain()
+    job.refresh_from_db()
+    assert client_for("county_a").get(f"/jobs/{job.pk}/download/").status_code == 200
+    Job.objects_unscoped.filter(pk=job.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert result_path(job.result_file).is_file()  # not purged yet
+    assert client_for("county_a").get(f"/jobs/{job.pk}/download/").status_code == 404
+
+
+def test_a_full_id_result_needs_the_reveal_permission_still(world, probe_kind, client_for):
+    owner = world.users["county_a"]
+    job = services.submit("test_probe", user=owner, params={"full_ids": True}, label="测试任务")
+    drain()
+    assert client_for("county_a").get(f"/jobs/{job.pk}/download/").status_code == (200 if owner.can(Perm.REVEAL_ID) else 404)
+    type(owner).objects_unscoped.filter(pk=owner.pk).update(role="leader")  # a role without 查看完整身份证号
+    assert client_for("county_a").get(f"/jobs/{job.pk}/download/").status_code == 404
 
 
 def test_each_job_end_purges_what_expired(world, probe_kind):
