@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 
 
 @contextmanager
@@ -25,3 +25,8 @@ def roomy_queries(megabytes: int = 256) -> Iterator[None]:
             # not the first tenth: the helper-count rule's left join ran 1.6 s as a nested loop, 0.9 s hashed.
             cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0")
         yield
+
+
+def in_own_transaction(using: str = DEFAULT_DB_ALIAS) -> bool:
+    """True inside an `atomic()` block that is not one a test case opened around the test."""
+    return any(not getattr(block, "_from_testcase", False) for block in connections[using].atomic_blocks)

@@ -17,11 +17,12 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar, cast
 
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, connections, router
+from django.db import router
 
 from wuzaicun.accounts.roles import Perm
 from wuzaicun.accounts.scope import prefix_for
 from wuzaicun.core import generation
+from wuzaicun.core.db import in_own_transaction
 from wuzaicun.core.models import DataGeneration
 
 T = TypeVar("T")
@@ -41,11 +42,6 @@ def audience(user: Any) -> str:
     can = getattr(user, "can", None)
     held = "".join("1" if can is not None and can(perm) else "0" for perm in Perm)
     return f"{prefix or '*'}:{int(held, 2):x}"
-
-
-def in_own_transaction(using: str = DEFAULT_DB_ALIAS) -> bool:
-    """True inside an `atomic()` block that is not one a test case opened around the test."""
-    return any(not getattr(block, "_from_testcase", False) for block in connections[using].atomic_blocks)
 
 
 def key_for(stamp: int, key_parts: Sequence[object]) -> str:

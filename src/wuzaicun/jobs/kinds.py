@@ -76,7 +76,8 @@ def _import(run: JobRun, *, dry_run: bool) -> dict[str, Any]:
     run.report(rows=0, total=total, stage="校验", force=True)
     report = import_file(actor=run.user, kind=template.kind, path=path, year=p.get("year"), dry_run=dry_run,
                          source_name=p.get("name", ""), progress=progress)
-    run.report(rows=report.total_rows, errors=report.issue_count, force=True)
+    # no cancel check from here on: the import has committed (or written nothing); a cancel now would mislabel it
+    run.rows, run.errors = report.total_rows, report.issue_count
     outcome: dict[str, Any] = {
         "ok": report.ok, "total_rows": report.total_rows, "issue_count": report.issue_count,
         "failed_lines": report.failed_lines, "issues": list(format_issues(report, ISSUES_SHOWN)),

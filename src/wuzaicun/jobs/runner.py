@@ -21,6 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from wuzaicun.core.db import in_own_transaction
 from wuzaicun.core.errors import DomainError
 
 from .files import job_dir
@@ -81,9 +82,12 @@ class JobRun:
     def flush(self) -> None:
         """Write the progress (same connection: inside an import's write transaction it shows at commit) and
         raise JobCancelled when the user asked to cancel or the job was taken over by another run."""
-        mine = Job.objects_unscoped.filter(pk=self.job.pk, attempt=self.job.attempt, state=JobState.RUNNING)
-        mine.update(progress=self.current_percent(), rows_done=self.rows, rows_total=self.total,
-                    errors=self.errors, stage=self.stage[:40], heartbeat_at=timezone.now())
+        if not in_own_transaction():
+            # inside an import's write transaction the update would hold the job's row until the commit, so a
+            # cancel would wait for the whole write and land after it: there only the flag is read
+            mine = Job.objects_unscoped.filter(pk=self.job.pk, attempt=self.job.attempt, state=JobState.RUNNING)
+            mine.update(progress=self.current_percent(), rows_done=self.rows, rows_total=self.total,
+                        errors=self.errors, stage=self.stage[:40], heartbeat_at=timezone.now())
         flag = Job.objects_unscoped.filter(pk=self.job.pk).values_list("cancel_requested", "attempt").first()
         if flag is None or flag[0] or flag[1] != self.job.attempt:
             raise JobCancelled
