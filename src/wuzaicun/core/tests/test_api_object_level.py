@@ -125,8 +125,8 @@ schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_applicatio
 def _b_object(model: type[models.Model], world: World) -> models.Model | None:
     if model is Job:
         return Job.objects_unscoped.filter(user=world.users["county_b"]).order_by("pk").first()
-    path = model.scope_path  # type: ignore[attr-defined]
-    return (model.objects_unscoped  # type: ignore[attr-defined]
+    path = model.scope_path
+    return (model.objects_unscoped
             .filter(**{f"{path}__startswith": B_COUNTY}).order_by("pk").first())
 
 
@@ -139,8 +139,8 @@ def county_b(world: World) -> dict[Any, Any]:
     make_missing(world)
     found: dict[Any, Any] = {REGION: B_VILLAGE}
     for model in {m for m in [*PATH_OBJECTS.values(), *TAIL_OBJECTS.values()] if m is not REGION}:
-        obj = _b_object(model, world)  # type: ignore[arg-type]
-        assert obj is not None, f"county B has no {model.__name__}"  # type: ignore[union-attr]
+        obj = _b_object(model, world)
+        assert obj is not None, f"county B has no {model.__name__}"
         found[model] = str(obj.pk) if model is Job else obj.pk
     return found
 
