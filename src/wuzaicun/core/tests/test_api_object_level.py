@@ -207,7 +207,7 @@ def test_the_fuzzed_operations_are_every_one_naming_an_object() -> None:
     paths = {op.path for op in operations}
     assert {"/api/households/{household_id}", "/api/jobs/{job_id}/result", "/api/resources/dividends/{dividend_id}",
             "/api/cadres/secretary-projects/{project_id}"} <= paths
-    assert paths == set(OBJECT_PATHS) and len(operations) >= 120
+    assert paths == set(OBJECT_PATHS) and len(operations) >= 125
 
 
 def test_the_objects_pointed_at_are_real_ones_county_b_sees(world: World, county_b: dict[Any, Any]) -> None:
