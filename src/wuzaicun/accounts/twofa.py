@@ -197,15 +197,40 @@ def verify_login(request: Any, code: str) -> str | None:
     return None
 
 
-def start_enrolment(user: User) -> TOTPDevice:
-    """The authenticator being set up: a new key, not yet confirmed (an earlier unconfirmed one is replaced)."""
-    with transaction.atomic():
-        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-        return TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+def new_enrolment_key() -> str:
+    """The key of an authenticator being set up (hex, as `TOTPDevice.key`): kept in the session, not in a table,
+    until the first code confirms it, so showing the enrolment page writes nothing (D39)."""
+    from django_otp.plugins.otp_totp.models import default_key
+
+    return str(default_key())
 
 
-def pending_device(user: User, device_id: Any) -> TOTPDevice | None:
-    return TOTPDevice.objects.filter(user=user, confirmed=False, pk=device_id).first() if device_id else None
+def pending_device(user: User, key: Any) -> TOTPDevice | None:
+    """The authenticator being set up, from the key the session holds: unsaved until `confirm_enrolment`."""
+    if not isinstance(key, str) or not key:
+        return None
+    try:
+        bytes.fromhex(key)
+    except ValueError:
+        return None
+    return TOTPDevice(user=user, name=DEVICE_NAME, key=key, confirmed=False)
+
+
+def _first_code_passes(device: TOTPDevice, text: str) -> bool:
+    """The new authenticator's current code (one step of tolerance), checked without saving the device."""
+    import time
+
+    from django_otp.oath import TOTP
+
+    if not (text.isdigit() and len(text) == device.digits):
+        return False
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    if not totp.verify(int(text), device.tolerance, device.last_t + 1):
+        return False
+    device.last_t = totp.t()
+    device.drift = totp.drift
+    return True
 
 
 def confirm_enrolment(*, request: Any, device: TOTPDevice, code: str) -> list[str]:
@@ -213,13 +238,14 @@ def confirm_enrolment(*, request: Any, device: TOTPDevice, code: str) -> list[st
     new recovery codes are made (returned once), the session counts as verified; audited."""
     user: User = request.user
     text = str(code or "").strip().replace(" ", "")
-    if not (text.isdigit() and len(text) == device.digits and device.verify_token(text)):
+    if not _first_code_passes(device, text):
         _failed(request, user, "设置双因素认证时动态验证码错误")
         raise DomainError("动态验证码不正确：请确认手机时间准确，再输入身份验证器上当前的 6 位数字", field="动态验证码")
     with transaction.atomic():
-        replaced = TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()[0]
+        replaced = TOTPDevice.objects.filter(user=user).delete()[0]
         device.confirmed = True
-        device.save(update_fields=["confirmed"])
+        device.last_used_at = timezone.now()
+        device.save()
         codes = _new_recovery_codes(user)
         record(actor=user, action=Action.UPDATE, object_type="user", object_id=user.pk,
                region_code=user.scope_id or "",

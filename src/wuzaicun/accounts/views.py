@@ -208,7 +208,7 @@ def session_end(request: AuthedRequest, handle: str) -> HttpResponse:
 
 # -- 双因素认证 ---------------------------------------------------------------------------------------------------
 
-ENROLLING = "wzc_2fa_enrolling"  # the id of the authenticator being set up in this session
+ENROLLING = "wzc_2fa_enrolling"  # the key (hex) of the authenticator being set up in this session
 
 
 @require_http_methods(["GET", "POST"])
@@ -248,9 +248,11 @@ def twofa_enrol(request: AuthedRequest) -> HttpResponse:
             request.session.pop(ENROLLING, None)
             track_session(request, user)
             return render(request, "accounts/twofa_codes.html", {"codes": codes, "first": True})
-    if device is None:
-        device = twofa.start_enrolment(user)
-        request.session[ENROLLING] = device.pk
+    if device is None:  # nothing is written but the session: the device is saved when the first code confirms it
+        key = twofa.new_enrolment_key()
+        request.session[ENROLLING] = key
+        device = twofa.pending_device(user, key)
+        assert device is not None
     required = twofa.next_step(request) == "enrol"
     return render(request, "accounts/twofa_enrol.html", {
         "form": form, "qr": twofa.qr_svg(device), "secret": twofa.secret_base32(device), "required": required,

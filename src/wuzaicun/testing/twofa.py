@@ -30,6 +30,19 @@ def enrol(user: Any, key: str = TOTP_KEY) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name=twofa.DEVICE_NAME, key=key, confirmed=True)
 
 
+def device_from_page(user: Any, page_text: str) -> TOTPDevice:
+    """The authenticator being set up, as the phone holds it once the key shown on the enrolment page (the text
+    under the QR code) was typed in: unsaved, the page writes nothing."""
+    import base64
+    import re
+
+    found = re.search(r'id="twofa-secret">([A-Z2-7 ]+)<', page_text)
+    assert found is not None, "no key on the enrolment page"
+    text = found.group(1).replace(" ", "")
+    key = base64.b32decode(text + "=" * (-len(text) % 8)).hex()
+    return TOTPDevice(user=user, name=twofa.DEVICE_NAME, key=key, confirmed=False)
+
+
 def code_at(device: TOTPDevice, step: int) -> str:
     return str(hotp(device.bin_key, step, device.digits)).zfill(device.digits)
 
@@ -38,7 +51,8 @@ def code_for(user: Any, *, device: TOTPDevice | None = None) -> str:
     """The current code of the user's authenticator (confirmed, or the one being set up when given)."""
     found = device or twofa.device_for(user)
     assert found is not None, f"{user} has no authenticator"
-    found.refresh_from_db()
+    if found.pk is not None:  # the one being set up is not saved until its first code confirms it
+        found.refresh_from_db()
     while True:
         clock = TOTP(found.bin_key, found.step, found.t0, found.digits, found.drift)
         clock.time = time.time()
@@ -70,4 +84,4 @@ def pass_second_factor(client: Client, user: Any) -> None:
     session.save()
 
 
-__all__ = ["TOTP_KEY", "code_at", "code_for", "enrol", "log_in", "pass_second_factor"]
+__all__ = ["TOTP_KEY", "code_at", "code_for", "device_from_page", "enrol", "log_in", "pass_second_factor"]

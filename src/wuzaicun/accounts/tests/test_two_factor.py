@@ -14,7 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from wuzaicun.accounts.models import RecoveryCode, User
 from wuzaicun.accounts.services import update_policy
 from wuzaicun.audit.models import AuditEntry
-from wuzaicun.testing.twofa import code_for, log_in
+from wuzaicun.testing.twofa import code_for, device_from_page, log_in
 from wuzaicun.testing.world import PASSWORD
 
 VERIFY = "/accounts/2fa/verify/"
@@ -92,13 +92,25 @@ def _require_county_admins() -> None:
 def _secret_code(page_text: str, user: User) -> str:
     """What the phone would show after the key on the page was typed in."""
     assert "<svg" in page_text  # the QR code, drawn here
-    secret = re.search(r'id="twofa-secret">([A-Z2-7 ]+)<', page_text)
-    assert secret is not None
-    device = TOTPDevice.objects.get(user=user, confirmed=False)
-    import base64
+    return code_for(user, device=device_from_page(user, page_text))
 
-    assert base64.b32decode(secret.group(1).replace(" ", ""))[:20] == device.bin_key
-    return code_for(user, device=device)
+
+def test_showing_the_enrolment_page_writes_nothing_and_keeps_its_key_until_confirmed(world):
+    _require_county_admins()
+    user = world.users["county_a"]
+    client = Client()
+    client.post("/accounts/login/", {"username": "county_a", "password": PASSWORD})
+    entries = AuditEntry.objects_unscoped.count()
+    first = client.get(ENROL)
+    again = client.get(ENROL)
+    assert first.status_code == 200 and not TOTPDevice.objects.filter(user=user).exists()
+    assert AuditEntry.objects_unscoped.count() == entries
+    assert device_from_page(user, first.text).key == device_from_page(user, again.text).key  # the phone's key holds
+    assert "动态验证码不正确" in client.post(ENROL, {"code": "123456"}).text
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    client.post(ENROL, {"code": _secret_code(again.text, user)})
+    device = TOTPDevice.objects.get(user=user)
+    assert device.confirmed and device.key == device_from_page(user, first.text).key
 
 
 def test_a_role_that_requires_it_enrols_right_after_login_and_sees_ten_recovery_codes_once(world):
