@@ -20,6 +20,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from . import generation
 from .errors import DomainError
 
 # The area each scale covers (a region-code prefix): 遵义市, or all of 贵州省.
@@ -196,7 +197,7 @@ def _generate_in_transaction(ctx: SynthContext, *, actor: Any, scale: str, seed:
     from wuzaicun.audit.models import Action
     from wuzaicun.audit.services import record
 
-    with transaction.atomic(durable=True):
+    with transaction.atomic(durable=True), generation.one_bump_for_bulk(connection):
         reports = run_steps(ctx)
         total = "，".join(f"{t} {n}" for t, n in ctx.rows.items())
         record(
