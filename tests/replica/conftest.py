@@ -21,7 +21,6 @@ from wuzaicun.testing.world import World, build_world
 from . import clusters as pg
 
 
-@pytest.fixture(autouse=True)
 def _once_per_ci_run() -> None:
     """These tests make their own clusters and files, whatever database the run uses: CI runs the suite on SQLite
     and then on PostgreSQL, so they run in the PostgreSQL pass only (WUZAICUN_REPLICA_TESTS=1 runs them anyway)."""
@@ -29,8 +28,14 @@ def _once_per_ci_run() -> None:
         pytest.skip("集群、备份与故障测试不依赖本轮数据库，只在 PostgreSQL 一轮运行（WUZAICUN_REPLICA_TESTS=1 可强制运行）")
 
 
+@pytest.fixture(autouse=True)
+def _only_in_the_postgresql_pass() -> None:
+    _once_per_ci_run()
+
+
 @pytest.fixture(scope="session")
 def clusters() -> Iterator[pg.Clusters]:
+    _once_per_ci_run()  # a session fixture is set up before the function's autouse skip: ask here too
     if reason := pg.unavailable_reason():
         pytest.skip(reason)
     made = pg.create()

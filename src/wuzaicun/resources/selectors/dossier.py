@@ -30,7 +30,7 @@ def village_projects(user: Any, code: str, *, year: int) -> list[Project]:
     rows = (scoped(Project, user).filter(village_id=code, year=year)
             .annotate(funds=Coalesce(Sum("fundings__amount"), _zero()),
                       beneficiary_count=Coalesce(Subquery(  # a subquery: a second join would multiply the funds
-                          ProjectBeneficiary.objects_unscoped.filter(project=OuterRef("pk")).values("project")
+                          scoped(ProjectBeneficiary, user).filter(project=OuterRef("pk")).values("project")
                           .annotate(n=Count("id")).values("n")), 0))
             .order_by("approved_on", "id"))
     return list(rows)
