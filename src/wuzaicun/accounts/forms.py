@@ -77,3 +77,13 @@ class SecondFactorForm(StyledForm):
     code = forms.CharField(label="动态验证码", max_length=20, strip=True,
                            widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True,
                                                          "placeholder": "6 位数字，或恢复码"}))
+
+
+class ReplaceSecondFactorForm(StyledForm):
+    """更换身份验证器: a current code of the authenticator in place (or a recovery code), then the new one's first code."""
+
+    current_code = forms.CharField(label="当前动态验证码（原身份验证器上的 6 位数字，或一个恢复码）", max_length=20,
+                                   strip=True, widget=forms.TextInput(attrs={"autocomplete": "one-time-code",
+                                                                             "autofocus": True}))
+    code = forms.CharField(label="新身份验证器上的动态验证码", max_length=20, strip=True,
+                           widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": "6 位数字"}))

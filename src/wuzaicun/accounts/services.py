@@ -205,10 +205,13 @@ def _delete_stored_sessions(user: User, *, keep: str | None = None) -> int:
 
 
 def end_access(user: User, *, keep_session: str | None = None) -> None:
-    """A changed password, a disabled account, a new role or scope: every browser session of the user (but the one
-    making the change, for the user's own password) and every API token ends. Inside the caller's transaction."""
-    if keep_session is None:
-        User.objects_unscoped.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    """A changed password, a disabled account, a new role or scope, a new second factor: every browser session of the
+    user (but the one making the change, `keep_session`, for the user's own password or second factor) and every API
+    token ends. Inside the caller's transaction. The session generation moves on (D21), so a session the 在线会话
+    rows miss ends too; `user` is refreshed, and a caller keeping its session re-hashes it
+    (`update_session_auth_hash`)."""
+    User.objects_unscoped.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    user.refresh_from_db(fields=["session_generation"])
     ApiToken.objects_unscoped.filter(user=user).delete()
     _delete_stored_sessions(user, keep=keep_session)
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
 from django.utils import timezone
@@ -233,33 +234,59 @@ def _first_code_passes(device: TOTPDevice, text: str) -> bool:
     return True
 
 
-def confirm_enrolment(*, request: Any, device: TOTPDevice, code: str) -> list[str]:
-    """启用双因素认证: the code from the new authenticator confirms it; any earlier authenticator is replaced, ten
-    new recovery codes are made (returned once), the session counts as verified; audited."""
+def require_current_code(*, request: Any, user: User, code: str, doing: str) -> None:
+    """A change of the second factor itself (another authenticator, new recovery codes) needs a current code of the
+    one in place (the authenticator's 6 digits or an unused recovery code): a session alone, stolen or left open,
+    cannot rebind the second factor. A wrong code is a failed login (登录日志, and it counts toward the lockout)."""
+    if match_code(user, code) is None:
+        _failed(request, user, f"{doing}时当前动态验证码错误")
+        raise DomainError(f"{doing}须先验证当前的双因素认证：当前动态验证码错误，请输入原身份验证器上当前的 6 位数字，"
+                          "或一个未用过的恢复码", field="当前动态验证码")
+
+
+def _end_other_access(request: Any, user: User) -> None:
+    """A new second factor ends the user's other browser sessions and every API token opened before it (one
+    mechanism with the password change: `end_access`), inside the caller's transaction; this session goes on."""
+    from .services import end_access
+
+    end_access(user, keep_session=request.session.session_key or "")
+
+
+def confirm_enrolment(*, request: Any, device: TOTPDevice, code: str, current_code: str = "") -> list[str]:
+    """启用双因素认证 / 更换身份验证器: the code from the new authenticator confirms it; replacing one needs a current
+    code of the old one (or a recovery code) as well. Ten new recovery codes are made (returned once), the user's
+    other sessions and API tokens end, this session counts as verified (re-keyed); audited."""
     user: User = request.user
     text = str(code or "").strip().replace(" ", "")
     if not _first_code_passes(device, text):
         _failed(request, user, "设置双因素认证时动态验证码错误")
         raise DomainError("动态验证码不正确：请确认手机时间准确，再输入身份验证器上当前的 6 位数字", field="动态验证码")
+    if device_for(user) is not None:  # checked after the new code, so a typo there does not spend a recovery code
+        require_current_code(request=request, user=user, code=current_code, doing="更换身份验证器")
     with transaction.atomic():
         replaced = TOTPDevice.objects.filter(user=user).delete()[0]
         device.confirmed = True
         device.last_used_at = timezone.now()
         device.save()
         codes = _new_recovery_codes(user)
+        _end_other_access(request, user)
         record(actor=user, action=Action.UPDATE, object_type="user", object_id=user.pk,
                region_code=user.scope_id or "",
-               summary="更换双因素认证的身份验证器，并生成10个恢复码" if replaced
-               else "启用双因素认证，并生成10个恢复码")
+               summary="更换双因素认证的身份验证器，并生成10个恢复码（其他会话和接口令牌已结束）" if replaced
+               else "启用双因素认证，并生成10个恢复码（其他会话和接口令牌已结束）")
     otp_login(request, device)
+    update_session_auth_hash(request, user)  # this session goes on (with a new key) under the new generation
     request.session[SESSION_STATE] = VERIFIED
     return codes
 
 
-def regenerate_recovery_codes(*, actor: User) -> list[str]:
-    """重新生成恢复码: the old ones stop working; the new ten are returned once; audited."""
+def regenerate_recovery_codes(*, request: Any, code: str) -> list[str]:
+    """重新生成恢复码, confirmed with a current code (the authenticator's or an unused recovery code): the old ones
+    stop working; the new ten are returned once; audited."""
+    actor: User = request.user
     if device_for(actor) is None:
         raise DomainError("尚未启用双因素认证", field="恢复码")
+    require_current_code(request=request, user=actor, code=code, doing="重新生成恢复码")
     with transaction.atomic():
         codes = _new_recovery_codes(actor)
         record(actor=actor, action=Action.UPDATE, object_type="user", object_id=actor.pk,

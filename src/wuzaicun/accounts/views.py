@@ -24,6 +24,7 @@ from .decorators import requires
 from .forms import (
     LoginForm,
     PasswordChangeForm,
+    ReplaceSecondFactorForm,
     SecondFactorForm,
     SecurityPolicyForm,
     UserCreateForm,
@@ -231,19 +232,23 @@ def twofa_verify(request: AuthedRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def twofa_enrol(request: AuthedRequest) -> HttpResponse:
-    """设置双因素认证: a new key shown as a QR code and as text, confirmed with the first code; the ten recovery
-    codes are shown once, on the answer to the confirmation."""
+    """设置双因素认证: a new key shown as a QR code and as text, confirmed with the first code (replacing an
+    authenticator also asks a current code of the old one); the ten recovery codes are shown once, on the answer to
+    the confirmation. The user's other sessions and API tokens end."""
     user = request.user
+    replacing = twofa.device_for(user) is not None
     device = twofa.pending_device(user, request.session.get(ENROLLING))
-    form = SecondFactorForm(request.POST or None)
+    form: SecondFactorForm | ReplaceSecondFactorForm = (
+        ReplaceSecondFactorForm(request.POST or None) if replacing else SecondFactorForm(request.POST or None))
     if request.method == "POST" and device is not None and form.is_valid():
         try:
-            codes = twofa.confirm_enrolment(request=request, device=device, code=form.cleaned_data["code"])
+            codes = twofa.confirm_enrolment(request=request, device=device, code=form.cleaned_data["code"],
+                                            current_code=form.cleaned_data.get("current_code", ""))
         except DomainError as exc:
             if getattr(request, "axes_locked_out", False):
                 logout(request)
                 return locked_out(request)
-            form.add_error("code", exc.message)
+            form.add_error("current_code" if exc.field == "当前动态验证码" else "code", exc.message)
         else:
             request.session.pop(ENROLLING, None)
             track_session(request, user)
@@ -256,7 +261,7 @@ def twofa_enrol(request: AuthedRequest) -> HttpResponse:
     required = twofa.next_step(request) == "enrol"
     return render(request, "accounts/twofa_enrol.html", {
         "form": form, "qr": twofa.qr_svg(device), "secret": twofa.secret_base32(device), "required": required,
-        "replacing": twofa.device_for(user) is not None})
+        "replacing": replacing})
 
 
 @require_http_methods(["GET"])
@@ -271,8 +276,21 @@ def twofa_home(request: AuthedRequest) -> HttpResponse:
 
 @require_POST
 def twofa_recovery(request: AuthedRequest) -> HttpResponse:
-    codes = twofa.regenerate_recovery_codes(actor=request.user)
-    return render(request, "accounts/twofa_codes.html", {"codes": codes, "first": False})
+    """重新生成恢复码, confirmed with a current code; the new ten are shown on this answer only."""
+    form = SecondFactorForm(request.POST)
+    if form.is_valid():
+        try:
+            codes = twofa.regenerate_recovery_codes(request=request, code=form.cleaned_data["code"])
+        except DomainError as exc:
+            if getattr(request, "axes_locked_out", False):
+                logout(request)
+                return locked_out(request)
+            messages.error(request, exc.message)
+        else:
+            return render(request, "accounts/twofa_codes.html", {"codes": codes, "first": False})
+    else:
+        messages.error(request, "重新生成恢复码须先输入当前的动态验证码（或一个未用过的恢复码）")
+    return redirect("accounts:twofa")
 
 
 @require_POST

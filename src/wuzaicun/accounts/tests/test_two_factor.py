@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from wuzaicun.accounts.models import RecoveryCode, User
-from wuzaicun.accounts.services import update_policy
+from wuzaicun.accounts.models import ApiToken, RecoveryCode, User, UserSession
+from wuzaicun.accounts.services import issue_api_token, update_policy
 from wuzaicun.audit.models import AuditEntry
 from wuzaicun.testing.twofa import code_for, device_from_page, log_in
 from wuzaicun.testing.world import PASSWORD
@@ -133,7 +133,7 @@ def test_a_role_that_requires_it_enrols_right_after_login_and_sees_ten_recovery_
     stored = list(RecoveryCode.objects_unscoped.filter(user=user).values_list("digest", flat=True))
     assert len(stored) == 10 and not {c.replace("-", "") for c in codes} & set(stored)
     assert client.get("/registry/households/").status_code == 200
-    assert "启用双因素认证，并生成10个恢复码" in _summaries("county_a")
+    assert "启用双因素认证，并生成10个恢复码（其他会话和接口令牌已结束）" in _summaries("county_a")
     # the codes are never shown again
     assert codes[0] not in client.get("/accounts/2fa/").text
 
@@ -148,7 +148,7 @@ def test_a_role_that_requires_it_enrols_right_after_login_and_sees_ten_recovery_
     assert "使用恢复码，剩余9个" in _summaries("county_a")[-3]
 
     # regenerating voids the old ones
-    regenerated = client.post("/accounts/2fa/recovery-codes/")
+    regenerated = client.post("/accounts/2fa/recovery-codes/", {"code": code_for(user)})
     fresh = re.findall(r"<li class=\"col\">([A-Z0-9]{5}-[A-Z0-9]{5})</li>", regenerated.text)
     assert len(fresh) == 10 and "原来的恢复码已全部作废" in regenerated.text
     assert "动态验证码错误" in again.post(VERIFY, {"code": codes[1]}).text
@@ -256,3 +256,80 @@ def test_the_command_line_refuses_a_policy_without_an_administrator_or_with_an_u
 
     with pytest.raises(CommandError):
         call_command("security", "set", f"require_2fa_roles={value}")
+
+
+def _codes_on(page_text: str) -> list[str]:
+    return re.findall(r"<li class=\"col\">([A-Z0-9]{5}-[A-Z0-9]{5})</li>", page_text)
+
+
+def test_enrolling_ends_the_users_other_sessions_and_api_tokens_but_not_this_one(world):
+    user = world.users["leader_a"]
+    here, there = Client(), Client()
+    log_in(here, "leader_a")
+    log_in(there, "leader_a")
+    issue_api_token(user=user)
+    page = here.get(ENROL)
+    done = here.post(ENROL, {"code": _secret_code(page.text, user)})
+    assert len(_codes_on(done.text)) == 10 and "其他设备上的会话和接口令牌将全部结束" in page.text
+    assert here.get("/").status_code == 200  # this session goes on, verified
+    assert there.get("/")["Location"].startswith("/accounts/login/")  # the other one ended
+    assert not ApiToken.objects_unscoped.filter(user=user).exists()
+    assert UserSession.objects_unscoped.filter(user=user).count() == 1
+    assert _summaries("leader_a")[-1] == "启用双因素认证，并生成10个恢复码（其他会话和接口令牌已结束）"
+
+
+def test_replacing_the_authenticator_needs_a_current_code_and_ends_the_other_sessions(world):
+    user = world.users["sysadmin"]
+    old_key = TOTPDevice.objects.get(user=user).key
+    thief, other = Client(), Client()
+    log_in(thief, "sysadmin")
+    log_in(other, "sysadmin")
+    page = thief.get(ENROL)
+    assert "更换身份验证器" in page.text and "当前动态验证码" in page.text
+    new_code = _secret_code(page.text, user)
+    # a session alone (no current code, or a wrong one) cannot rebind the second factor
+    missing = thief.post(ENROL, {"code": new_code})
+    assert missing.status_code == 200 and TOTPDevice.objects.get(user=user).key == old_key
+    refused = thief.post(ENROL, {"current_code": "000000", "code": new_code})
+    assert refused.status_code == 200 and "更换身份验证器须先验证当前的双因素认证" in refused.text
+    assert TOTPDevice.objects.get(user=user).key == old_key
+    assert AuditEntry.objects_unscoped.filter(actor_name="sysadmin", action="login_failed",
+                                              summary="登录失败（更换身份验证器时当前动态验证码错误）").exists()
+    # with the old authenticator's current code it is replaced; the other session ends
+    done = thief.post(ENROL, {"current_code": code_for(user), "code": new_code})
+    assert len(_codes_on(done.text)) == 10
+    new = TOTPDevice.objects.get(user=user)
+    assert new.key != old_key and new.key == device_from_page(user, page.text).key
+    assert thief.get("/accounts/users/").status_code == 200
+    assert other.get("/")["Location"].startswith("/accounts/login/")
+    assert _summaries("sysadmin")[-1].startswith("更换双因素认证的身份验证器")
+
+
+def test_a_lost_phone_is_replaced_with_a_recovery_code(world):
+    user = world.users["leader_a"]
+    client = Client()
+    log_in(client, "leader_a")
+    page = client.get(ENROL)
+    codes = _codes_on(client.post(ENROL, {"code": _secret_code(page.text, user)}).text)
+    first_key = TOTPDevice.objects.get(user=user).key
+    page = client.get(ENROL)
+    done = client.post(ENROL, {"current_code": codes[0], "code": _secret_code(page.text, user)})
+    assert len(_codes_on(done.text)) == 10 and TOTPDevice.objects.get(user=user).key != first_key
+
+
+def test_regenerating_recovery_codes_needs_a_current_code(world, client_for):
+    user = world.users["auditor"]
+    client = client_for("auditor")
+    home = client.get("/accounts/2fa/")
+    assert "当前动态验证码" in home.text
+    before = set(RecoveryCode.objects_unscoped.filter(user=user).values_list("digest", flat=True))
+    refused = client.post("/accounts/2fa/recovery-codes/", {"code": "000000"}, follow=True)
+    assert "重新生成恢复码须先验证当前的双因素认证" in refused.text and not _codes_on(refused.text)
+    missing = client.post("/accounts/2fa/recovery-codes/", {}, follow=True)
+    assert "须先输入当前的动态验证码" in missing.text and not _codes_on(missing.text)
+    assert set(RecoveryCode.objects_unscoped.filter(user=user).values_list("digest", flat=True)) == before
+    assert AuditEntry.objects_unscoped.filter(actor_name="auditor", action="login_failed",
+                                              summary="登录失败（重新生成恢复码时当前动态验证码错误）").exists()
+    done = client.post("/accounts/2fa/recovery-codes/", {"code": code_for(user)})
+    assert len(_codes_on(done.text)) == 10
+    assert _summaries("auditor")[-1] == "重新生成双因素认证恢复码（原恢复码作废）"

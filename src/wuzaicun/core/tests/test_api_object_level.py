@@ -118,68 +118,89 @@ def _schema_paths() -> list[str]:
 
 
 OBJECT_PATHS = [p for p in _schema_paths() if _names_objects(p)]
-schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application()).include(
-    path_regex="^(?:" + "|".join(re.escape(p) for p in OBJECT_PATHS) + ")$")
+# Paths naming two objects (a plan and its pick, an organisation and its member...): also fuzzed mixed, one object
+# county A's own and the other county B's, each way round.
+MIXED_PATHS = [p for p in OBJECT_PATHS if _names_objects(p) and len(objects_of(p)) > 1]
+_all_operations = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
+schema = _all_operations.include(path_regex="^(?:" + "|".join(re.escape(p) for p in OBJECT_PATHS) + ")$")
+mixed_schema = _all_operations.include(path_regex="^(?:" + "|".join(re.escape(p) for p in MIXED_PATHS) + ")$")
+
+# Each county's code, a village of it (what a region path is pointed at), its administrator, and a word for the
+# objects made here (county B's carry a name the fuzz looks for in the answers; county A's do not).
+SIDES = {"a": ("520302", "520302001001", "county_a", "甲村"), "b": (B_COUNTY, B_VILLAGE, "county_b", "丙村")}
 
 
-def _b_object(model: type[models.Model], world: World) -> models.Model | None:
+def _county_object(model: type[models.Model], world: World, side: str) -> models.Model | None:
+    county, _, owner, _ = SIDES[side]
     if model is Job:
-        return Job.objects_unscoped.filter(user=world.users["county_b"]).order_by("pk").first()
+        return Job.objects_unscoped.filter(user=world.users[owner]).order_by("pk").first()
     path = model.scope_path
     return (model.objects_unscoped
-            .filter(**{f"{path}__startswith": B_COUNTY}).order_by("pk").first())
+            .filter(**{f"{path}__startswith": county}).order_by("pk").first())
 
 
-@pytest.fixture
-def county_b(world: World) -> dict[Any, Any]:
-    """What the paths are pointed at: county B's object of each kind (made here when the world lacks it)."""
+def _objects_of_county(world: World, side: str) -> dict[Any, Any]:
+    """One object of each kind a path names, all of the county `side` (made here when the world lacks it)."""
     from wuzaicun.insight.tests.data import populate
 
-    populate(world, "b", 2)
-    make_missing(world)
-    found: dict[Any, Any] = {REGION: B_VILLAGE}
+    populate(world, side, 2)
+    make_missing(world, side)
+    found: dict[Any, Any] = {REGION: SIDES[side][1]}
     for model in {m for m in [*PATH_OBJECTS.values(), *TAIL_OBJECTS.values()] if m is not REGION}:
-        obj = _b_object(model, world)
-        assert obj is not None, f"county B has no {model.__name__}"
+        obj = _county_object(model, world, side)
+        assert obj is not None, f"county {side.upper()} has no {model.__name__}"
         found[model] = str(obj.pk) if model is Job else obj.pk
     return found
 
 
-def make_missing(world: World) -> None:
-    """County B's objects of the kinds `populate` does not make (what a user there would have entered)."""
+@pytest.fixture
+def county_b(world: World) -> dict[Any, Any]:
+    """What the paths are pointed at: county B's object of each kind."""
+    return _objects_of_county(world, "b")
+
+
+@pytest.fixture
+def county_a(world: World) -> dict[Any, Any]:
+    """County A's own object of each kind (the other half of a mixed path)."""
+    return _objects_of_county(world, "a")
+
+
+def make_missing(world: World, side: str = "b") -> None:
+    """A county's objects of the kinds `populate` does not make (what a user there would have entered)."""
     import datetime as dt
     from decimal import Decimal
 
     from django.utils import timezone
 
-    village, county = world.region(B_VILLAGE), world.region(B_COUNTY + "000000")
-    household, person = world.households[B_VILLAGE][0], world.people[B_VILLAGE][0]
+    county_code, village_code, owner, word = SIDES[side]
+    village, county = world.region(village_code), world.region(county_code + "000000")
+    household, person = world.households[village_code][0], world.people[village_code][0]
     today = dt.date(2025, 6, 1)
-    case = organization.RectificationCase.objects_unscoped.filter(village__code__startswith=B_COUNTY).first()
+    case = organization.RectificationCase.objects_unscoped.filter(village__code__startswith=county_code).first()
     assert case is not None
-    organization.CaseProgress.objects_unscoped.create(case=case, reported_on=today, narrative="丙村整顿进展")
+    organization.CaseProgress.objects_unscoped.create(case=case, reported_on=today, narrative=f"{word}整顿进展")
     organization.RankingRound.objects_unscoped.create(year=2025, region=county, count=1)
-    station = organization.EcommerceStation.objects_unscoped.filter(region__code__startswith=B_COUNTY).first()
+    station = organization.EcommerceStation.objects_unscoped.filter(region__code__startswith=county_code).first()
     organization.ServiceRecord.objects_unscoped.create(household=household, kind=organization.ServiceKind.values[0],
                                                        served_on=today, station=station)
-    entity = organization.CollectiveEntity.objects_unscoped.filter(village__code__startswith=B_COUNTY).first()
+    entity = organization.CollectiveEntity.objects_unscoped.filter(village__code__startswith=county_code).first()
     assert entity is not None
     resources.Dividend.objects_unscoped.create(entity=entity, year=2025, total=Decimal(1000), total_shares=Decimal(100),
                                                holders=1)
-    group = resources.TenHouseholdGroup.objects_unscoped.filter(village__code__startswith=B_COUNTY).first()
+    group = resources.TenHouseholdGroup.objects_unscoped.filter(village__code__startswith=county_code).first()
     assert group is not None
-    resources.GroupEntity.objects_unscoped.create(group=group, name="丙村合作社",
+    resources.GroupEntity.objects_unscoped.create(group=group, name=f"{word}合作社",
                                                   kind=resources.BusinessKind.values[0])
-    assignment = responsibility.Assignment.objects_unscoped.filter(village__code__startswith=B_COUNTY).first()
+    assignment = responsibility.Assignment.objects_unscoped.filter(village__code__startswith=county_code).first()
     assert assignment is not None
     line = responsibility.LedgerLine.objects_unscoped.create(assignment=assignment, year=2025,
-                                                             commitment="丙村承诺事项")
-    responsibility.Reconciliation.objects_unscoped.create(line=line, quarter=1, narrative="丙村对账",
+                                                             commitment=f"{word}承诺事项")
+    responsibility.Reconciliation.objects_unscoped.create(line=line, quarter=1, narrative=f"{word}对账",
                                                           submitted_at=timezone.now())
     cadres.Placement.objects_unscoped.create(person=person, kind=cadres.PlacementKind.values[0], region=village,
                                              start=today)
-    Job.objects_unscoped.create(kind="export", label="汇川区导出", user=world.users["county_b"],
-                                region_code=B_COUNTY + "000000")
+    Job.objects_unscoped.create(kind="export", label=f"{county.name}导出", user=world.users[owner],
+                                region_code=county_code + "000000")
 
 
 @pytest.fixture
@@ -239,18 +260,49 @@ def _operations(path: str) -> list[str]:
     return list(api.get_openapi_schema()["paths"][path])
 
 
-@schema.parametrize()
-@settings(max_examples=3, derandomize=True, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-def test_no_operation_gives_county_a_an_object_of_county_b(case: Any, world: World, county_b: dict[Any, Any],
-                                                           bearer_a: dict[str, str]) -> None:
-    names = [*B_NAMES, *Household.objects_unscoped.filter(region__code__startswith=B_COUNTY)
-             .values_list("head_name", flat=True),
-             *Person.objects_unscoped.filter(region__code__startswith=B_COUNTY).values_list("name", flat=True)]
-    case.path_parameters = {**(case.path_parameters or {}),
-                            **{name: county_b[model] for name, model in objects_of(case.path).items()}}
-    response = case.call(headers=bearer_a)
+def _b_names() -> list[str]:
+    return [*B_NAMES, *Household.objects_unscoped.filter(region__code__startswith=B_COUNTY)
+            .values_list("head_name", flat=True),
+            *Person.objects_unscoped.filter(region__code__startswith=B_COUNTY).values_list("name", flat=True)]
+
+
+def _assert_refused(case: Any, headers: dict[str, str], names: list[str]) -> None:
+    response = case.call(headers=headers)
     label = f"{case.method} {case.formatted_path}"
     assert response.status_code < 500, f"{label} → {response.status_code}"
     assert response.status_code in (400, 403, 404, 405, 409, 422), f"{label} → {response.status_code}: {response.text[:200]}"
     for name in names:
         assert name not in response.text, f"{label} showed {name}"
+
+
+@schema.parametrize()
+@settings(max_examples=3, derandomize=True, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+def test_no_operation_gives_county_a_an_object_of_county_b(case: Any, world: World, county_b: dict[Any, Any],
+                                                           bearer_a: dict[str, str]) -> None:
+    case.path_parameters = {**(case.path_parameters or {}),
+                            **{name: county_b[model] for name, model in objects_of(case.path).items()}}
+    _assert_refused(case, bearer_a, _b_names())
+
+
+def test_the_mixed_paths_are_every_one_naming_two_objects() -> None:
+    paths = {r.ok().path for r in mixed_schema.get_all_operations()}
+    assert paths == set(MIXED_PATHS)
+    assert {"/api/verification/plans/{plan_id}/picks/{pick_id}/finding",
+            "/api/organization/orgs/{org_id}/members/{person_id}",
+            "/api/resources/projects/{project_id}/beneficiaries/{household_id}"} <= paths
+
+
+@mixed_schema.parametrize()
+@settings(max_examples=3, derandomize=True, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+def test_no_operation_mixing_an_object_of_county_a_with_one_of_county_b_succeeds(
+        case: Any, world: World, county_a: dict[Any, Any], county_b: dict[Any, Any],
+        bearer_a: dict[str, str]) -> None:
+    """A path naming two objects, one county A's own and the other county B's (each in turn): refused, as if the
+    foreign one did not exist; the operation must not act on A's object under B's parent, nor on B's under A's."""
+    objects = objects_of(case.path)
+    names = _b_names()
+    for foreign in objects:
+        case.path_parameters = {**(case.path_parameters or {}),
+                                **{name: (county_b if name == foreign else county_a)[model]
+                                   for name, model in objects.items()}}
+        _assert_refused(case, bearer_a, names)
