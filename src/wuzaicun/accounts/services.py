@@ -228,14 +228,15 @@ def track_session(request: Any, user: User) -> None:
 
 
 def force_logout(*, actor: Any, handle: str) -> UserSession:
-    """强制退出 (安全管理员): end one browser session of a user in scope, named by its handle, audited."""
+    """强制退出 (安全管理员): end one browser session of a user in scope, named by its handle, audited as the
+    administrator's operation (操作日志, like 解除锁定 and 重置双因素认证), not as the user's own logout."""
     from django.contrib.sessions.models import Session
 
     require_perm(actor, Perm.MANAGE_SECURITY)
     found = get_for_user(UserSession.objects_unscoped.select_related("user"), actor, handle=handle)
     with transaction.atomic():
         Session.objects.filter(session_key=found.session_id).delete()
-        record(actor=actor, action=Action.LOGOUT, object_type="user", object_id=found.user_id,
+        record(actor=actor, action=Action.UPDATE, object_type="user", object_id=found.user_id,
                region_code=found.user.scope_id or "",
                summary=f"强制退出：{found.user.username}（{found.ip or '未知地址'}，"
                        f"{timezone.localtime(found.started_at):%Y-%m-%d %H:%M} 登录）")

@@ -35,6 +35,8 @@ def test_the_security_administrator_sees_sessions_and_ends_one(world, client_for
     assert phone.get("/").status_code == 302 and office.get("/").status_code == 200
     entry = AuditEntry.objects_unscoped.filter(summary__startswith="强制退出").get()
     assert "county_a" in entry.summary and "10.0.0.9" in entry.summary and entry.actor_name == "security"
+    # an administrator's act: the audit administrator finds it in 操作日志, not among the user's own logouts
+    assert entry.action == "update" and entry.summary in client_for("auditor").get("/audit/operations/").text
     # nobody but the security administrator ends a session
     other = UserSession.objects_unscoped.get(session_id=office.session.session_key).handle
     assert client_for("sysadmin").post(f"/accounts/sessions/{other}/end/").status_code == 403
