@@ -73,8 +73,10 @@ def test_the_security_administrator_changes_a_setting_and_ends_a_session_and_the
     with page.expect_download() as info:
         page.get_by_role("button", name="导出").click()
     download = info.value
-    sheet = load_workbook(download.path(), read_only=True).active
-    cells = [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
+    assert download.suggested_filename.endswith(".xlsx")
+    with open(download.path(), "rb") as file:  # the saved download has no extension: openpyxl reads the stream
+        sheet = load_workbook(file, read_only=True).active
+        cells = [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
     assert any(setting in c for c in cells), cells[:40]
     assert any(ended.search(c) for c in cells)
     assert any(c == "security" for c in cells)
