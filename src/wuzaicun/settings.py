@@ -128,6 +128,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT: the figures' aggregates cross PostgreSQL's JIT cost threshold at city scale and spent 70+ ms
+    # compiling to save nothing (docs/insight.md, I46); an operator's PGOPTIONS still applies on top.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 # Read replicas (docs/decisions.md D36): DATABASE_REPLICA_URL holds one streaming replica's URL, or several
 # separated by spaces or commas. Pages and the API then read a replica outside transactions and before any
 # write (core/db_router.py); a user who wrote reads the primary for DATABASE_REPLICA_STICKY_SECONDS.

@@ -26,7 +26,7 @@ def _money(value: Decimal | None) -> Decimal:
 
 def figures(user: Any, year: int, region: str | None) -> list[Figure]:
     groups = group_totals(user, region=region, year=year)
-    shares = share_totals(user, year=year, region=region)
+    shares = share_totals(user, year=year, region=region, poor=False)
     projects = project_counts(user, year=year, region=region)
     pairings = pairing_counts(user, year=year, region=region) | enterprise_totals(user, year=year, region=region)
     decisions = decision_totals(user, year=year, region=region)

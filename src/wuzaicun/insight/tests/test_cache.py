@@ -209,3 +209,14 @@ def test_every_business_table_bumps_the_stamp_and_only_those() -> None:
 
         Job.objects_unscoped.create(kind="export", label="导出", user=nobody, params={})  # nor a job's progress
     assert generation.current() == stamp
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_compile_no_query_plans():
+    """The figures' aggregates cross PostgreSQL's JIT threshold at city scale; compiling cost 70+ ms a cold
+    overview and saved nothing (docs/insight.md, I46): the connections run with JIT off."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

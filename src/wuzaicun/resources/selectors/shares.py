@@ -43,17 +43,19 @@ def share_entities(user: Any, *, year: int, region: str | None = None, q: str = 
     ).select_related("village", "village__parent").order_by("village_id", "name"))
 
 
-def totals(user: Any, *, year: int, region: str | None = None) -> dict[str, Any]:
+def totals(user: Any, *, year: int, region: str | None = None, poor: bool = True) -> dict[str, Any]:
     """The scope's year-end totals: land transferred (亩), properties and money put in, entities, shareholder
-    households and how many of them are still poor (未脱贫)."""
+    households and (with `poor`) how many of them are still poor (未脱贫). Without `poor` the query reads no
+    household: the overview, which shows no 未脱贫 count, skips the join (docs/insight.md, I46)."""
     rows = narrowed(scoped(Contribution, user), region).filter(contributed_on__year__lte=year)
+    still_poor = {"poor_holders": Count("household", distinct=True, filter=Q(household__status="未脱贫"))} if poor else {}
     return rows.aggregate(
         land=Coalesce(Sum("land_mu"), ZERO),
         properties=Count("id", filter=Q(kind=ContributionKind.PROPERTY)),
         money=Coalesce(Sum("amount", filter=Q(kind=ContributionKind.MONEY)), ZERO),
         entities=Count("entity", distinct=True),
         holders=Count("household", distinct=True),
-        poor_holders=Count("household", distinct=True, filter=Q(household__status="未脱贫")),
+        **still_poor,
     )
 
 

@@ -126,3 +126,20 @@ def test_read_only_roles_cannot_write(world):
     with pytest.raises(DomainError):
         split_dividend(actor=world.users["leader_a"], entity_id=s["entity"].pk, year=2016, total=D(1))
     assert not Dividend.objects_unscoped.exists()
+
+
+def test_the_overview_totals_give_the_same_figures_without_reading_a_household(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from wuzaicun.resources.selectors.shares import totals
+
+    sanbian(world)
+    actor = world.users["county_a"]
+    full = totals(actor, year=2016)
+    assert full["holders"] == 2 and full["land"] == D("3.5") and full["money"] == D(5000) and full["properties"] == 1
+    assert full["poor_holders"] == sum(1 for h in world.households[A1][:2] if h.status == "未脱贫")
+    with CaptureQueriesContext(connection) as captured:
+        lean = totals(actor, year=2016, poor=False)
+    assert lean == {k: v for k, v in full.items() if k != "poor_holders"}
+    assert len(captured.captured_queries) == 1 and "registry_household" not in captured.captured_queries[0]["sql"]
