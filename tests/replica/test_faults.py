@@ -6,6 +6,7 @@ test clusters can be made."""
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import signal
 import socket
@@ -214,3 +215,87 @@ def test_kill_9_in_the_middle_of_an_import_leaves_nothing_and_the_import_runs_ag
     assert again.returncode == 0, again.stderr
     assert f"成功 {ROWS} 行" in again.stderr
     assert scratch.count() == ROWS
+
+
+# ---------------------------------------------------------------- kill -9 of the worker running an import job
+
+SUBMIT = """
+import django; django.setup()
+from wuzaicun.accounts.services import create_user
+from wuzaicun.jobs.kinds import IMPORT_COMMIT
+from wuzaicun.jobs.services import submit
+from wuzaicun.tabular.registry import get_template
+from wuzaicun.tabular.services import store_upload
+user = create_user(actor=None, username="importer", role="city_admin", scope="5203", password="Wzc-Kill-9-test!",
+                   must_change_password=False)
+with open({csv!r}, "rb") as fh:
+    stored = store_upload(iter(lambda: fh.read(1 << 20), b""), original_name="households.csv")
+template = get_template("households")
+job = submit(IMPORT_COMMIT, user=user, label="导入贫困户（households.csv）",
+             params={{"template": "households", "token": stored.token, "name": "households.csv", "year": None,
+                     "perm": template.import_perm, "object_type": template.object_type}})
+print(job.pk)
+"""
+
+TASK_RUNS = """
+import django; django.setup()
+from django_tasks_db.models import DBTaskResult
+print(sorted(r.status for r in DBTaskResult.objects.all()))
+"""
+
+
+def _manage(env: dict[str, str], *argv: str) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run([sys.executable, "-m", "wuzaicun.manage", *argv], env=env, capture_output=True, text=True,
+                          timeout=900, check=False)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+def _python(env: dict[str, str], code: str) -> str:
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=600,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def _job(env: dict[str, str], job_id: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(_manage(env, "jobs", "show", job_id, "--json").stdout)
+    return data
+
+
+def test_kill_9_of_the_worker_mid_import_leaves_nothing_the_job_shows_interrupted_and_one_retry_finishes_it(
+        scratch: _Sqlite | _Postgres, households_csv: Path) -> None:
+    job_id = _python(scratch.env, SUBMIT.format(csv=str(households_csv)))
+    # the worker in its own process group: the whole of it is killed, as the OOM killer or a power cut would
+    worker = subprocess.Popen([sys.executable, "-m", "wuzaicun.manage", "worker"], env=scratch.env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 300
+        while not scratch.writing():
+            assert worker.poll() is None, worker.stderr.read().decode() if worker.stderr else "worker exited"
+            assert time.monotonic() < deadline, "the import's write pass was never seen"
+            time.sleep(0.02)
+        time.sleep(0.3)  # some batches into the write pass
+    finally:
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=30)
+        if worker.stderr:
+            worker.stderr.close()
+    assert worker.returncode == -signal.SIGKILL
+    assert scratch.count() == 0  # all or nothing: the write pass was one transaction
+
+    # the next look (here `wuzaicun jobs show`; the same on 下载中心's page) finds the worker gone
+    shown = _job(scratch.env, job_id)
+    assert shown["state"] == "interrupted" and shown["state_label"] == "已中断"
+    assert "未写入任何数据" in shown["message"]
+
+    first = _manage(scratch.env, "jobs", "retry", job_id)
+    second = _manage(scratch.env, "jobs", "retry", job_id)  # a repeated retry queues nothing more
+    assert "第 2 次运行" in first.stdout and "第 2 次运行" in second.stdout  # not a third run
+    _manage(scratch.env, "worker", "--burst")
+
+    done = _job(scratch.env, job_id)
+    assert done["state"] == "done" and done["attempt"] == 2 and done["outcome"]["imported"] == ROWS
+    assert scratch.count() == ROWS
+    # two task runs in all: the killed one (left as it was, never run again) and the retry's, run once
+    assert _python(scratch.env, TASK_RUNS) == "['RUNNING', 'SUCCESSFUL']"
