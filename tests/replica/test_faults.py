@@ -5,6 +5,7 @@ test clusters can be made."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import os
@@ -263,11 +264,29 @@ def _job(env: dict[str, str], job_id: str) -> dict[str, Any]:
     return data
 
 
-def test_kill_9_of_the_worker_mid_import_leaves_nothing_the_job_shows_interrupted_and_one_retry_finishes_it(
-        scratch: _Sqlite | _Postgres, households_csv: Path) -> None:
-    job_id = _python(scratch.env, SUBMIT.format(csv=str(households_csv)))
-    # the worker in its own process group: the whole of it is killed, as the OOM killer or a power cut would
-    worker = subprocess.Popen([sys.executable, "-m", "wuzaicun.manage", "worker"], env=scratch.env,
+def _descendants(pid: int) -> list[int]:
+    """The processes forked from `pid`, and theirs (from /proc)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def _kill_the_worker_mid_import_then_retry(scratch: _Sqlite | _Postgres, env: dict[str, str], csv: Path) -> str:
+    """Submit the import as a job, SIGKILL the worker (its whole process group) inside the write pass, see the job
+    interrupted, retry it twice, run the queue: returns the job id."""
+    job_id = _python(env, SUBMIT.format(csv=str(csv)))
+    # the worker and all it forked (RQ's work horse) are killed, as the OOM killer or a power cut would
+    worker = subprocess.Popen([sys.executable, "-m", "wuzaicun.manage", "worker"], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     try:
         deadline = time.monotonic() + 300
@@ -277,7 +296,11 @@ def test_kill_9_of_the_worker_mid_import_leaves_nothing_the_job_shows_interrupte
             time.sleep(0.02)
         time.sleep(0.3)  # some batches into the write pass
     finally:
+        horses = _descendants(worker.pid)  # RQ's work horse runs in a session of its own (os.setsid)
         os.killpg(worker.pid, signal.SIGKILL)
+        for pid in horses:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
         worker.wait(timeout=30)
         if worker.stderr:
             worker.stderr.close()
@@ -285,17 +308,50 @@ def test_kill_9_of_the_worker_mid_import_leaves_nothing_the_job_shows_interrupte
     assert scratch.count() == 0  # all or nothing: the write pass was one transaction
 
     # the next look (here `wuzaicun jobs show`; the same on 下载中心's page) finds the worker gone
-    shown = _job(scratch.env, job_id)
+    shown = _job(env, job_id)
     assert shown["state"] == "interrupted" and shown["state_label"] == "已中断"
     assert "未写入任何数据" in shown["message"]
 
-    first = _manage(scratch.env, "jobs", "retry", job_id)
-    second = _manage(scratch.env, "jobs", "retry", job_id)  # a repeated retry queues nothing more
+    first = _manage(env, "jobs", "retry", job_id)
+    second = _manage(env, "jobs", "retry", job_id)  # a repeated retry queues nothing more
     assert "第 2 次运行" in first.stdout and "第 2 次运行" in second.stdout  # not a third run
-    _manage(scratch.env, "worker", "--burst")
+    _manage(env, "worker", "--burst")
 
-    done = _job(scratch.env, job_id)
+    done = _job(env, job_id)
     assert done["state"] == "done" and done["attempt"] == 2 and done["outcome"]["imported"] == ROWS
     assert scratch.count() == ROWS
+    return job_id
+
+
+def test_kill_9_of_the_worker_mid_import_leaves_nothing_the_job_shows_interrupted_and_one_retry_finishes_it(
+        scratch: _Sqlite | _Postgres, households_csv: Path) -> None:
+    _kill_the_worker_mid_import_then_retry(scratch, scratch.env, households_csv)
     # two task runs in all: the killed one (left as it was, never run again) and the retry's, run once
     assert _python(scratch.env, TASK_RUNS) == "['RUNNING', 'SUCCESSFUL']"
+
+
+RQ_DB = "7"  # a Redis database of this test's own
+
+
+@pytest.fixture
+def redis_queue() -> Iterator[str]:
+    redis = pytest.importorskip("redis")
+    url = f"redis://127.0.0.1:6379/{RQ_DB}"
+    connection = redis.Redis.from_url(url, socket_connect_timeout=2)
+    try:
+        connection.ping()
+    except redis.exceptions.ConnectionError as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI 中必须测试 Redis 队列，但连不上 {url}：{exc}")
+        pytest.skip(f"Redis 队列测试已跳过：连不上 {url}")
+    connection.flushdb()
+    yield url
+    connection.flushdb()
+
+
+@pytest.mark.parametrize("scratch", ["sqlite"], indirect=True)
+def test_kill_9_of_an_rq_worker_mid_import_likewise(scratch: _Sqlite | _Postgres, households_csv: Path,
+                                                    redis_queue: str) -> None:
+    """The production backend: RQ forks a work horse per job; the horse's pid is the run's mark."""
+    env = scratch.env | {"WUZAICUN_TASKS": "rq", "REDIS_URL": redis_queue}
+    _kill_the_worker_mid_import_then_retry(scratch, env, households_csv)
