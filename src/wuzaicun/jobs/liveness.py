@@ -25,7 +25,7 @@ def this_place() -> str:
 
 def process_started(pid: int) -> str | None:
     """The process's start time (clock ticks since boot, /proc/PID/stat field 22); "" where /proc is missing
-    but the process exists; None when there is no such process."""
+    but the process exists; None when there is no such process, or only its zombie."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
     except FileNotFoundError:
@@ -39,6 +39,8 @@ def process_started(pid: int) -> str | None:
             pass
         return ""
     fields = stat.rpartition(")")[2].split()  # the name in parentheses may hold spaces
+    if fields and fields[0] in ("Z", "X"):  # killed, not yet reaped by its parent: gone all the same
+        return None
     return fields[19] if len(fields) > 19 else ""
 
 

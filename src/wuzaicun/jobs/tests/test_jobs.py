@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
+import time
 from datetime import timedelta
 
 import pytest
@@ -16,7 +17,7 @@ from openpyxl import load_workbook
 
 from wuzaicun.accounts.roles import Perm
 from wuzaicun.audit.models import Action, AuditEntry
-from wuzaicun.jobs import registry, runner, services
+from wuzaicun.jobs import liveness, registry, runner, services
 from wuzaicun.jobs.files import job_dir, result_path
 from wuzaicun.jobs.liveness import current_mark, this_place
 from wuzaicun.jobs.models import Job, JobState
@@ -256,6 +257,21 @@ def _gone_pid() -> int:
     child = subprocess.Popen([sys.executable, "-c", "pass"])
     child.wait()
     return child.pid
+
+
+def test_a_killed_worker_not_yet_reaped_by_its_parent_counts_as_gone():
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        assert liveness.process_alive(WorkerMark(place=this_place(), pid=child.pid,
+                                                 started=liveness.process_started(child.pid) or ""))
+        child.kill()
+        for _ in range(100):  # the zombie stays until wait(); its state turns Z at once
+            if liveness.process_started(child.pid) is None:
+                break
+            time.sleep(0.02)
+        assert not liveness.process_alive(WorkerMark(place=this_place(), pid=child.pid))
+    finally:
+        child.wait()
 
 
 def _running_on(job: Job, mark: WorkerMark, *, silent: timedelta) -> None:
