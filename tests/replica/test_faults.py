@@ -5,7 +5,9 @@ test clusters can be made."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+import json
 import os
 import signal
 import socket
@@ -214,3 +216,142 @@ def test_kill_9_in_the_middle_of_an_import_leaves_nothing_and_the_import_runs_ag
     assert again.returncode == 0, again.stderr
     assert f"成功 {ROWS} 行" in again.stderr
     assert scratch.count() == ROWS
+
+
+# ---------------------------------------------------------------- kill -9 of the worker running an import job
+
+SUBMIT = """
+import django; django.setup()
+from wuzaicun.accounts.services import create_user
+from wuzaicun.jobs.kinds import IMPORT_COMMIT
+from wuzaicun.jobs.services import submit
+from wuzaicun.tabular.registry import get_template
+from wuzaicun.tabular.services import store_upload
+user = create_user(actor=None, username="importer", role="city_admin", scope="5203", password="Wzc-Kill-9-test!",
+                   must_change_password=False)
+with open({csv!r}, "rb") as fh:
+    stored = store_upload(iter(lambda: fh.read(1 << 20), b""), original_name="households.csv")
+template = get_template("households")
+job = submit(IMPORT_COMMIT, user=user, label="导入贫困户（households.csv）",
+             params={{"template": "households", "token": stored.token, "name": "households.csv", "year": None,
+                     "perm": template.import_perm, "object_type": template.object_type}})
+print(job.pk)
+"""
+
+TASK_RUNS = """
+import django; django.setup()
+from django_tasks_db.models import DBTaskResult
+print(sorted(r.status for r in DBTaskResult.objects.all()))
+"""
+
+
+def _manage(env: dict[str, str], *argv: str) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run([sys.executable, "-m", "wuzaicun.manage", *argv], env=env, capture_output=True, text=True,
+                          timeout=900, check=False)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+def _python(env: dict[str, str], code: str) -> str:
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=600,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def _job(env: dict[str, str], job_id: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(_manage(env, "jobs", "show", job_id, "--json").stdout)
+    return data
+
+
+def _descendants(pid: int) -> list[int]:
+    """The processes forked from `pid`, and theirs (from /proc)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def _kill_the_worker_mid_import_then_retry(scratch: _Sqlite | _Postgres, env: dict[str, str], csv: Path) -> str:
+    """Submit the import as a job, SIGKILL the worker (its whole process group) inside the write pass, see the job
+    interrupted, retry it twice, run the queue: returns the job id."""
+    job_id = _python(env, SUBMIT.format(csv=str(csv)))
+    # the worker and all it forked (RQ's work horse) are killed, as the OOM killer or a power cut would
+    worker = subprocess.Popen([sys.executable, "-m", "wuzaicun.manage", "worker"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 300
+        while not scratch.writing():
+            assert worker.poll() is None, worker.stderr.read().decode() if worker.stderr else "worker exited"
+            assert time.monotonic() < deadline, "the import's write pass was never seen"
+            time.sleep(0.02)
+        time.sleep(0.3)  # some batches into the write pass
+    finally:
+        horses = _descendants(worker.pid)  # RQ's work horse runs in a session of its own (os.setsid)
+        os.killpg(worker.pid, signal.SIGKILL)
+        for pid in horses:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        worker.wait(timeout=30)
+        if worker.stderr:
+            worker.stderr.close()
+    assert worker.returncode == -signal.SIGKILL
+    assert scratch.count() == 0  # all or nothing: the write pass was one transaction
+
+    # the next look (here `wuzaicun jobs show`; the same on 下载中心's page) finds the worker gone
+    shown = _job(env, job_id)
+    assert shown["state"] == "interrupted" and shown["state_label"] == "已中断"
+    assert "未写入任何数据" in shown["message"]
+
+    first = _manage(env, "jobs", "retry", job_id)
+    second = _manage(env, "jobs", "retry", job_id)  # a repeated retry queues nothing more
+    assert "第 2 次运行" in first.stdout and "第 2 次运行" in second.stdout  # not a third run
+    _manage(env, "worker", "--burst")
+
+    done = _job(env, job_id)
+    assert done["state"] == "done" and done["attempt"] == 2 and done["outcome"]["imported"] == ROWS
+    assert scratch.count() == ROWS
+    return job_id
+
+
+def test_kill_9_of_the_worker_mid_import_leaves_nothing_the_job_shows_interrupted_and_one_retry_finishes_it(
+        scratch: _Sqlite | _Postgres, households_csv: Path) -> None:
+    _kill_the_worker_mid_import_then_retry(scratch, scratch.env, households_csv)
+    # two task runs in all: the killed one (left as it was, never run again) and the retry's, run once
+    assert _python(scratch.env, TASK_RUNS) == "['RUNNING', 'SUCCESSFUL']"
+
+
+RQ_DB = "7"  # a Redis database of this test's own
+
+
+@pytest.fixture
+def redis_queue() -> Iterator[str]:
+    redis = pytest.importorskip("redis")
+    url = f"redis://127.0.0.1:6379/{RQ_DB}"
+    connection = redis.Redis.from_url(url, socket_connect_timeout=2)
+    try:
+        connection.ping()
+    except redis.exceptions.ConnectionError as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI 中必须测试 Redis 队列，但连不上 {url}：{exc}")
+        pytest.skip(f"Redis 队列测试已跳过：连不上 {url}")
+    connection.flushdb()
+    yield url
+    connection.flushdb()
+
+
+@pytest.mark.parametrize("scratch", ["sqlite"], indirect=True)
+def test_kill_9_of_an_rq_worker_mid_import_likewise(scratch: _Sqlite | _Postgres, households_csv: Path,
+                                                    redis_queue: str) -> None:
+    """The production backend: RQ forks a work horse per job; the horse's pid is the run's mark."""
+    env = scratch.env | {"WUZAICUN_TASKS": "rq", "REDIS_URL": redis_queue}
+    _kill_the_worker_mid_import_then_retry(scratch, env, households_csv)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 
+import psycopg
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -34,8 +36,37 @@ def database_unavailable(request: HttpRequest) -> HttpResponse:
     return response
 
 
+# PostgreSQL SQLSTATEs meaning "no database to talk to": class 08 (connection exception), 57P01 admin shutdown,
+# 57P02 crash shutdown, 57P03 cannot connect now (starting up, recovering), 53300 too many connections
+UNAVAILABLE_SQLSTATE_CLASSES = ("08",)
+UNAVAILABLE_SQLSTATES = frozenset({"57P01", "57P02", "57P03", "53300"})
+# SQLite primary result codes: SQLITE_IOERR (10, a disk or network-share failure), SQLITE_CANTOPEN (14)
+UNAVAILABLE_SQLITE_CODES = frozenset({10, 14})
+
+
 def is_database_unavailable(exc: BaseException | None) -> bool:
-    return isinstance(exc, OperationalError | InterfaceError)
+    """Whether `exc` says the database cannot be reached (503), not that one statement failed (500).
+
+    Django wraps the driver's error (its `__cause__`), which is asked: PostgreSQL by SQLSTATE, or, without one,
+    a client-side connection failure of libpq (refused, server closed the connection: no server answered to
+    give a code); SQLite by result code. A lock timeout (55P03, SQLite's "database is locked"), a cancelled
+    statement (57014), a serialization failure, a bad statement are the request's own failure: 500, logged.
+    Django's InterfaceError is a connection already closed under the request: unavailable.
+    """
+    if isinstance(exc, InterfaceError):
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    cause = exc.__cause__
+    if isinstance(cause, sqlite3.Error):
+        code = getattr(cause, "sqlite_errorcode", None)
+        return code is not None and code & 0xFF in UNAVAILABLE_SQLITE_CODES
+    if isinstance(cause, psycopg.Error):
+        state = cause.sqlstate
+        if state is None:  # libpq's own failure: no server reply, so the connection itself
+            return isinstance(cause, psycopg.OperationalError | psycopg.InterfaceError)
+        return state.startswith(UNAVAILABLE_SQLSTATE_CLASSES) or state in UNAVAILABLE_SQLSTATES
+    return False
 
 
 def _is_api(request: HttpRequest) -> bool:

@@ -55,11 +55,13 @@ def job_json(job: Job) -> dict[str, Any]:
 
 @router.get("/jobs", response=list[JobOut], summary="我的任务（最近 100 个）")
 def list_jobs(request: HttpRequest) -> list[dict[str, Any]]:
+    services.interrupt_dead_runs(user=request.user)
     return [job_json(job) for job in jobs_of(request.user)[:LIST_LIMIT]]
 
 
 @router.get("/jobs/{job_id}", response=JobOut, summary="任务进度与结果")
 def get_job(request: HttpRequest, job_id: uuid.UUID) -> dict[str, Any]:
+    services.interrupt_dead_runs(user=request.user, job_id=job_id)
     return job_json(job_of(request.user, job_id))
 
 
@@ -68,7 +70,7 @@ def cancel_job(request: HttpRequest, job_id: uuid.UUID) -> dict[str, Any]:
     return job_json(services.cancel(request.user, job_id))
 
 
-@router.post("/jobs/{job_id}/retry", response=JobOut, summary="重试失败或已取消的任务（重复调用只运行一次）")
+@router.post("/jobs/{job_id}/retry", response=JobOut, summary="重试失败、已取消或已中断的任务（重复调用只运行一次）")
 def retry_job(request: HttpRequest, job_id: uuid.UUID) -> dict[str, Any]:
     return job_json(services.retry(request.user, job_id))
 

@@ -15,9 +15,13 @@ class JobState(models.TextChoices):
     DONE = "done", "已完成"
     FAILED = "failed", "失败"
     CANCELLED = "cancelled", "已取消"
+    # its worker was killed (kill -9, the OOM killer, a power cut): nothing of it was kept; 重试 runs it again
+    INTERRUPTED = "interrupted", "已中断"
 
 
-FINISHED_STATES: tuple[str, ...] = (JobState.DONE, JobState.FAILED, JobState.CANCELLED)
+FINISHED_STATES: tuple[str, ...] = (JobState.DONE, JobState.FAILED, JobState.CANCELLED, JobState.INTERRUPTED)
+# a run that ended without a result: 重试 runs it again from scratch, under the same id
+RERUNNABLE_STATES: tuple[str, ...] = (JobState.FAILED, JobState.CANCELLED, JobState.INTERRUPTED)
 
 
 class Job(models.Model):
@@ -31,7 +35,7 @@ class Job(models.Model):
     # The region the job reads or writes (its export's region, or the user's scope): the download is checked
     # against the user's scope as it is then.
     region_code = models.CharField("区划", max_length=12, blank=True, default="")
-    state = models.CharField("状态", max_length=10, choices=JobState.choices, default=JobState.QUEUED,
+    state = models.CharField("状态", max_length=12, choices=JobState.choices, default=JobState.QUEUED,
                              db_index=True)
     progress = models.PositiveSmallIntegerField("进度（%）", default=0)
     rows_done = models.PositiveIntegerField("已处理行数", default=0)
@@ -48,6 +52,8 @@ class Job(models.Model):
     # runs only while it is still the job's: a second delivery or an old task does nothing (idempotent retry).
     attempt = models.PositiveIntegerField("运行次数", default=1)
     task_id = models.CharField("任务编号", max_length=64, blank=True, default="")
+    # the process running the current run (rules.WorkerMark): a run whose worker is gone is marked 已中断
+    worker = models.CharField("运行进程", max_length=200, blank=True, default="")
     created_at = models.DateTimeField("提交时间", db_default=Now())
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
     finished_at = models.DateTimeField("结束时间", null=True, blank=True)

@@ -25,6 +25,7 @@ from wuzaicun.core.db import in_own_transaction
 from wuzaicun.core.errors import DomainError
 
 from .files import job_dir
+from .liveness import current_mark
 from .models import Job, JobState
 from .registry import get_job_kind
 
@@ -120,8 +121,10 @@ class JobRun:
 def execute(job_id: str, attempt: int) -> str:
     """Run the job's run `attempt`, if it is still queued for it. Returns the state it ended in."""
     now = timezone.now()
+    # who runs it: if this process dies (kill -9), the next look at the job sees it gone and marks it 已中断
+    mark = current_mark().encode()
     claimed = Job.objects_unscoped.filter(pk=job_id, attempt=attempt, state=JobState.QUEUED).update(
-        state=JobState.RUNNING, started_at=now, heartbeat_at=now, finished_at=None, progress=0, rows_done=0,
+        state=JobState.RUNNING, worker=mark, started_at=now, heartbeat_at=now, finished_at=None, progress=0, rows_done=0,
         rows_total=None, errors=0, stage="", message="", outcome={})
     if not claimed:
         return "skipped"

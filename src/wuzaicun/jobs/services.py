@@ -7,13 +7,13 @@ by (id, run number), so whatever the queue delivers twice runs once.
 
 from __future__ import annotations
 
-from datetime import timedelta
+import uuid
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from wuzaicun.accounts.roles import Perm
@@ -22,9 +22,11 @@ from wuzaicun.audit.models import Action
 from wuzaicun.audit.services import record
 from wuzaicun.core.errors import DomainError, NotFound
 
-from .files import result_path
-from .models import Job, JobState
+from .files import job_dir, result_path
+from .liveness import process_alive, session_alive, this_place
+from .models import RERUNNABLE_STATES, Job, JobState
 from .registry import get_job_kind
+from .rules import WorkerMark, run_is_dead
 from .runner import purge_expired
 from .selectors import job_of
 
@@ -66,35 +68,72 @@ def cancel_job(job: Job) -> Job:
     raise DomainError(f"任务已{job.state_label}，无需取消", code="job_finished")
 
 
-def _stale_before() -> Any:
-    return timezone.now() - timedelta(seconds=settings.JOB_STALE_SECONDS)
+INTERRUPTED_MESSAGE = "已中断：运行任务的进程意外终止（如被强制结束或服务器断电），未写入任何数据；可点“重试”从头运行"
+
+
+def interrupt_dead_runs(*, user: Any = None, job_id: uuid.UUID | str | None = None) -> int:
+    """Mark 已中断 the running jobs whose worker is gone (rules.run_is_dead); returns how many.
+
+    Called where someone looks (下载中心's pages and API, `wuzaicun jobs`, a worker starting), not by a thread:
+    what a killed worker left is found the next time it matters. A dead run wrote nothing that stays (an
+    import's write pass is one transaction, rolled back by the database when its session died); its unfinished
+    result file is removed. The job is not re-queued by itself: a job that kills its worker (out of memory)
+    would kill the next one too; the user's 重试 (idempotent by job id and run number) runs it again.
+    """
+    running = Job.objects_unscoped.filter(state=JobState.RUNNING)
+    if user is not None:
+        running = running.filter(user_id=user.pk)
+    if job_id is not None:
+        running = running.filter(pk=job_id)
+    now = timezone.now()
+    here = this_place()
+    interrupted = 0
+    for pk, attempt, worker, heartbeat, started in running.values_list(
+            "pk", "attempt", "worker", "heartbeat_at", "started_at"):
+        mark = WorkerMark.decode(worker)
+        local = mark is not None and mark.place == here
+        last = heartbeat or started or now
+        dead = run_is_dead(
+            mark=mark, here=here, process_alive=process_alive(mark) if local and mark else None,
+            session_alive=session_alive(mark) if mark and not local else None,
+            silent_seconds=(now - last).total_seconds(), stale_seconds=settings.JOB_STALE_SECONDS)
+        if dead and Job.objects_unscoped.filter(pk=pk, attempt=attempt, state=JobState.RUNNING).update(
+                state=JobState.INTERRUPTED, finished_at=now, message=INTERRUPTED_MESSAGE, cancel_requested=False):
+            discard_partial_files(pk, attempt)
+            interrupted += 1
+    return interrupted
 
 
 def retry(actor: Any, job_id: object) -> Job:
-    """Run the actor's failed, cancelled or dead job again from scratch, under the same id.
+    """Run the actor's failed, cancelled or interrupted job again from scratch, under the same id.
 
     Safe to repeat: only the first of two clicks finds the job re-runnable and queues a run; the second finds
-    it queued and leaves it. A run still reporting progress is not retried (a dead one is, after
-    JOB_STALE_SECONDS without progress: its worker was killed).
+    it queued and leaves it. A running job is retried only when its worker is found gone (interrupt_dead_runs).
     """
     return retry_job(job_of(actor, job_id))
 
 
 def retry_job(job: Job) -> Job:
     """Retry any job (the command line, run by the server's operator); see `retry`."""
-    rerunnable = Q(state__in=(JobState.FAILED, JobState.CANCELLED)) | Q(
-        state=JobState.RUNNING, heartbeat_at__lt=_stale_before())
+    if job.state == JobState.RUNNING:
+        interrupt_dead_runs(job_id=job.pk)
     with transaction.atomic():
-        updated = Job.objects_unscoped.filter(rerunnable, pk=job.pk).update(
+        updated = Job.objects_unscoped.filter(state__in=RERUNNABLE_STATES, pk=job.pk).update(
             state=JobState.QUEUED, attempt=F("attempt") + 1, cancel_requested=False, progress=0, rows_done=0,
             rows_total=None, errors=0, stage="", message="", outcome={}, started_at=None, finished_at=None,
-            heartbeat_at=None)
+            heartbeat_at=None, worker="")
     job.refresh_from_db()
     if updated:
         _enqueue(job)
     elif job.state == JobState.DONE:
         raise DomainError("任务已完成，无需重试", code="job_done")
     return job
+
+
+def discard_partial_files(job_id: object, attempt: int) -> None:
+    """The unfinished result files a dead run left (JobRun.temp_path's names)."""
+    for path in job_dir().glob(f".{job_id}-{attempt}-*.part"):
+        path.unlink(missing_ok=True)
 
 
 def open_result(actor: Any, job_id: object) -> tuple[Path, str]:

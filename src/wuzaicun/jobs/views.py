@@ -26,6 +26,7 @@ POLL_SECONDS = 2
 @require_GET
 @vary_on_headers("HX-Request")
 def index(request: AuthedRequest) -> HttpResponse:
+    services.interrupt_dead_runs(user=request.user)  # a run whose worker was killed shows 已中断, with 重试
     context = paginate(request, jobs_of(request.user))
     context["polling"] = any(job.state not in FINISHED_STATES for job in context["page_obj"])
     context["poll_seconds"] = POLL_SECONDS
@@ -37,6 +38,7 @@ def index(request: AuthedRequest) -> HttpResponse:
 @require_GET
 @vary_on_headers("HX-Request")
 def detail(request: AuthedRequest, job_id: uuid.UUID) -> HttpResponse:
+    services.interrupt_dead_runs(user=request.user, job_id=job_id)
     job = job_of(request.user, job_id)
     context = {"job": job, "polling": not job.finished, "poll_seconds": POLL_SECONDS,
                "can_commit": job.kind == IMPORT_CHECK and job.finished and bool(job.outcome.get("ok"))}

@@ -52,8 +52,10 @@ def rq_worker(*, burst: bool, simple: bool = False) -> Any:
 def run_worker(*, burst: bool = False) -> None:
     """The configured backend's worker, in the foreground (`wuzaicun worker`)."""
     from .runner import purge_expired
+    from .services import interrupt_dead_runs
 
     purge_expired()
+    interrupt_dead_runs()  # what a killed worker left running is marked 已中断 (re-runnable) before new work
     if settings.TASKS_BACKEND == "rq":
         from django.db import connections
 

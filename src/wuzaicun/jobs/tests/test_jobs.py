@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
+import time
 from datetime import timedelta
 
 import pytest
@@ -14,9 +17,11 @@ from openpyxl import load_workbook
 
 from wuzaicun.accounts.roles import Perm
 from wuzaicun.audit.models import Action, AuditEntry
-from wuzaicun.jobs import registry, runner, services
-from wuzaicun.jobs.files import result_path
+from wuzaicun.jobs import liveness, registry, runner, services
+from wuzaicun.jobs.files import job_dir, result_path
+from wuzaicun.jobs.liveness import current_mark, this_place
 from wuzaicun.jobs.models import Job, JobState
+from wuzaicun.jobs.rules import WorkerMark
 from wuzaicun.jobs.runner import JobRun
 from wuzaicun.jobs.tasks import run_job
 from wuzaicun.jobs.worker import drain
@@ -245,6 +250,75 @@ def test_a_dead_run_may_be_retried_a_live_one_not(world, probe_kind, settings):
     drain()
     job.refresh_from_db()
     assert job.state == JobState.DONE and job.attempt == 2
+
+
+def _gone_pid() -> int:
+    """The pid of a process that has just ended (a child we started and waited for)."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_a_killed_worker_not_yet_reaped_by_its_parent_counts_as_gone():
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        assert liveness.process_alive(WorkerMark(place=this_place(), pid=child.pid,
+                                                 started=liveness.process_started(child.pid) or ""))
+        child.kill()
+        for _ in range(100):  # the zombie stays until wait(); its state turns Z at once
+            if liveness.process_started(child.pid) is None:
+                break
+            time.sleep(0.02)
+        assert not liveness.process_alive(WorkerMark(place=this_place(), pid=child.pid))
+    finally:
+        child.wait()
+
+
+def _running_on(job: Job, mark: WorkerMark, *, silent: timedelta) -> None:
+    Job.objects_unscoped.filter(pk=job.pk).update(state=JobState.RUNNING, worker=mark.encode(),
+                                                  heartbeat_at=timezone.now() - silent)
+
+
+def test_a_run_whose_worker_process_is_gone_shows_interrupted_on_the_page_with_retry(world, client_for, probe_kind):
+    job = services.submit("test_probe", user=world.users["county_a"], params={}, label="被强制结束的任务")
+    dead = WorkerMark(place=this_place(), pid=_gone_pid(), started="1", db_session="")
+    _running_on(job, dead, silent=timedelta(seconds=3))  # its last progress only seconds ago
+    leftover = job_dir() / f".{job.pk}-{job.attempt}-abcd1234.xlsx.part"
+    leftover.write_bytes(b"half a workbook")
+
+    page = client_for("county_a").get(f"/jobs/{job.pk}/").text
+
+    job.refresh_from_db()
+    assert job.state == JobState.INTERRUPTED and "已中断" in page and "重试" in page
+    assert "未写入任何数据" in job.message and not leftover.exists()
+    services.retry(world.users["county_a"], job.pk)
+    services.retry(world.users["county_a"], job.pk)  # a second click: still one run queued
+    assert DBTaskResult.objects.count() == 2  # the killed run's task and one retry's
+    drain()
+    job.refresh_from_db()
+    assert job.state == JobState.DONE and job.attempt == 2 and probe_kind["state"] == JobState.RUNNING
+
+
+def test_a_live_worker_silent_for_hours_is_not_interrupted(world, client_for, probe_kind, settings):
+    """One long statement keeps a run from reporting progress; its process is alive, so it runs on."""
+    settings.JOB_STALE_SECONDS = 60
+    job = services.submit("test_probe", user=world.users["county_a"], params={}, label="长时间运行的任务")
+    _running_on(job, current_mark(), silent=timedelta(hours=5))  # this very process: alive
+    client_for("county_a").get("/jobs/")
+    call_command("jobs", "list", stdout=io.StringIO())
+    job.refresh_from_db()
+    assert job.state == JobState.RUNNING
+    assert services.retry(world.users["county_a"], job.pk).state == JobState.RUNNING  # not re-run beside itself
+
+
+def test_the_command_line_marks_dead_runs_and_says_so(world, probe_kind):
+    job = services.submit("test_probe", user=world.users["county_a"], params={}, label="命令行任务")
+    _running_on(job, WorkerMark(place=this_place(), pid=_gone_pid()), silent=timedelta(0))
+    err = io.StringIO()
+    call_command("jobs", "show", str(job.pk), stdout=io.StringIO(), stderr=err)
+    assert "1 个任务的运行进程已终止" in err.getvalue()
+    job.refresh_from_db()
+    assert job.state == JobState.INTERRUPTED
 
 
 def test_the_command_line(world, probe_kind):

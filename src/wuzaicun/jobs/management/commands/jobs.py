@@ -38,11 +38,14 @@ class Command(BaseCommand):
         showing.add_argument("id")
         showing.add_argument("--json", action="store_true")
         sub.add_parser("cancel", help="取消任务").add_argument("id")
-        sub.add_parser("retry", help="重试失败或已取消的任务（重复执行只运行一次）").add_argument("id")
+        sub.add_parser("retry", help="重试失败、已取消或已中断的任务（重复执行只运行一次）").add_argument("id")
         sub.add_parser("purge", help="删除超过保留期的结果文件")
         sub.add_parser("run", help="在本进程中运行数据库队列里已排队的任务，然后退出")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # runs whose worker was killed are marked 已中断 (re-runnable) before they are shown or retried
+        if options["action"] in ("list", "show", "retry") and (count := services.interrupt_dead_runs()):
+            self.stderr.write(f"发现 {count} 个任务的运行进程已终止，已标记为“已中断”，可重试")
         try:
             getattr(self, f"_{options['action']}")(options)
         except DomainError as exc:
