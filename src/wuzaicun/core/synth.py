@@ -11,6 +11,7 @@ and a province run after a city run fills in only the other cities.
 
 from __future__ import annotations
 
+import gc
 import random
 import time
 from collections import defaultdict
@@ -23,9 +24,15 @@ from django.db import connection, transaction
 from . import generation
 from .errors import DomainError
 
-# The area each scale covers (a region-code prefix): 遵义市, or all of 贵州省.
-SCALES: dict[str, str] = {"city": "5203", "province": "52"}
-SCALE_LABELS: dict[str, str] = {"city": "市级（遵义市）", "province": "省级（贵州省）"}
+# The area each scale covers (a region-code prefix): 遵义市, all of 贵州省, or the whole country.
+SCALES: dict[str, str] = {"city": "5203", "province": "52", "country": ""}
+SCALE_LABELS: dict[str, str] = {"city": "市级（遵义市）", "province": "省级（贵州省）", "country": "全国（逐省生成、逐省提交）"}
+# The country scale's provinces (mainland, real codes). Each is generated and committed on its own, as a province
+# run is: a national run is 31 province runs, so what is held in memory is one province's maps, never the nation's.
+COUNTRY_PROVINCES: tuple[str, ...] = (
+    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42", "43",
+    "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65",
+)
 EARLIEST_YEAR = 2014  # 建档立卡: poor households were first identified in 2014
 LATEST_YEAR = 2030
 
@@ -34,6 +41,10 @@ class SynthRefused(DomainError):
     """The synthetic data asked for cannot be generated (already there, or the area is unknown)."""
 
     code = "synth_refused"
+
+
+class AlreadyGenerated(SynthRefused):
+    """Every county of the area already holds the year's data: a country run skips such a province."""
 
 
 def _silent(message: str) -> None:
@@ -83,6 +94,12 @@ class SynthContext:
     shared: dict[str, Any] = field(default_factory=dict)  # anything else one step leaves for a later one
     rows: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # table → rows written
     seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))  # table → seconds inserting
+
+    @property
+    def quota_scale(self) -> str:
+        """The scale whose fixed quotas (sessions, entities, dispatches, ...) a step uses: a country run is a run
+        per province, each with a province's quotas."""
+        return "province" if self.scale == "country" else self.scale
 
     def rng_for(self, *key: object) -> random.Random:
         """A generator of its own for one part (e.g. a county's households): the same for the same seed,
@@ -152,6 +169,10 @@ def new_context(
         raise SynthRefused(f"年度 {year} 不在 {EARLIEST_YEAR}–{LATEST_YEAR} 之间")
     universe = SCALES[scale]
     prefix = (prefix or universe).strip()
+    if scale == "country":  # one province at a time: the province is the run's universe
+        if not (prefix.isdigit() and len(prefix) in (2, 4, 6) and prefix[:2] in COUNTRY_PROVINCES):
+            raise SynthRefused(f"区划前缀“{prefix}”须为省（2位）、市（4位）或县（6位）代码前缀")
+        universe = prefix[:2]
     if not (prefix.isdigit() and len(prefix) in (2, 4, 6) and prefix.startswith(universe)):
         raise SynthRefused(f"区划前缀“{prefix}”须为 {universe} 之下的市（4位）或县（6位）代码前缀")
     return SynthContext(
@@ -184,7 +205,10 @@ def generate(
     prefix: str | None = None,
     log: Callable[[str], None] = _silent,
 ) -> tuple[SynthContext, list[StepReport]]:
-    """Generate the synthetic data set in one transaction, with one audit row for the run."""
+    """Generate the synthetic data set in one transaction, with one audit row for the run (the country scale: one
+    transaction and one audit row per province)."""
+    if scale == "country":
+        return _generate_country(actor=actor, seed=seed, year=year, prefix=prefix, log=log)
     ctx = new_context(scale=scale, seed=seed, year=year, prefix=prefix, log=log)
     _generate_in_transaction(ctx, actor=actor, scale=scale, seed=seed, year=year)
     if connection.vendor == "postgresql":  # fresh statistics after a bulk load, or the planner guesses
@@ -210,3 +234,39 @@ def _generate_in_transaction(ctx: SynthContext, *, actor: Any, scale: str, seed:
             changes={table: [None, count] for table, count in ctx.rows.items()},
         )
     ctx.shared["_reports"] = reports
+
+
+def _generate_country(
+    *, actor: Any, seed: int, year: int, prefix: str | None, log: Callable[[str], None]
+) -> tuple[SynthContext, list[StepReport]]:
+    """Province after province, each committed on its own; a province already generated for the year is skipped,
+    so a run stopped midway is resumed by running it again. Returns a context holding the totals."""
+    prefix = (prefix or "").strip()
+    if prefix:
+        new_context(scale="country", seed=seed, year=year, prefix=prefix)  # checks the prefix
+    provinces = [p for p in COUNTRY_PROVINCES if p.startswith(prefix[:2])]
+    total = SynthContext(seed=seed, year=year, scale="country", prefix=prefix, universe="", rng=random.Random(seed),
+                         log=log)
+    reports: list[StepReport] = []
+    for province in provinces:
+        ctx = new_context(scale="country", seed=seed, year=year, prefix=prefix or province, log=log)
+        log(f"省级区划 {province}：")
+        try:
+            _generate_in_transaction(ctx, actor=actor, scale="country", seed=seed, year=year)
+        except AlreadyGenerated:
+            log(f"  区划 {province} 已生成过{year}年度的合成数据，跳过")
+            total.shared.setdefault("skipped", []).append(province)
+            continue
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        reports.extend(ctx.shared["_reports"])
+        for table, count in ctx.rows.items():
+            total.rows[table] += count
+            total.seconds[table] += ctx.seconds[table]
+        total.shared.setdefault("provinces", []).append(province)
+        del ctx
+        gc.collect()  # the province's maps go before the next province's are built
+    if not total.shared.get("provinces"):
+        raise AlreadyGenerated(f"区划前缀“{prefix or '全国'}”下各省{year}年度的合成数据均已存在，未重复生成")
+    return total, reports

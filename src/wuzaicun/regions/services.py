@@ -59,6 +59,24 @@ def load_shipped_divisions(*, actor: Any, prefix: str = "") -> int:
     return count
 
 
+def load_synthetic_province(*, actor: Any, province: str, seed: int = 2016, chunk: int = 20_000) -> int:
+    """Load the synthetic division tree of one province other than Guizhou (country-scale synth), streamed in
+    chunks so that the largest province is never held whole."""
+    from .national import synthetic_province
+
+    count = 0
+    with transaction.atomic():
+        batch: list[tuple[str, str, str]] = []
+        for code, name in synthetic_province(province, seed=seed):
+            batch.append((code, name, ""))
+            if len(batch) >= chunk:
+                count += bulk_upsert_regions(batch)
+                batch = []
+        count += bulk_upsert_regions(batch)
+        record(actor=actor, action=Action.IMPORT, object_type="region", summary=f"载入合成区划（{province}）{count} 条")
+    return count
+
+
 def _is_ancestor(code: str, prefix: str) -> bool:
     return prefix.startswith(prefix_of(code)) and len(prefix_of(code)) < len(prefix)
 

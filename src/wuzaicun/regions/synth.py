@@ -16,11 +16,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from wuzaicun.core.operator import OPERATOR
-from wuzaicun.core.synth import SynthContext, SynthRefused, register_step
+from wuzaicun.core.synth import AlreadyGenerated, SynthContext, SynthRefused, register_step
 
 from .codes import code_from_prefix, level_of
 from .models import Demonstration, Level, Region, VillageYear
-from .services import load_shipped_divisions
+from .national import GUIZHOU, national_poor_targets
+from .services import load_shipped_divisions, load_synthetic_province
 
 # 2016 figures for 遵义市 (DESIGN.md §1): 871 poor villages; weak organisations and minority villages.
 ZUNYI = "5203"
@@ -62,7 +63,10 @@ def load_regions(ctx: SynthContext) -> None:
     has_villages = Region.objects_unscoped.filter(code__within=ctx.universe, level=Level.VILLAGE).exists()
     if not has_villages:
         started = time.perf_counter()
-        count = load_shipped_divisions(actor=OPERATOR, prefix=ctx.universe)
+        if ctx.scale == "country" and not ctx.universe.startswith(GUIZHOU):
+            count = load_synthetic_province(actor=OPERATOR, province=ctx.universe[:2])
+        else:
+            count = load_shipped_divisions(actor=OPERATOR, prefix=ctx.universe)
         ctx.rows[Region._meta.db_table] += count
         ctx.seconds[Region._meta.db_table] += time.perf_counter() - started
     rows = Region.objects_unscoped.filter(code__within=ctx.universe).values_list("code", "name", "level")
@@ -153,10 +157,12 @@ def _share(total: int, weights: dict[str, float]) -> dict[str, int]:
 
 def _poor_targets(ctx: SynthContext, cities: list[CityVillages]) -> dict[str, int]:
     fixed = {c.code: min(ZUNYI_POOR, len(c.rural)) for c in cities if c.code.startswith(ZUNYI)}
-    if ctx.scale != "province":
+    if ctx.scale == "city":
         return {c.code: fixed.get(c.code, round(len(c.rural) * ZUNYI_POOR / 1442)) for c in cities}
+    # province: 贵州省's 9,000; country: each province's share of the nation's 130,000 (Guizhou keeps its 9,000)
+    province_poor = PROVINCE_POOR if ctx.scale == "province" else national_poor_targets()[ctx.universe[:2]]
     others = {c.code: float(len(c.rural)) for c in cities if c.code not in fixed}
-    shares = _share(max(PROVINCE_POOR - sum(fixed.values()), 0), others)
+    shares = _share(max(province_poor - sum(fixed.values()), 0), others)
     by_code = {c.code: c for c in cities}
     return fixed | {code: min(n, len(by_code[code].rural)) for code, n in shares.items()}
 
@@ -261,7 +267,7 @@ def generate_village_years(ctx: SynthContext) -> None:
     ctx.fill_counties = {c for c in ctx.counties if c not in have and ctx.villages_by_county.get(c)}
     if not ctx.fill_counties:
         area = ctx.region_names.get(code_from_prefix(ctx.prefix), ctx.prefix)
-        raise SynthRefused(
+        raise AlreadyGenerated(
             f"{area}（{ctx.prefix}）{ctx.year}年度的村情数据已存在（已生成过合成数据），未重复生成；"
             "如需重新生成，请使用新的数据库"
         )

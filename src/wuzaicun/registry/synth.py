@@ -30,6 +30,7 @@ from wuzaicun.core.identifiers import credit_code_check_char, resident_id_check_
 from wuzaicun.core.masking import mask_phone, mask_resident_id
 from wuzaicun.core.synth import SynthContext, register_step
 from wuzaicun.regions.codes import ancestor_codes, code_from_prefix, level_of
+from wuzaicun.regions.national import province_minorities
 
 from .fields import seal_phone, seal_resident_id
 from .imports import HouseholdSink, PersonSink
@@ -105,16 +106,33 @@ def _phone(rng: random.Random) -> str:
 
 class ResidentIds:
     """Fresh valid resident ID numbers (GB 11643), unique across people and households in the run and
-    against the stored numbers of the same area codes, sealed and masked as the app stores them."""
+    against the stored numbers of the same area codes, sealed and masked as the app stores them.
 
-    def __init__(self, taken_digests: set[str]) -> None:
+    The city and province scales remember every number of the run. The country scale (`by_area`) makes them unique
+    by construction instead, so that memory stays flat at 30 million households: every number carries its county's
+    area code, households, a county's people and a city's leaders draw their sequence digits from ranges of their
+    own, and only the numbers of the area being generated are remembered (`forget()` at each area)."""
+
+    # Sequence numbers (the 15th–16th digits, before the sex digit) of each kind in the country scale.
+    _RANGES = {"household": (1, 300), "person": (300, 480), "leader": (480, 500)}
+
+    def __init__(self, taken_digests: set[str], *, by_area: bool = False) -> None:
         self.numbers: set[str] = set()
         self.taken = taken_digests
+        self.by_area = by_area
 
-    def new(self, rng: random.Random, area: str, born: dt.date, *, male: bool) -> tuple[bytes, str, str]:
+    def forget(self) -> None:
+        """A new area begins: the country scale forgets the last area's numbers (none can come again)."""
+        if self.by_area:
+            self.numbers.clear()
+
+    def new(
+        self, rng: random.Random, area: str, born: dt.date, *, male: bool, kind: str = "household"
+    ) -> tuple[bytes, str, str]:
         """(ciphertext, blind index, masked number)."""
+        low, high = self._RANGES[kind] if self.by_area else (1, 500)
         while True:
-            sequence = rng.randrange(1, 500) * 2 + (1 if male else 0)  # the 17th digit is odd for men
+            sequence = rng.randrange(low, high) * 2 + (1 if male else 0)  # the 17th digit is odd for men
             first17 = f"{area}{born:%Y%m%d}{sequence:03d}"
             number = first17 + resident_id_check_digit(first17)
             if number in self.numbers:
@@ -130,7 +148,7 @@ def _resident_ids(ctx: SynthContext, areas: Sequence[str]) -> ResidentIds:
     """The run's one number source; stored numbers with these area codes are never handed out again."""
     pool = ctx.shared.get("registry.resident_ids")
     if not isinstance(pool, ResidentIds):
-        pool = ResidentIds(set())
+        pool = ResidentIds(set(), by_area=ctx.scale == "country")
         ctx.shared["registry.resident_ids"] = pool
     fresh = [a for a in areas if a not in ctx.shared.setdefault("registry.resident_id_areas", set())]
     if fresh:
@@ -142,7 +160,7 @@ def _resident_ids(ctx: SynthContext, areas: Sequence[str]) -> ResidentIds:
 
 
 def _minority(rng: random.Random, code: str) -> str:
-    choices = _MINORITIES.get(code[:4], ("苗族", "布依族"))
+    choices = _MINORITIES.get(code[:4]) or province_minorities(code)
     return rng.choices(choices, [2 ** (len(choices) - i) for i in range(len(choices))])[0]
 
 
@@ -209,7 +227,9 @@ def generate_households(ctx: SynthContext) -> None:
     table = Household._meta.db_table
     for county in todo:
         rng = ctx.rng_for("households", county)
-        rows = [row for village in ctx.villages_by_county[county] for row in _households_in(ctx, rng, ids, village)]
+        ids.forget()
+        # a generator: on PostgreSQL each row goes into COPY as it is made, so a county is never held whole
+        rows = (row for village in ctx.villages_by_county[county] for row in _households_in(ctx, rng, ids, village))
         ctx.insert(table, HouseholdSink.insert_columns, rows)
     load_household_counts(ctx)
 
@@ -336,6 +356,7 @@ class PeopleBuilder:
         self.ctx = ctx
         self.rng = rng
         self.ids = ids
+        self.id_kind = "person"
         self.rows: list[Row] = []
 
     def add(
@@ -356,7 +377,7 @@ class PeopleBuilder:
         rng, year = self.rng, self.ctx.year
         male = rng.random() < male_share
         born = _born(rng, year, *ages)
-        sealed, digest, masked = self.ids.new(rng, area, born, male=male)
+        sealed, digest, masked = self.ids.new(rng, area, born, male=male, kind=self.id_kind)
         draw = rng.random()
         if draw < probationary_share:
             status, since = PoliticalStatus.PROBATIONARY, dt.date(year - 1, rng.randint(1, 12), rng.randint(1, 28))
@@ -478,10 +499,13 @@ def generate_people(ctx: SynthContext) -> None:
     table = Person._meta.db_table
     for city in cities:
         builder = PeopleBuilder(ctx, ctx.rng_for("people", city), ids)
+        builder.id_kind = "leader"
+        ids.forget()
         builder.city_leaders(city)
         ctx.insert(table, PersonSink.insert_columns, builder.rows)
     for county in counties:
         builder = PeopleBuilder(ctx, ctx.rng_for("people", county), ids)
+        ids.forget()
         builder.county(county)
         ctx.insert(table, PersonSink.insert_columns, builder.rows)
     load_people(ctx)

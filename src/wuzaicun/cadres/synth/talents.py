@@ -100,7 +100,7 @@ def county_quotas(ctx: SynthContext) -> dict[str, dict[str, int]]:
     by_city: dict[str, dict[str, int]] = defaultdict(dict)
     for county, n in villages.items():
         by_city[county[:4].ljust(12, "0")][county] = n
-    factor = SCALE_FACTOR.get(ctx.scale, 1)
+    factor = SCALE_FACTOR.get(ctx.quota_scale, 1)
     out: dict[str, dict[str, int]] = {}
     for kind, base in CITY_QUOTAS.items():
         cities = _share(base * factor, {city: sum(c.values()) for city, c in by_city.items()})

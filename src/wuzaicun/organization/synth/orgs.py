@@ -91,7 +91,7 @@ class _Plan:
     """What each city gets (drawn with the city's generator), filtered to the counties this run fills."""
 
     def __init__(self, ctx: SynthContext) -> None:
-        factor = SCALE_FACTOR.get(ctx.scale, 1)
+        factor = SCALE_FACTOR.get(ctx.quota_scale, 1)
         by_city = _universe_villages(ctx)
         weights = {city: len(v) for city, v in by_city.items()}
         self.committee_villages: set[str] = set()

@@ -69,7 +69,7 @@ class _Plan:
     """The scale's whole area: villages, which are poor, and each quota's share by village or county."""
 
     def __init__(self, ctx: SynthContext) -> None:
-        factor = SCALE[ctx.scale]
+        factor = SCALE[ctx.quota_scale]
         if not ctx.region_names:  # the regions step maps the area; a step run alone maps it here
             ctx.region_names.update(Region.objects_unscoped.filter(code__within=ctx.universe)
                                     .values_list("code", "name"))

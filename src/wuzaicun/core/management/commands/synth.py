@@ -13,14 +13,14 @@ from wuzaicun.core.synth import SCALE_LABELS, SCALES, generate, registered_steps
 
 
 class Command(BaseCommand):
-    help = "生成一套前后一致的合成数据（区划、村情、贫困户、单位、人员、领导班子……）：市级为遵义市，省级为贵州省"
+    help = "生成一套前后一致的合成数据（区划、村情、贫困户、单位、人员、领导班子……）：市级为遵义市，省级为贵州省，全国为31个省级行政区（贵州为真实区划，其余为合成区划）"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--scale", required=True, choices=list(SCALES), help="city：遵义市；province：贵州省")
+        parser.add_argument("--scale", required=True, choices=list(SCALES), help="city：遵义市；province：贵州省；country：全国（逐省生成、逐省提交，已生成的省跳过）")
         parser.add_argument("--seed", type=int, default=2016, help="随机种子：同一种子生成同样的数据（默认 2016）")
         parser.add_argument("--year", type=int, default=2016, help="年度（默认 2016）")
         parser.add_argument(
-            "--prefix", help="只生成此前缀下的数据，须为所选规模之内的市（4位）或县（6位）前缀，如 520302"
+            "--prefix", help="只生成此前缀下的数据，须为所选规模之内的市（4位）或县（6位）前缀，如 520302；全国规模可为省（2位）前缀"
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
