@@ -245,9 +245,8 @@ def twofa_enrol(request: AuthedRequest) -> HttpResponse:
             codes = twofa.confirm_enrolment(request=request, device=device, code=form.cleaned_data["code"],
                                             current_code=form.cleaned_data.get("current_code", ""))
         except DomainError as exc:
-            if getattr(request, "axes_locked_out", False):
-                logout(request)
-                return locked_out(request)
+            if (answer := _ended_by_lockout(request)) is not None:
+                return answer
             form.add_error("current_code" if exc.field == "当前动态验证码" else "code", exc.message)
         else:
             request.session.pop(ENROLLING, None)
@@ -274,6 +273,14 @@ def twofa_home(request: AuthedRequest) -> HttpResponse:
         "required": policy.requires_2fa(user), "form": SecondFactorForm()})
 
 
+def _ended_by_lockout(request: AuthedRequest) -> HttpResponse | None:
+    """A wrong second-factor code that reached the lockout threshold ends the session: the lockout page."""
+    if getattr(request, "axes_locked_out", False):
+        logout(request)
+        return locked_out(request)
+    return None
+
+
 @require_POST
 def twofa_recovery(request: AuthedRequest) -> HttpResponse:
     """重新生成恢复码, confirmed with a current code; the new ten are shown on this answer only."""
@@ -282,9 +289,8 @@ def twofa_recovery(request: AuthedRequest) -> HttpResponse:
         try:
             codes = twofa.regenerate_recovery_codes(request=request, code=form.cleaned_data["code"])
         except DomainError as exc:
-            if getattr(request, "axes_locked_out", False):
-                logout(request)
-                return locked_out(request)
+            if (answer := _ended_by_lockout(request)) is not None:
+                return answer
             messages.error(request, exc.message)
         else:
             return render(request, "accounts/twofa_codes.html", {"codes": codes, "first": False})
@@ -300,9 +306,8 @@ def twofa_disable(request: AuthedRequest) -> HttpResponse:
         try:
             twofa.disable(request=request, code=form.cleaned_data["code"])
         except DomainError as exc:
-            if getattr(request, "axes_locked_out", False):
-                logout(request)
-                return locked_out(request)
+            if (answer := _ended_by_lockout(request)) is not None:
+                return answer
             messages.error(request, exc.message)
         else:
             messages.success(request, "已关闭双因素认证")
