@@ -41,3 +41,21 @@ class DataGeneration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.slot}: {self.n}"
+
+
+class TableGeneration(models.Model):
+    """A business table's own generation (表代次): a few counter rows per table whose sum, plus the data
+    generation's base (`DataGeneration`), changes with every committed write to that table. A cached figure
+    records the stamps of the tables its queries read, and stays good while none of them changes."""
+
+    name = models.CharField("表名", max_length=100)
+    slot = models.PositiveSmallIntegerField("槽位")
+    n = models.BigIntegerField("计数", default=0)
+
+    class Meta:
+        verbose_name = "表代次"
+        verbose_name_plural = verbose_name
+        constraints = [models.UniqueConstraint(fields=["name", "slot"], name="core_tablegeneration_name_slot")]
+
+    def __str__(self) -> str:
+        return f"{self.name}/{self.slot}: {self.n}"

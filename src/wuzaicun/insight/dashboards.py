@@ -23,8 +23,8 @@ from wuzaicun.regions.models import Level, Region
 from wuzaicun.regions.selectors import breadcrumb, children_in_scope, get_region_for_user
 from wuzaicun.responsibility.selectors import working_year, year_context
 
-from .cache import cached_for
-from .figures import json_value
+from .cache import cached_for, one_stamp_read, source_for
+from .figures import json_value, reading
 from .figures.areas import (
     MECHANISM_KEYS,
     REPORTING,
@@ -118,24 +118,26 @@ def reporting_table(data: Reporting, areas: list[dict[str, str]]) -> dict[str, A
 def dashboard_context(request: AuthedRequest, page: str, year: int, region: str | None,
                       keys: tuple[str, ...]) -> dict[str, Any]:
     """What the overview and a mechanism page show: the area, its breadcrumb, its children, the charts."""
-    shown, children = area_of(request.user, region)
-    areas = _areas(page, children, year)
-    codes = [c.code for c in children]
-    charts: list[dict[str, Any]] = []
-    for mech in mechanisms():
-        if mech.key in keys:
-            data = cached_for(request.user, f"breakdown:{mech.key}", year=year, region=shown.code, extra=codes,
-                              compute=partial(breakdown, mech, request.user, year=year, region=shown.code, areas=codes))
-            charts += mechanism_charts(mech, data, areas, first_only=len(keys) > 1)
-    crumbs = [{"name": r.name, "url": f"{reverse(page)}?{urlencode({'region': r.code, 'year': str(year)})}"}
-              for r in breadcrumb(request.user, shown)[:-1]]
-    return {"shown": shown, "crumbs": crumbs, "areas": areas, "charts": charts,
-            "child_level": "村（社区）" if children and children[0].level >= Level.VILLAGE
-            else Level(children[0].level).label if children else "",
-            "reporting": reporting_table(cached_for(
-                request.user, "reporting", year=year, region=shown.code, extra=codes,
-                compute=lambda: reporting(request.user, year=year, region=shown.code, areas=codes)), areas)
-            if len(keys) > 1 else None}
+    # the page's parts read the stamps once; each selector's answer inside them is a cached part of its own
+    with one_stamp_read(), reading(source_for(request.user)):
+        shown, children = area_of(request.user, region)
+        areas = _areas(page, children, year)
+        codes = [c.code for c in children]
+        charts: list[dict[str, Any]] = []
+        for mech in mechanisms():
+            if mech.key in keys:
+                data = cached_for(request.user, f"breakdown:{mech.key}", year=year, region=shown.code, extra=codes,
+                                  compute=partial(breakdown, mech, request.user, year=year, region=shown.code, areas=codes))
+                charts += mechanism_charts(mech, data, areas, first_only=len(keys) > 1)
+        crumbs = [{"name": r.name, "url": f"{reverse(page)}?{urlencode({'region': r.code, 'year': str(year)})}"}
+                  for r in breadcrumb(request.user, shown)[:-1]]
+        return {"shown": shown, "crumbs": crumbs, "areas": areas, "charts": charts,
+                "child_level": "村（社区）" if children and children[0].level >= Level.VILLAGE
+                else Level(children[0].level).label if children else "",
+                "reporting": reporting_table(cached_for(
+                    request.user, "reporting", year=year, region=shown.code, extra=codes,
+                    compute=lambda: reporting(request.user, year=year, region=shown.code, areas=codes)), areas)
+                if len(keys) > 1 else None}
 
 
 @requires(Perm.VIEW_REGISTRY)

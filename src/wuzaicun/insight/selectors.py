@@ -8,7 +8,7 @@ from typing import Any
 from wuzaicun.regions.selectors import get_region_for_user
 from wuzaicun.verification.selectors import plans_drawn
 
-from .cache import cached_for
+from .cache import one_stamp_read, source_for
 from .figures import Section, Stats, compute_stats
 
 # The one figure that depends on the user and not only on the audience (scope and permissions): the plans the
@@ -19,11 +19,13 @@ PERSONAL = "spot_check_plans"
 
 def stats_for_user(user: Any, *, year: int, region: str | None = None) -> Stats:
     """The headline figures of `year` in the user's scope, narrowed to `region` (a 12-digit code) when given:
-    from the cache of the current data generation (`insight.cache`), computed on a miss."""
+    each section, and each selector's answer inside it, from the cache while the tables it read are unchanged
+    (`insight.cache`), computed on a miss."""
     if region is not None:
         get_region_for_user(user, region)
-    stats = cached_for(user, "stats", year=year, region=region,
-                       compute=lambda: compute_stats(user, year=year, region=region))
+
+    with one_stamp_read():
+        stats = compute_stats(user, year=year, region=region, source=source_for(user))
     return _with_personal(stats, plans_drawn(user, year=year, region=region))
 
 

@@ -8,13 +8,16 @@ the computed value for comparison at city scope, never used as a result.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 CENT = Decimal("0.01")
+T = TypeVar("T")
 
 # The units a figure is given in (docs/insight.md): counts of things, people, person-times, sessions,
 # households, pairs, money in yuan exact to the fen, land in 亩, shares in percent.
@@ -87,27 +90,61 @@ def _builders() -> list[tuple[str, str, SectionBuilder]]:
     ]
 
 
-# The reads already made in this `compute_stats` run (one user), so that sections sharing a selector's answer
-# (the year's village facts serve three of them) query it once.
-_run: ContextVar[dict[tuple[Any, ...], Any] | None] = ContextVar("insight_figures_run", default=None)
+# A place that may already hold a value: `(name, compute)` → the value, computed by `compute` when it holds none
+# (the figures' cache: `insight.selectors.stats_for_user` passes `insight.cache.cached_for` keyed by the name).
+Source = Callable[[str, Callable[[], Any]], Any]
 
 
-def once(func: Callable[..., dict[str, Any]], user: Any, **kwargs: Any) -> dict[str, Any]:
-    """`func(user, **kwargs)`, asked once per `compute_stats` run."""
-    memo = _run.get()
-    if memo is None:
-        return func(user, **kwargs)
-    key = (func, *sorted(kwargs.items()))
-    if key not in memo:
-        memo[key] = func(user, **kwargs)
-    return memo[key]  # type: ignore[no-any-return]
+@dataclass
+class _Run:
+    source: Source | None
+    memo: dict[tuple[Any, ...], Any]
 
 
-def compute_stats(user: Any, *, year: int, region: str | None = None) -> Stats:
-    """Every section's figures for the user's scope, the year and the region (a 12-digit code, or None)."""
-    token = _run.set({})
+# The `compute_stats` run in progress (one user): the reads already made in it, so that sections sharing a
+# selector's answer (the year's village facts serve three of them) query it once; and its source.
+_run: ContextVar[_Run | None] = ContextVar("insight_figures_run", default=None)
+
+
+@contextmanager
+def reading(source: Source | None = None) -> Iterator[None]:
+    """A run inside which `once` asks each selector once, and asks `source` first when given."""
+    token = _run.set(_Run(source, {}))
     try:
-        sections = [Section(key, title, build(user, year, region)) for key, title, build in _builders()]
+        yield
     finally:
         _run.reset(token)
+
+
+def once(func: Callable[..., T], user: Any, **kwargs: Any) -> T:
+    """`func(user, **kwargs)`, asked once per run (`reading`), and taken from the run's source when it has one:
+    each selector's answer is its own cached part, so a write recomputes only the reads of its table."""
+    run = _run.get()
+    if run is None:
+        return func(user, **kwargs)
+    key = (func, *sorted(kwargs.items()))
+    if key not in run.memo:
+        if run.source is None:
+            run.memo[key] = func(user, **kwargs)
+        else:
+            run.memo[key] = run.source(_read_name(func, kwargs), partial(func, user, **kwargs))
+    return run.memo[key]  # type: ignore[no-any-return]
+
+
+def _read_name(func: Callable[..., Any], kwargs: dict[str, Any]) -> str:
+    """What a read is: the function (unwrapping a partial) and every argument but the user."""
+    while isinstance(func, partial):
+        kwargs = {**func.keywords, **kwargs}
+        func = func.func
+    return f"read:{func.__module__}.{func.__qualname__}:{sorted(kwargs.items())}"
+
+
+def compute_stats(user: Any, *, year: int, region: str | None = None, source: Source | None = None) -> Stats:
+    """Every section's figures for the user's scope, the year and the region (a 12-digit code, or None).
+    `source` may serve a section, or a selector's answer inside one (`once`), without computing it."""
+    with reading(source):
+        sections = [
+            Section(key, title, source(f"section:{key}:{year}:{region}", partial(build, user, year, region)) if source
+                    else build(user, year, region))
+            for key, title, build in _builders()]
     return Stats(year=year, region=region, sections=sections)

@@ -15,7 +15,7 @@ from typing import Any
 
 from wuzaicun.regions.codes import PREFIX_LENGTHS, level_of, prefix_of
 
-from . import CENT
+from . import CENT, once
 
 Values = dict[str, int | Decimal]
 Reader = Callable[..., Mapping[tuple[str, int], Mapping[str, Any]]]
@@ -187,7 +187,7 @@ def breakdown(mechanism: Mechanism, user: Any, *, year: int, region: str, areas:
     within, width = prefix_of(region), child_width(region)
     raw: dict[tuple[str, int], dict[str, Any]] = {}
     for read in mechanism.readers:
-        for key, values in read(user, within=within, width=width).items():
+        for key, values in once(read, user, within=within, width=width).items():
             raw.setdefault(key, {}).update(values)
     by_child: dict[str, dict[str, Any]] = {}
     by_year: dict[int, dict[str, Any]] = {}
@@ -262,8 +262,8 @@ def reporting(user: Any, *, year: int, region: str, areas: list[str]) -> Reporti
 
     within, width = prefix_of(region), child_width(region)
     raw: dict[str, dict[str, Any]] = {}
-    for part in (reporting_by_area(user, year=year, within=within, width=width),
-                 findings_recorded_by_area(user, year=year, within=within, width=width)):
+    for part in (once(reporting_by_area, user, year=year, within=within, width=width),
+                 once(findings_recorded_by_area, user, year=year, within=within, width=width)):
         for prefix, values in part.items():
             _add(raw.setdefault(prefix.ljust(12, "0"), {}), values)
     total: dict[str, Any] = {}

@@ -10,16 +10,16 @@ from wuzaicun.cadres.selectors.grading import grade_summary, outcome_counts
 from wuzaicun.cadres.selectors.talents import secretary_totals, talent_counts
 from wuzaicun.cadres.selectors.training import figures_of, training_figures
 
-from . import Figure
+from . import Figure, once
 
 
 def figures(user: Any, year: int, region: str | None) -> list[Figure]:
-    sent = dispatch_counts(user, year=year, region=region)
-    talents = talent_counts(user, year=year, region=region)
-    secretaries = secretary_totals(user, year=year, region=region)
-    training = figures_of(training_figures(user, region=region or ""), year)
-    grades = grade_summary(user, year=year, region=region)
-    outcomes = outcome_counts(user, year=year, region=region)
+    sent = once(dispatch_counts, user, year=year, region=region)
+    talents = once(talent_counts, user, year=year, region=region)
+    secretaries = once(secretary_totals, user, year=year, region=region)
+    training = figures_of(once(training_figures, user, region=region or ""), year)
+    grades = once(grade_summary, user, year=year, region=region)
+    outcomes = once(outcome_counts, user, year=year, region=region)
     return [
         Figure("dispatched", "选派第一书记和驻村干部", sent["dispatched"], "人", seed=4606),
         Figure("first_secretaries", "其中：第一书记", sent["first_secretaries"], "人"),

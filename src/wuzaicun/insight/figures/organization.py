@@ -12,7 +12,7 @@ from wuzaicun.organization.selectors.guarantees import compliance_counts, met_co
 from wuzaicun.organization.selectors.orgs import organisation_counts
 from wuzaicun.organization.selectors.rectification import case_counts
 
-from . import CENT, Figure
+from . import CENT, Figure, once
 
 # the standards a village's record is held against, in the seed's order (组织保障), with the figure's key
 STANDARD_KEYS = (
@@ -25,12 +25,12 @@ STANDARD_KEYS = (
 
 
 def figures(user: Any, year: int, region: str | None) -> list[Figure]:
-    cases = case_counts(user, year=year, region=region)
-    orgs = organisation_counts(user, year=year, region=region)
-    compliance = compliance_counts(user, year=year, region=region)
-    met = met_counts(user, year=year, region=region)
+    cases = once(case_counts, user, year=year, region=region)
+    orgs = once(organisation_counts, user, year=year, region=region)
+    compliance = once(compliance_counts, user, year=year, region=region)
+    met = once(met_counts, user, year=year, region=region)
     thresholds = standard_values(year)
-    economy = economy_counts(user, year=year, region=region)
+    economy = once(economy_counts, user, year=year, region=region)
     kinds = economy["by_kind"]
     out = [
         Figure("rectified_organisations", "倒排整顿软弱涣散村党组织", cases["cases"], "个", seed=120),

@@ -15,7 +15,7 @@ from wuzaicun.resources.selectors.pairings import enterprise_totals, pairing_cou
 from wuzaicun.resources.selectors.projects import project_counts
 from wuzaicun.resources.selectors.shares import totals as share_totals
 
-from . import Figure
+from . import Figure, once
 
 ZERO = Decimal(0)
 
@@ -25,11 +25,11 @@ def _money(value: Decimal | None) -> Decimal:
 
 
 def figures(user: Any, year: int, region: str | None) -> list[Figure]:
-    groups = group_totals(user, region=region, year=year)
-    shares = share_totals(user, year=year, region=region, poor=False)
-    projects = project_counts(user, year=year, region=region)
-    pairings = pairing_counts(user, year=year, region=region) | enterprise_totals(user, year=year, region=region)
-    decisions = decision_totals(user, year=year, region=region)
+    groups = once(group_totals, user, region=region, year=year)
+    shares = once(share_totals, user, year=year, region=region, poor=False)
+    projects = once(project_counts, user, year=year, region=region)
+    pairings = once(pairing_counts, user, year=year, region=region) | once(enterprise_totals, user, year=year, region=region)
+    decisions = once(decision_totals, user, year=year, region=region)
     return [
         Figure("projects", "整合项目", projects["projects"], "个"),
         Figure("projects_in_poor_villages", "其中：在贫困村实施", projects["poor_projects"], "个"),

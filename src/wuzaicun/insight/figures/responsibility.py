@@ -13,7 +13,7 @@ from . import Figure, once
 
 def figures(user: Any, year: int, region: str | None) -> list[Figure]:
     villages = once(village_year_counts, user, year=year, region=region)
-    lists = list_coverage(user, year=year, region=region)
+    lists = once(list_coverage, user, year=year, region=region)
     out = [Figure("poor_villages", "贫困村", villages["poor"], "个", seed=871)]
     for kind, label in ListKind.choices:
         out.append(Figure(f"entries_{kind}", f"{label}清单条目", lists[kind]["entries"], "个"))

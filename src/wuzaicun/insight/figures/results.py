@@ -17,7 +17,7 @@ def _share(part: int, whole: int) -> Decimal:
 
 def figures(user: Any, year: int, region: str | None) -> list[Figure]:
     villages = once(village_year_counts, user, year=year, region=region)
-    households = household_year_counts(user, year=year, region=region)
+    households = once(household_year_counts, user, year=year, region=region)
     return [
         Figure("villages", "村（含社区）", villages["villages"], "个"),
         Figure("poor_villages_exited", "当年出列贫困村", villages["exited"], "个"),

@@ -13,8 +13,8 @@ from . import Figure, once
 
 
 def figures(user: Any, year: int, region: str | None) -> list[Figure]:
-    checks = spot_check_counts(user, year=year, region=region)
-    results = assessment_counts(user, year=year, region=region)
+    checks = once(spot_check_counts, user, year=year, region=region)
+    results = once(assessment_counts, user, year=year, region=region)
     villages = once(village_year_counts, user, year=year, region=region)
     out = [
         Figure("spot_check_plans", "季度暗访抽查（抽取）", checks["plans"], "次"),

@@ -5,6 +5,7 @@ audiences never share an entry; a rolled-back write changes nothing (docs/insigh
 from __future__ import annotations
 
 import re
+import time
 from decimal import Decimal
 from typing import Any
 
@@ -16,7 +17,8 @@ from django.test.utils import CaptureQueriesContext
 from wuzaicun.core import generation
 from wuzaicun.core.operator import OPERATOR
 from wuzaicun.insight.cache import audience, cached
-from wuzaicun.insight.selectors import stats_for_user
+from wuzaicun.insight.figures import compute_stats
+from wuzaicun.insight.selectors import PERSONAL, stats_for_user
 from wuzaicun.registry.models import Household
 from wuzaicun.registry.services import delete_household, save_household
 from wuzaicun.tabular.bulk import insert_rows
@@ -220,3 +222,109 @@ def test_postgresql_connections_compile_no_query_plans():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+def count_of(table: str) -> Any:
+    def compute() -> int:
+        computed.append(table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608
+            return int(cursor.fetchone()[0])
+    computed: list[str] = []
+    compute.computed = computed
+    return compute
+
+
+def test_a_write_recomputes_only_the_parts_that_read_its_table(populated: World) -> None:
+    households, regions = count_of("registry_household"), count_of("regions_region")
+    before = cached(("probe-h",), households), cached(("probe-r",), regions)
+    assert (cached(("probe-h",), households), cached(("probe-r",), regions)) == before
+    assert len(households.computed) == len(regions.computed) == 1
+    add_household(populated)
+    assert cached(("probe-h",), households) == before[0] + 1  # read the written table: computed afresh
+    assert cached(("probe-r",), regions) == before[1]
+    assert len(households.computed) == 2 and len(regions.computed) == 1  # the other part was kept
+    with connection.cursor() as cursor:  # and the other way round
+        cursor.execute("UPDATE regions_region SET name = name WHERE code = %s", [VILLAGE_B])
+    cached(("probe-h",), households), cached(("probe-r",), regions)
+    assert len(households.computed) == 2 and len(regions.computed) == 2
+
+
+def test_a_part_inside_another_passes_its_tables_on(populated: World) -> None:
+    households = count_of("registry_household")
+    cached(("probe-inner",), households)  # stored: the outer part below finds it without a query
+    outer = count_of("regions_region")
+
+    def both() -> int:
+        return cached(("probe-inner",), households) + outer()
+
+    first = cached(("probe-outer",), both)
+    assert len(households.computed) == 1
+    add_household(populated)
+    assert cached(("probe-outer",), both) == first + 1  # the inner part's table is the outer's too
+
+
+def test_after_a_write_the_overview_recomputes_only_the_sections_that_read_it(populated: World) -> None:
+    city = populated.users["city"]
+    cold = queries_of(lambda: stats_for_user(city, year=YEAR))
+    before = stats_for_user(city, year=YEAR).values()
+    add_household(populated)
+    after_write = queries_of(lambda: stats_for_user(city, year=YEAR))
+    assert 2 < after_write < cold  # the sections that count households, not the whole document
+    values = stats_for_user(city, year=YEAR).values()
+    assert values["poor_households"] == before["poor_households"] + 1
+    assert values["households_still_poor"] == before["households_still_poor"] + 1
+    assert values == compute_stats(city, year=YEAR).values() | {PERSONAL: values[PERSONAL]}
+
+
+@pytest.mark.django_db
+def test_each_table_has_its_own_stamp_and_a_restore_moves_them_all() -> None:
+    first = generation.stamps()
+    assert {"registry_household", "regions_region"} <= set(first)
+    with connection.cursor() as cursor:  # a row trigger (SQLite) fires only on a row
+        cursor.execute("INSERT INTO regions_region (code, name, level, parent_id, urban_rural_code) "
+                       "VALUES (%s, %s, 1, NULL, %s)", ["530000000000", "云南省", ""])
+    second = generation.stamps()
+    assert second["regions_region"] > first["regions_region"]
+    assert {t: s for t, s in second.items() if t != "regions_region"} == \
+        {t: s for t, s in first.items() if t != "regions_region"}
+    generation.advance(connection)  # what a restore and every migrate do
+    now_us = time.time_ns() // 1000
+    third = generation.stamps()
+    assert all(third[t] > second[t] and third[t] >= now_us - 60_000_000 for t in second)
+
+
+@pytest.mark.django_db
+def test_sqlite_triggers_of_the_single_counter_are_replaced() -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TRIGGER wzgen_u_regions_region AFTER UPDATE ON regions_region "
+                       "BEGIN UPDATE core_datageneration SET n = n + 1 WHERE slot = 0; END")
+        generation.install(connection)
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'wzgen%'")
+        assert cursor.fetchall() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_writers_of_one_table_do_not_wait_for_each_other() -> None:
+    """PostgreSQL: a long import holds one counter row of its table until it commits; a form save on the same
+    table takes another slot instead of queueing behind it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    import psycopg
+
+    settings = connection.settings_dict
+    other = psycopg.connect(host=settings["HOST"] or "127.0.0.1", port=settings["PORT"] or 5432,
+                            user=settings["USER"], dbname=settings["NAME"])
+    try:
+        other.execute("UPDATE regions_region SET name = name WHERE code = '-'")  # holds a slot, uncommitted
+        before = generation.stamps()["regions_region"]
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '2s'")
+            cursor.execute("UPDATE regions_region SET name = name WHERE code = '-'")
+        assert generation.stamps()["regions_region"] == before + 1
+        other.commit()
+        assert generation.stamps()["regions_region"] == before + 2
+    finally:
+        other.close()
