@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.db import transaction
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
@@ -57,7 +58,7 @@ def export_lists(
                 enumerate(rows.iterator(chunk_size=2000), start=1)):
             ws.append([safe_cell(v, sheet=ws) for v in (
                 number, person or team or "", stationed_post or person_post or "", village, households or 0,
-                "、".join(duties), goal, created_at.strftime("%Y-%m-%d"),
+                "、".join(duties), goal, timezone.localdate(created_at).isoformat(),
             )])
             total += 1
             if progress is not None and total % PROGRESS_EVERY == 0:
