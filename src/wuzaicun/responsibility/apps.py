@@ -9,5 +9,5 @@ class ResponsibilityConfig(AppConfig):
     verbose_name = "责任在村落实"
 
     def ready(self) -> None:
-        # the assignments template; the assessment indicators; the lists' synth steps
-        from . import imports, indicators, synth  # noqa: F401
+        # the assignments template; the assessment indicators; the lists workbook as a job; the synth steps
+        from . import imports, indicators, jobs, synth  # noqa: F401

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
 from django.db import transaction
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
@@ -17,14 +19,23 @@ from wuzaicun.audit.services import record
 from wuzaicun.tabular.writers import safe_cell
 
 from .duties import WHO, ListKind
-from .selectors import entries_for
+from .selectors import list_rows
+
+PROGRESS_EVERY = 2000  # rows between two progress reports of a job
 
 HEADERS = ("序号", "责任人（责任主体）", "职务", "村", "帮扶户数", "职责", "目标", "录入时间")
 WIDTHS = (6, 22, 18, 26, 10, 40, 36, 18)
 
 
-def export_lists(*, actor: Any, year: int, region: str | None, area_name: str, target: Path | IO[bytes]) -> int:
-    """Write the year's five lists within the actor's scope (narrowed to `region`); audited; returns rows."""
+def export_lists(
+    *, actor: Any, year: int, region: str | None, area_name: str, target: Path | IO[bytes],
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Write the year's five lists within the actor's scope (narrowed to `region`); audited; returns rows.
+
+    Each list is one query streamed by `iterator()` as plain values (`selectors.list_rows`); `progress(rows)` is
+    called every PROGRESS_EVERY rows (a job's progress, which may raise JobCancelled: then no audit row).
+    """
     require_perm(actor, Perm.EXPORT_DATA)
     wb = Workbook(write_only=True)
     total = 0
@@ -42,15 +53,16 @@ def export_lists(*, actor: Any, year: int, region: str | None, area_name: str, t
             cell.alignment = Alignment(horizontal="center")
             header.append(cell)
         ws.append(header)
-        rows = entries_for(actor, year=year, kind=kind.value, region=region or "").order_by("village_id", "pk")
-        for number, entry in enumerate(rows.iterator(chunk_size=2000), start=1):
-            who = entry.person.name if entry.person else (entry.team.name if entry.team else "")
-            post = entry.stationed_post or (entry.person.post if entry.person else "")
+        rows = list_rows(actor, year=year, kind=kind.value, region=region or "")
+        for number, (person, team, stationed_post, person_post, village, households, duties, goal, created_at) in (
+                enumerate(rows.iterator(chunk_size=2000), start=1)):
             ws.append([safe_cell(v, sheet=ws) for v in (
-                number, who, post, entry.village.name, getattr(entry, "household_count", 0), "、".join(entry.duties), entry.goal,
-                entry.created_at.strftime("%Y-%m-%d"),
+                number, person or team or "", stationed_post or person_post or "", village, households or 0,
+                "、".join(duties), goal, timezone.localdate(created_at).isoformat(),
             )])
             total += 1
+            if progress is not None and total % PROGRESS_EVERY == 0:
+                progress(total)
     wb.save(target)
     with transaction.atomic():  # the audit row alone: the long read above holds no write lock (tabular.engine)
         record(actor=actor, action=Action.EXPORT, object_type="assignment", region_code=region or "",

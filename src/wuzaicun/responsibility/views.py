@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 from typing import Any
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -22,16 +24,18 @@ from wuzaicun.core.params import region_param, year_param
 from wuzaicun.regions.codes import PREFIX_LENGTHS
 from wuzaicun.regions.models import Level
 from wuzaicun.regions.selectors import breadcrumb, children_in_scope, get_region_for_user
-from wuzaicun.tabular.services import temp_xlsx
+from wuzaicun.tabular.services import discard, temp_xlsx
 from wuzaicun.tabular.views import file_response
 
 from .coverage import coverage_report, gap_rows
 from .duties import STANDARD_DUTIES, WHO, ListKind
 from .exports import export_lists
 from .forms import EntryEditForm, EntryForm, RuleForm
+from .jobs import lists_title, submit_lists_export
 from .rules import RULES_BY_CODE, effective_rules
 from .selectors import (
     board_counts,
+    count_entries,
     count_households,
     due_date,
     entries_for,
@@ -194,10 +198,25 @@ def year_working(request: AuthedRequest) -> HttpResponse:
 
 
 @requires(Perm.EXPORT_DATA)
-@require_GET
+@require_http_methods(["GET", "POST"])
 def lists_export(request: AuthedRequest) -> HttpResponseBase:
-    year = _year(request)
-    region = get_region_for_user(request.user, region_param(request.GET.get("region")) or request.user.scope_id or "")
+    """POST (the 导出责任清单 button's form): the workbook, audited once; over JOB_EXPORT_ROWS entries a job of
+    下载中心. GET writes nothing: a link that exports is repeated by prefetching and the back button
+    (tabular.views.export), so it sends an old link back to the lists, where the button is."""
+    if request.method != "POST":
+        messages.info(request, "请点击“导出责任清单”按钮导出")
+        query = urlencode({k: request.GET[k] for k in ("year", "region") if request.GET.get(k, "").strip()})
+        return redirect(reverse("responsibility:entries") + (f"?{query}" if query else ""))
+    year = _posted_year(request)
+    region = get_region_for_user(request.user, region_param(request.POST.get("region")) or request.user.scope_id or "")
+    if count_entries(request.user, year=year, region=region.code) > settings.JOB_EXPORT_ROWS:
+        job = submit_lists_export(request.user, year=year, region=region.code)
+        messages.info(request, f"“{lists_title(year, region.name)}”数据量较大，已转入下载中心在后台生成，完成后可在此下载")
+        return redirect("jobs:detail", job_id=job.pk)
     target = temp_xlsx()
-    export_lists(actor=request.user, year=year, region=region.code, area_name=region.name, target=target)
-    return file_response(target, f"{region.name}{year}年度责任清单.xlsx")
+    try:
+        export_lists(actor=request.user, year=year, region=region.code, area_name=region.name, target=target)
+    except DomainError:
+        discard(target)
+        raise
+    return file_response(target, f"{lists_title(year, region.name)}.xlsx")

@@ -21,6 +21,7 @@ PUBLIC_READS = {
     ("verification/selectors.py", "plan_pick_ids"): "entry numbers picked by a revealed plan",
     ("organization/selectors/rectification.py", "rounds_for"): "ranking rounds of the user's area and of the regions above it (year, region, count; the picks stay scoped)",
     ("responsibility/selectors.py", "count_households"): "link counts of a page of entries the caller took from scoped()",
+    ("responsibility/selectors.py", "households_helped"): "a link count correlated (OuterRef) to each entry of a query the caller took from scoped()",
     ("cadres/selectors/dispatch.py", "units_for"): "sending units of the user's area and of the regions above it (市直、省直单位 send 第一书记 down; unit names are public)",
     ("cadres/selectors/training.py", "attended_in"): "whether a person the caller took from scoped() attended a session that year, wherever held (a city session counts for a county's cadre)",
 }

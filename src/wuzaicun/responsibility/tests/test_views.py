@@ -54,7 +54,7 @@ def test_the_entry_form_refuses_what_the_lists_refuse(world, year_open, client_f
     assert "非能人" in listing and "走访、结对" in listing
 
 
-def test_the_lists_export_in_the_layout_of_a_responsibility_list(world, year_open, client_for, tmp_path):
+def test_the_lists_export_in_the_layout_of_a_responsibility_list(world, year_open, client_for):
     import io
 
     from openpyxl import load_workbook
@@ -63,17 +63,38 @@ def test_the_lists_export_in_the_layout_of_a_responsibility_list(world, year_ope
 
     cover_village(world, VILLAGE)
     cover_village(world, "520303100201")
-    response = client_for("county_a").get(f"/responsibility/lists/export/?year={YEAR}")
+    response = client_for("county_a").post("/responsibility/lists/export/", {"year": YEAR})
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert book.sheetnames == ["帮村清单", "联村清单", "驻村清单", "助村清单", "带村清单"]
     sheet = book["助村清单"]
     rows = list(sheet.iter_rows(values_only=True))
     assert "红花岗区2016年度助村责任清单" in rows[0][0]
-    assert rows[1][:4] == ("序号", "责任人（责任主体）", "职务", "村")
+    assert rows[1][:5] == ("序号", "责任人（责任主体）", "职务", "村", "帮扶户数")
     assert len(rows) == 2 + 3 and all(r[3] == "甲村" for r in rows[2:])
-    assert AuditEntry.objects_unscoped.filter(action="export", object_type="assignment").exists()
-    assert client_for("county_a").get(f"/responsibility/lists/export/?year={YEAR}&region=520303").status_code == 404
+    assert [r[4] for r in rows[2:]] == [len(world.households[VILLAGE])] * 3  # each helper's households
+    leaders = list(book["联村清单"].iter_rows(min_row=3, values_only=True))
+    assert [(r[1], r[4]) for r in leaders] == [("甲村联村领导", 2)]
+    stationed = list(book["驻村清单"].iter_rows(min_row=3, values_only=True))
+    assert [(r[1], r[2], r[4], r[6]) for r in stationed] == [("甲村第一书记", "第一书记", 0, "发展茶叶产业")]
+    assert [r[1] for r in book["帮村清单"].iter_rows(min_row=3, values_only=True)] == ["甲村帮扶班子"]
+    assert AuditEntry.objects_unscoped.filter(action="export", object_type="assignment").count() == 1
+    refused = client_for("county_a").post("/responsibility/lists/export/", {"year": YEAR, "region": "520303"})
+    assert refused.status_code == 404
+
+
+def test_the_export_buttons_are_forms_and_a_get_exports_nothing(world, year_open, client_for):
+    from wuzaicun.audit.models import AuditEntry
+
+    cover_village(world, VILLAGE)
+    client = client_for("county_a")
+    for page in (f"/responsibility/?year={YEAR}", f"/responsibility/entries/?year={YEAR}&region=520302001001"):
+        text = client.get(page).text
+        assert 'method="post" action="/responsibility/lists/export/"' in text and "csrfmiddlewaretoken" in text
+    response = client.get(f"/responsibility/lists/export/?year={YEAR}&region=520302001001", follow=True)
+    assert response.redirect_chain == [(f"/responsibility/entries/?year={YEAR}&region=520302001001", 302)]
+    assert "请点击“导出责任清单”按钮导出" in response.text
+    assert not AuditEntry.objects_unscoped.filter(action="export").exists()
 
 
 def test_a_city_admin_cannot_set_rules_that_reach_beyond_the_city(world, year_open, client_for):
