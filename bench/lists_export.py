@@ -4,7 +4,7 @@
     DATABASE_URL=postgres://…/DB python bench/lists_export.py
 
 Uses a database built with `wuzaicun synth --scale city` (or `wuzaicun demo --no-serve`). Times, as the server's
-the count the page makes to choose between the request and 下载中心, the rows alone (the five queries,
+operator or the `--as` user: the count the page makes to choose between the request and 下载中心, the rows alone (the five queries,
 read to the end), and the whole workbook (`export_lists`, which also writes its audit row), best of `--repeat`.
 """
 
@@ -14,27 +14,13 @@ import argparse
 import io
 import os
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
 
-
-def timed(run: Callable[[], Any], *, repeat: int) -> tuple[float, int, Any]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    best, queries, result = float("inf"), 0, None
-    for _ in range(repeat):
-        with CaptureQueriesContext(connection) as captured:
-            start = time.perf_counter()
-            result = run()
-            best = min(best, time.perf_counter() - start)
-        queries = len(captured.captured_queries)
-    return best, queries, result
+from report import timed  # noqa: E402  (best of `repeat` after a warm-up, with the queries of the last run)
 
 
 def main() -> None:
