@@ -2,7 +2,7 @@
 
     python bench/country.py [--pg-url postgres://postgres@127.0.0.1:5432/wz_country] [--build 64] [--province 64]
 
-`--build P` runs `wuzaicun synth --scale country --prefix P` as a child process first (a province, a city or a
+`--build P` migrates the database and runs `wuzaicun synth --scale country --prefix P` as a child process first (a province, a city or a
 county of the national tree; provinces already there are skipped) and prints its wall time, rows/s and the child's
 maximum resident set size. Then, on whatever the database holds:
 - its size (pg_database_size), villages, poor villages, households, people;
@@ -10,7 +10,8 @@ maximum resident set size. Then, on whatever the database holds:
   `bulk_create` of Household instances), both in a rolled-back transaction;
 - the coverage report (`wuzaicun coverage`) and the headline figures (`wuzaicun stats`) over everything built
   (the operator), and the 数据概览 page of one province's user cold and warm, with the limit (a few figures by
-  hand-written SQL) and the peer (`compute_stats` uncached) as bench/dashboard.py prints them;
+  hand-written SQL) and the peer (`compute_stats` uncached) as bench/dashboard.py prints them, and right after a
+  committed write to one row of each table a day's work touches (bench/dashboard.py's `after_writes`);
 - the national extrapolation: each figure that grows with the households, times the nation's households over
   the households built (the nation's from the national tree and the synth's households per village).
 """
@@ -49,10 +50,12 @@ def national_households() -> int:
 
 
 def build(prefix: str) -> None:
+    env = os.environ | {"PYTHONPATH": str(ROOT / "src")}
+    subprocess.run([sys.executable, "-m", "wuzaicun.manage", "migrate", "--verbosity", "0"], env=env, check=True)
     started = time.perf_counter()
     child = subprocess.run(
         [sys.executable, "-m", "wuzaicun.manage", "synth", "--scale", "country", "--prefix", prefix],
-        env=os.environ | {"PYTHONPATH": str(ROOT / "src")}, capture_output=True, text=True, check=False,
+        env=env, capture_output=True, text=True, check=False,
     )
     seconds = time.perf_counter() - started
     rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -125,7 +128,7 @@ def main() -> None:
     import django
 
     django.setup()
-    from dashboard import bench_user, best, hand_sql, page
+    from dashboard import after_writes, bench_user, best, hand_sql, page
     from django.db import connection
 
     from wuzaicun.core.operator import OPERATOR
@@ -166,6 +169,8 @@ def main() -> None:
     name = Region.objects_unscoped.get(code=code).name
     print(f"{name}数据概览：冷 {cold:.0f} ms（{cq}）热 {warm:.1f} ms（{wq}）；同类 compute_stats 不缓存 {peer_ms:.0f} ms"
           f"（{pq}）；极限 手写 SQL {hand:.0f} ms（{hq}）；比值 冷/同类 {cold / peer_ms:.2f}，冷/极限 {cold / hand:.1f}")
+    for what, ms, queries in after_writes(user):
+        print(f"  写入{what}之后 {ms:.0f} ms（{queries}）；比值 写后/冷 {ms / cold:.3f}")
 
 
 if __name__ == "__main__":

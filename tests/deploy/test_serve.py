@@ -58,6 +58,13 @@ def test_serve_refuses_a_database_that_is_not_migrated(data_dir: Path) -> None:
     assert "数据库尚有未执行的迁移：请先运行 wuzaicun migrate" in result.stderr
 
 
+def test_synth_refuses_a_database_that_is_not_migrated(data_dir: Path) -> None:
+    result = _run(data_dir, "synth", "--scale", "city")
+    assert result.returncode == 1
+    assert "数据库尚有未执行的迁移：请先运行 wuzaicun migrate" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 @pytest.fixture(scope="module")
 def server(data_dir: Path) -> Iterator[str]:
     migrated = _run(data_dir, "migrate", "--verbosity", "0")

@@ -28,6 +28,16 @@ def acting_user(username: str | None) -> Any:
     return user
 
 
+def require_migrated() -> None:
+    """Refuse to work on a database with unapplied migrations (an empty one included), in Chinese."""
+    from django.core.management import call_command
+
+    try:
+        call_command("migrate", check_unapplied=True, verbosity=0)
+    except SystemExit as exc:
+        raise CommandError("数据库尚有未执行的迁移：请先运行 wuzaicun migrate") from exc
+
+
 def region_option(text: str | None) -> str | None:
     """`--region`: a 12-digit code or its 2/4/6/9-digit prefix, as the 12-digit code; None when not given."""
     if not text:

@@ -18,6 +18,8 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from wuzaicun.core.commands import require_migrated
+
 
 def default_workers() -> int:
     """Two processes a core and one more (gunicorn's rule of thumb), at most 17; WEB_CONCURRENCY overrides."""
@@ -57,10 +59,7 @@ class Command(BaseCommand):
         parser.add_argument("--check-only", action="store_true", help="只做启动前检查，不启动服务")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            call_command("migrate", check_unapplied=True, verbosity=0)
-        except SystemExit as exc:
-            raise CommandError("数据库尚有未执行的迁移：请先运行 wuzaicun migrate") from exc
+        require_migrated()
         call_command("check", deploy=True, fail_level="ERROR", stdout=self.stderr)
         env = {**os.environ, "WUZAICUN_PRODUCTION": "1", "DJANGO_SETTINGS_MODULE": "wuzaicun.settings"}
         collected = subprocess.run([sys.executable, "-m", "wuzaicun.manage", "collectstatic", "--noinput",

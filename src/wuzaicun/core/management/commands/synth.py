@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from wuzaicun.core.commands import require_migrated
 from wuzaicun.core.errors import DomainError
 from wuzaicun.core.operator import OPERATOR
 from wuzaicun.core.synth import SCALE_LABELS, SCALES, generate, registered_steps
@@ -26,6 +27,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not registered_steps():
             raise CommandError("没有登记任何合成数据步骤（各应用应在 AppConfig.ready() 中导入其 synth 模块）")
+        require_migrated()
         scale: str = options["scale"]
         self.stderr.write(
             f"生成合成数据：{SCALE_LABELS[scale]}，{options['year']}年，种子 {options['seed']}"
