@@ -178,15 +178,20 @@ def current(using: str = DEFAULT_DB_ALIAS) -> int:
     return int(row[0] or 0) if row else 0
 
 
+BASE = ""  # in `stamps()`: the base itself, under a name no table has
+
+
 def stamps(using: str = DEFAULT_DB_ALIAS) -> dict[str, int]:
-    """Each business table's stamp (the base plus its counter rows): one query. Empty when the counter rows
-    are missing (callers then must not trust a cache)."""
+    """Each business table's stamp (the base plus its counter rows), and the base under `BASE`: one query.
+    Empty when the counter rows are missing (callers then must not trust a cache). Whoever keeps stamps keeps
+    the base too: `advance` moves it past every earlier value, so nothing kept before a restore matches after."""
     connection = connections[using]
     forget = f", {_NEW_EPOCH}" if connection.vendor == "postgresql" else ""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT t.name, SUM(t.n) + b.n{forget} FROM {TABLES} t, "  # noqa: S608
+        cursor.execute(f"SELECT t.name, SUM(t.n) + b.n, b.n{forget} FROM {TABLES} t, "  # noqa: S608
                        f"(SELECT SUM(n) AS n FROM {TABLE}) b WHERE b.n IS NOT NULL GROUP BY t.name, b.n")
-        return {row[0]: int(row[1]) for row in cursor.fetchall()}
+        rows = cursor.fetchall()
+    return {row[0]: int(row[1]) for row in rows} | ({BASE: int(rows[0][2])} if rows else {})
 
 
 def advance(connection: BaseDatabaseWrapper) -> int:

@@ -129,11 +129,12 @@ def cached(key_parts: Sequence[object], compute: Callable[[], T], *, timeout: in
         read, value = cast(tuple[dict[str, int], T], found)
         if all(stamps.get(table) == stamp for table, stamp in read.items()):
             for enclosing in _reading.get():
-                enclosing.update(read)
+                enclosing.update(table for table in read if table != generation.BASE)
             return value
     with _tables_read(stamps) as tables:
         value = compute()
-    cache.set(key, ({table: stamps[table] for table in tables}, value), timeout)
+    if tables:  # a part that named no business table is not kept: nothing would ever tell it is out of date
+        cache.set(key, ({table: stamps[table] for table in (*tables, generation.BASE)}, value), timeout)
     return value
 
 

@@ -122,21 +122,24 @@ def once(func: Callable[..., T], user: Any, **kwargs: Any) -> T:
     run = _run.get()
     if run is None:
         return func(user, **kwargs)
+    if run.source is not None:
+        # asked of the source every time, never from a memo: a cached part that uses the answer must learn the
+        # tables it was read from (the source's hit passes them on), else a write to them would not reach it
+        return run.source(_read_name(func, kwargs), partial(func, user, **kwargs))  # type: ignore[no-any-return]
     key = (func, *sorted(kwargs.items()))
     if key not in run.memo:
-        if run.source is None:
-            run.memo[key] = func(user, **kwargs)
-        else:
-            run.memo[key] = run.source(_read_name(func, kwargs), partial(func, user, **kwargs))
+        run.memo[key] = func(user, **kwargs)
     return run.memo[key]  # type: ignore[no-any-return]
 
 
 def _read_name(func: Callable[..., Any], kwargs: dict[str, Any]) -> str:
     """What a read is: the function (unwrapping a partial) and every argument but the user."""
+    args: tuple[Any, ...] = ()
     while isinstance(func, partial):
         kwargs = {**func.keywords, **kwargs}
+        args = (*func.args, *args)
         func = func.func
-    return f"read:{func.__module__}.{func.__qualname__}:{sorted(kwargs.items())}"
+    return f"read:{func.__module__}.{func.__qualname__}:{list(args)}:{sorted(kwargs.items())}"
 
 
 def compute_stats(user: Any, *, year: int, region: str | None = None, source: Source | None = None) -> Stats:

@@ -16,8 +16,8 @@ from django.test.utils import CaptureQueriesContext
 
 from wuzaicun.core import generation
 from wuzaicun.core.operator import OPERATOR
-from wuzaicun.insight.cache import audience, cached
-from wuzaicun.insight.figures import compute_stats
+from wuzaicun.insight.cache import audience, cached, one_stamp_read
+from wuzaicun.insight.figures import compute_stats, once, reading
 from wuzaicun.insight.selectors import PERSONAL, stats_for_user
 from wuzaicun.registry.models import Household
 from wuzaicun.registry.services import delete_household, save_household
@@ -181,10 +181,17 @@ def test_inside_a_transaction_of_its_own_nothing_is_stored(populated: World) -> 
         assert poor_households(city) == before + 1  # computed afresh, not stored
         raise RuntimeError
     assert poor_households(city) == before
-    assert cached(("probe",), lambda: 1) == 1
+    def probe(value: int) -> int:  # a part that reads a business table
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM regions_region")
+        return value
+
+    assert cached(("probe",), lambda: probe(1)) == 1
     with transaction.atomic():
-        assert cached(("probe",), lambda: 2) == 2  # neither read nor written inside
-    assert cached(("probe",), lambda: 3) == 1
+        assert cached(("probe",), lambda: probe(2)) == 2  # neither read nor written inside
+    assert cached(("probe",), lambda: probe(3)) == 1
+    assert cached(("probe-nothing",), lambda: 4) == 4
+    assert cached(("probe-nothing",), lambda: 5) == 5  # a part that read no business table is never kept
 
 
 @pytest.mark.django_db
@@ -304,6 +311,10 @@ def test_sqlite_triggers_of_the_single_counter_are_replaced() -> None:
         generation.install(connection)
         cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'wzgen%'")
         assert cursor.fetchall() == []
+        before = generation.stamps()["regions_region"]
+        cursor.execute("INSERT INTO regions_region (code, name, level, parent_id, urban_rural_code) "
+                       "VALUES (%s, %s, 1, NULL, %s)", ["530000000000", "云南省", ""])
+        assert generation.stamps()["regions_region"] == before + 1  # the table's own trigger bumps
 
 
 @pytest.mark.django_db(transaction=True)
@@ -328,3 +339,57 @@ def test_two_writers_of_one_table_do_not_wait_for_each_other() -> None:
         assert generation.stamps()["regions_region"] == before + 2
     finally:
         other.close()
+
+
+def test_a_read_shared_by_two_parts_reaches_both(populated: World) -> None:
+    """The year's village facts serve three sections: each of them must learn their table, not only the first
+    that asked, or a write to it would recompute one section and leave the others as they were."""
+    def households(user: Any) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM registry_household")
+            return int(cursor.fetchone()[0])
+
+    def page() -> tuple[int, int]:
+        with one_stamp_read(), reading(lambda name, compute: cached((name,), compute)):
+            return (cached(("part-a",), lambda: once(households, None)),
+                    cached(("part-b",), lambda: once(households, None)))
+
+    first = page()
+    assert page() == first
+    add_household(populated)
+    assert page() == (first[0] + 1, first[1] + 1)
+
+
+def test_after_a_write_to_the_village_facts_every_section_is_fresh(populated: World) -> None:
+    city = populated.users["city"]
+    before = stats_for_user(city, year=YEAR).values()
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE regions_villageyear SET is_poor = %s, exit_year = %s WHERE year = %s",
+                       [True, YEAR, YEAR])
+    values = stats_for_user(city, year=YEAR).values()
+    assert values["poor_villages_exited"] != before["poor_villages_exited"]
+    assert values == compute_stats(city, year=YEAR).values() | {PERSONAL: values[PERSONAL]}
+
+
+@pytest.mark.django_db
+def test_a_part_is_kept_with_the_base_so_another_timeline_is_never_matched() -> None:
+    """After a restore a table's stamp is the base plus the backup's count: should that sum happen to equal the
+    stamp a part was kept under, the base (moved by every restore and migrate) still tells them apart."""
+    computed: list[int] = []
+
+    def count() -> int:
+        computed.append(1)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM regions_region")
+            return int(cursor.fetchone()[0])
+
+    cached(("probe-base",), count)
+    cached(("probe-base",), count)
+    assert len(computed) == 1
+    stamp = generation.stamps()["regions_region"]
+    with connection.cursor() as cursor:  # the table's count 5 lower, the base 5 higher: the same table stamp
+        cursor.execute(f"UPDATE {generation.TABLES} SET n = n - 5 WHERE name = 'regions_region' AND slot = 0")  # noqa: S608
+        cursor.execute(f"UPDATE {generation.TABLE} SET n = n + 5 WHERE slot = 0")  # noqa: S608
+    assert generation.stamps()["regions_region"] == stamp
+    cached(("probe-base",), count)
+    assert len(computed) == 2
