@@ -91,7 +91,7 @@ def _builders() -> list[tuple[str, str, SectionBuilder]]:
 
 
 # A place that may already hold a value: `(name, compute)` → the value, computed by `compute` when it holds none
-# (the figures' cache: `insight.selectors.stats_for_user` passes `insight.cache.cached_for` keyed by the name).
+# (the figures' cache: `insight.cache.source_for(user)`, passed by `stats_for_user` and the dashboards).
 Source = Callable[[str, Callable[[], Any]], Any]
 
 
@@ -101,14 +101,14 @@ class _Run:
     memo: dict[tuple[Any, ...], Any]
 
 
-# The `compute_stats` run in progress (one user): the reads already made in it, so that sections sharing a
-# selector's answer (the year's village facts serve three of them) query it once; and its source.
+# The run in progress (`reading`, one user): its source, or without one the reads already made in it, so that
+# sections sharing a selector's answer (the year's village facts serve three of them) query it once.
 _run: ContextVar[_Run | None] = ContextVar("insight_figures_run", default=None)
 
 
 @contextmanager
 def reading(source: Source | None = None) -> Iterator[None]:
-    """A run inside which `once` asks each selector once, and asks `source` first when given."""
+    """A run inside which `once` asks `source` for each selector's answer when given, else each selector once."""
     token = _run.set(_Run(source, {}))
     try:
         yield
