@@ -21,7 +21,8 @@ def test_a_village_file_leads_to_a_household_and_its_card_prints_on_one_a5_page(
     household = live_world.households[VILLAGE][0]
     for i in range(8):  # more helpers than the card lists: it still fits
         person = factories.person(live_world.regions[VILLAGE], name=f"结亲干部{i}")
-        KinPairing.objects_unscoped.create(person=person, household=household, since=YEAR)
+        KinPairing.objects_unscoped.create(person=person, household=household, village_id=household.region_id,
+                                           since=YEAR)
     number = household.reveal_resident_id()
 
     page = log_in("county_a")

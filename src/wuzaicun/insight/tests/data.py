@@ -159,9 +159,11 @@ def populate(world: World, side: str, n: int) -> None:
                                              land_mu=Decimal("10.50"), shares=Decimal(10), contributed_on=JAN)
     Contribution.objects_unscoped.create(entity=company, kind="property", property_name="村活动室",
                                          shares=Decimal(5), contributed_on=JAN)
-    kin = [KinPairing.objects_unscoped.create(person=people[i], household=households[i], since=YEAR)
+    kin = [KinPairing.objects_unscoped.create(person=people[i], household=households[i],
+                                              village_id=households[i].region_id, since=YEAR)
            for i in range(n)]
-    KinPairing.objects_unscoped.create(person=people[n], household=households[0], since=YEAR - 2, until=YEAR - 1)
+    KinPairing.objects_unscoped.create(person=people[n], household=households[0], village_id=households[0].region_id,
+                                       since=YEAR - 2, until=YEAR - 1)
     assert park is not None
     BranchPairing.objects_unscoped.create(helper=park, helped=village_org, since=YEAR - 1)
     for pairing in kin:

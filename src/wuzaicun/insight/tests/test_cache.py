@@ -284,6 +284,24 @@ def test_after_a_write_the_overview_recomputes_only_the_sections_that_read_it(po
     assert values == compute_stats(city, year=YEAR).values() | {PERSONAL: values[PERSONAL]}
 
 
+def test_a_household_write_keeps_the_kin_pairing_figures(populated: World) -> None:
+    """干群结亲 keep their household's village (D46): their count reads the pairings alone, so after a household
+    is added the overview recomputes the household figures and not the pairings'; a new pairing recomputes them."""
+    from wuzaicun.resources.services.pairings import create_kin_pairing
+
+    city = populated.users["city"]
+    before = stats_for_user(city, year=YEAR).values()
+    household = add_household(populated)
+    with CaptureQueriesContext(connection) as captured:
+        after = stats_for_user(city, year=YEAR).values()
+    read = " ".join(q["sql"] for q in captured.captured_queries)
+    assert "registry_household" in read and "resources_kinpairing" not in read
+    assert after["poor_households"] == before["poor_households"] + 1 and after["kin_pairs"] == before["kin_pairs"]
+    person = populated.people[VILLAGE_A][0]
+    create_kin_pairing(actor=populated.users["county_a"], person_id=person.pk, household_id=household.pk, since=YEAR)
+    assert stats_for_user(city, year=YEAR).values()["kin_pairs"] == before["kin_pairs"] + 1
+
+
 @pytest.mark.django_db
 def test_each_table_has_its_own_stamp_and_a_restore_moves_them_all() -> None:
     first = generation.stamps()

@@ -241,13 +241,19 @@ class PairingSink:
             return out
 
         ids = existing()
-        new = list(dict.fromkeys((r["left"], r["right"], r["year"]) for r in rows
-                                 if (r["left"], r["right"], r["year"]) not in ids))
         # a pair once: the earliest year of the file starts it, later rows of the same pair find it
         first: dict[tuple[int, int], int] = {}
-        for a, b, y in new:
-            first[(a, b)] = min(y, first.get((a, b), y))
-        insert_rows(model._meta.db_table, (left, right, "since"), [(a, b, y) for (a, b), y in first.items()])
+        villages: dict[tuple[int, int], str] = {}
+        for r in rows:
+            a, b, y = r["left"], r["right"], r["year"]
+            if (a, b, y) not in ids:
+                first[(a, b)] = min(y, first.get((a, b), y))
+                villages[(a, b)] = r["village"]  # a 干群结亲's: its household's village, checked by _resolve (D46)
+        if model is KinPairing:
+            insert_rows(model._meta.db_table, (left, right, "village_id", "since"),
+                        [(a, b, villages[(a, b)], y) for (a, b), y in first.items()])
+        else:
+            insert_rows(model._meta.db_table, (left, right, "since"), [(a, b, y) for (a, b), y in first.items()])
         self.pairings += len(first)
         return existing()
 
@@ -304,7 +310,7 @@ def _export_pairings(ctx: ExportContext) -> Iterator[Sequence[Any]]:
             kin_supports[pk].append((labels[kind], what, amount))
         for (pk, p_sealed, p_masked, p_name, village, h_sealed, h_masked) in kin.values_list(
                 "pk", "person__resident_id_sealed", "person__resident_id_masked", "person__name",
-                "household__region_id", "household__resident_id_sealed", "household__resident_id_masked").iterator(
+                "village_id", "household__resident_id_sealed", "household__resident_id_masked").iterator(
                 chunk_size=5000):
             person = open_resident_id(p_sealed) if ctx.full_ids else p_masked
             household = open_resident_id(h_sealed) if ctx.full_ids else h_masked

@@ -82,7 +82,7 @@ def village_pairings(user: Any, code: str, *, year: int) -> PairingFigures:
     year's supports (three queries)."""
     branches = list(scoped(BranchPairing, user).filter(_active(year), helped__region_id=code)
                     .select_related("helper", "helped").order_by("since", "id"))
-    kin = scoped(KinPairing, user).filter(_active(year), household__region_id=code).count()
+    kin = scoped(KinPairing, user).filter(_active(year), village_id=code).count()
     supports = list(scoped(PairingSupport, user).filter(village_id=code, year=year).order_by("kind", "id"))
     return PairingFigures(branches, kin, supports)
 

@@ -19,6 +19,7 @@ from wuzaicun.core.text import MONEY_LIMIT
 from wuzaicun.organization.models import PartyOrganisation
 from wuzaicun.regions.models import Region
 from wuzaicun.regions.selectors import get_village_for_user
+from wuzaicun.registry.models import Household
 from wuzaicun.registry.selectors import get_household_for_user, get_person_for_user
 
 from ..models.pairings import (
@@ -150,8 +151,13 @@ def create_kin_pairing(*, actor: Any, person_id: int, household_id: int, since: 
                        .filter(Q(until__isnull=True) | Q(until__gte=since)).values_list("since", flat=True).first())
         _refuse(kin_problems(person_name=person.name, head_name=household.head_name, since=since,
                              overlapping_since=overlapping))
+        # the household's village as it stands now, held until commit so that a move cannot pass it by (D46;
+        # later moves are the trigger's, resources/triggers.py)
+        village = Household.objects_unscoped.select_for_update().values_list("region_id", flat=True).get(
+            pk=household.pk)
         try:
-            pairing = KinPairing.objects_unscoped.create(person=person, household=household, since=since)
+            pairing = KinPairing.objects_unscoped.create(person=person, household=household, village_id=village,
+                                                         since=since)
         except IntegrityError:
             raise DomainError(f"{person.name}与{household.head_name}户已于{since}年结亲", field="结亲户",
                               code="duplicate") from None

@@ -49,7 +49,7 @@ PROJECT_NAMES = ("产业路硬化", "茶园提质改造", "饮水安全巩固", 
 GOODS = ("化肥", "种苗", "慰问米油", "过冬衣被", "家用电器", "学习用品", "仔猪", "鸡苗")
 TRADES = ("茶业", "酒业", "农业科技", "建设工程", "商贸", "食品", "旅游开发", "生态农业", "物流", "医药")
 WORDS = ("兴黔", "黔北", "红色", "金鼎", "绿源", "宏达", "恒信", "聚丰", "华泰", "鑫源", "赤水河", "娄山")
-KIN_COLUMNS = ("person_id", "household_id", "since", "until")
+KIN_COLUMNS = ("person_id", "household_id", "village_id", "since", "until")
 SUPPORT_COLUMNS = ("branch_pairing_id", "kin_pairing_id", "village_id", "year", "kind", "description", "amount")
 
 
@@ -115,7 +115,7 @@ class _Plan:
 
 
 def generate_pairings(ctx: SynthContext) -> None:
-    if KinPairing.objects_unscoped.filter(household__region__code__within=ctx.prefix).exists():
+    if KinPairing.objects_unscoped.filter(village__code__within=ctx.prefix).exists():
         return
     plan = _Plan(ctx)
     counties = sorted({county_of(v) for v in plan.kin if ctx.covers(v)})
@@ -137,7 +137,7 @@ def _county(ctx: SynthContext, plan: _Plan, county: str) -> None:
     for pk, village in (Household.objects_unscoped.filter(region__code__within=prefix)
                         .order_by("region_id", "-status", "resident_id_hash").values_list("pk", "region_id")):
         households[village].append(pk)  # 未脱贫 sorts after 已脱贫: "-status" puts the poor first
-    kin_rows: list[tuple[int, int, int, None]] = []
+    kin_rows: list[tuple[int, int, str, int, None]] = []
     wanted: dict[tuple[int, int], tuple[str, str, Decimal]] = {}
     for village in villages:
         pool = households.get(village, [])
@@ -155,7 +155,7 @@ def _county(ctx: SynthContext, plan: _Plan, county: str) -> None:
             else:
                 continue
             taken.add((person, household))
-            kin_rows.append((person, household, ctx.year - rng.choice((0, 0, 1, 2)), None))
+            kin_rows.append((person, household, village, ctx.year - rng.choice((0, 0, 1, 2)), None))
             draw = rng.random()
             if draw < GOODS_RATE:
                 wanted[(person, household)] = (SupportKind.GOODS, f"送{rng.choice(GOODS)}",
@@ -165,9 +165,9 @@ def _county(ctx: SynthContext, plan: _Plan, county: str) -> None:
     ctx.insert(KinPairing._meta.db_table, KIN_COLUMNS, kin_rows)
     kin_ids: dict[str, list[int]] = defaultdict(list)
     supports: list[tuple[object, ...]] = []
-    for pk, person, household, village in (KinPairing.objects_unscoped.filter(household__region__code__within=prefix)
+    for pk, person, household, village in (KinPairing.objects_unscoped.filter(village__code__within=prefix)
                                            .order_by("pk").values_list("pk", "person_id", "household_id",
-                                                                       "household__region_id")):
+                                                                       "village_id")):
         kin_ids[village].append(pk)
         if (found := wanted.get((person, household))) is not None:
             supports.append((None, pk, village, ctx.year, *found))
@@ -265,7 +265,7 @@ def seed_figures(year: int, prefix: str = "") -> dict[str, object]:
     helps = EnterpriseHelp.objects_unscoped.filter(year=year, village__code__within=prefix)
     poor = VillageYear.objects_unscoped.filter(year=year, is_poor=True, village__code__within=prefix)
     return {
-        "kin_pairs": KinPairing.objects_unscoped.filter(active, household__region__code__within=prefix).count(),
+        "kin_pairs": KinPairing.objects_unscoped.filter(active, village__code__within=prefix).count(),
         "projects": PairingSupport.objects_unscoped.filter(year=year, kind=SupportKind.PROJECT,
                                                            village__code__within=prefix).count(),
         "enterprises": helps.values("enterprise").distinct().count(),

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db.models import F
 
 from wuzaicun.audit.models import AuditEntry
 from wuzaicun.core.errors import DomainError, NotFound
@@ -199,6 +200,49 @@ def _kin(world: Any, county: str, village: str, n: int = 1) -> list[KinPairing]:
                                household_id=world.households[village][i].pk, since=2016) for i in range(n)]
 
 
+def test_a_kin_pairing_follows_its_household_whatever_moves_it(world, tmp_path):
+    """D46: a pairing is in its household's village; moved by the household form, by the households template or
+    by plain SQL, the pairing moves with it: the county that gains the household sees it, the one that lost it
+    no longer does, and the other county's own pairing stays where it was."""
+    from django.db import connection
+
+    from wuzaicun.registry.services import save_household
+    from wuzaicun.resources.selectors.pairings import kin_pairings
+    from wuzaicun.tabular.tests import sheets
+
+    moving = _kin(world, "a", A1, 3)
+    theirs = _kin(world, "b", B1)[0]
+
+    def seen(county: str) -> set[int]:
+        return set(kin_pairings(world.users[f"county_{county}"], year=2016).values_list("pk", flat=True))
+
+    def village_of(pairing: KinPairing) -> str:
+        return KinPairing.objects_unscoped.get(pk=pairing.pk).village_id
+
+    assert seen("a") == {p.pk for p in moving} and seen("b") == {theirs.pk}
+    household = moving[0].household
+    save_household(actor=world.users["city"], household_id=household.pk, region_code=B1,
+                   head_name=household.head_name, resident_id=None, members=household.members,
+                   status=household.status, identified_year=household.identified_year, exit_year=household.exit_year,
+                   cause=household.cause, income_per_head=household.income_per_head)
+    assert village_of(moving[0]) == B1
+    assert seen("a") == {moving[1].pk, moving[2].pk} and seen("b") == {theirs.pk, moving[0].pk}
+
+    second = moving[1].household
+    row = sheets.household(B1, second.reveal_resident_id(), 户主姓名=second.head_name, 家庭人口=second.members,
+                           贫困状态=second.status, 识别年度=second.identified_year, 致贫原因=second.cause)
+    path = sheets.write_csv(tmp_path / "户.csv", sheets.table(sheets.HOUSEHOLD_HEADERS, [row]))
+    report = import_file(actor=world.users["city"], kind="households", path=path)
+    assert report.ok, report.issues
+    assert village_of(moving[1]) == B1 and seen("b") == {theirs.pk, moving[0].pk, moving[1].pk}
+
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE registry_household SET region_id = %s WHERE id = %s", [A2, moving[2].household_id])
+    assert village_of(moving[2]) == A2 and seen("a") == {moving[2].pk}
+    assert village_of(theirs) == B1
+    assert not KinPairing.objects_unscoped.exclude(village_id=F("household__region_id")).exists()
+
+
 def test_the_lists_show_each_county_its_own_at_constant_queries(world, client_for):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -386,6 +430,7 @@ def test_the_synth_pays_the_seeds_total_and_helps_every_poor_village(world):
     assert all(credit_code_problem(c) is None for c in Enterprise.objects_unscoped.values_list("credit_code", flat=True))
     assert PairingSupport.objects_unscoped.filter(kind="project").count() == 2742
     assert KinPairing.objects_unscoped.filter(household__region_id=A1).exists()
+    assert not KinPairing.objects_unscoped.exclude(village_id=F("household__region_id")).exists()  # D46
     assert BranchPairing.objects_unscoped.filter(helped__region_id=A1).exists()
     county = {(h.enterprise.credit_code, h.village_id, h.paid) for h in helps.filter(village__code__within="520302")
               .select_related("enterprise")}
