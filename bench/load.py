@@ -20,7 +20,10 @@ synth (load average 15.7), SQLite, one county's demo data (106,587 rows), 5 work
 `bench/load.py --users 50 --seconds 20` (requests/s, p50 / p95 ms):
 - business pages together 16.8/s, each page 2.3–2.5/s, p50 1.8–2.4 s, p95 6.5–7.1 s; no failure;
 - static file 811/s, p50 39 / p95 199 ms (the limit); login page 211/s, p50 110 / p95 976 ms.
-A list page costs ~12 login pages (its queries and a larger template); with 20 requests in service at a time
+On a quiet machine (2026-11-27, load average 0.2, nothing else running), the same command: business pages
+94.5/s together, each page 13.5/s, p50 545–562 ms, p95 861–897 ms, no failure; static file 1,850/s, p95 59 ms;
+login page 777/s, p95 185 ms.
+A list page costs ~8–12 login pages (its queries and a larger template); with 20 requests in service at a time
 and 50 users, each waits for ~2.5 others. On a crowded 2-core machine these figures say more about the
 ratio to the peers than about a dedicated server; re-run on the target hardware.
 """
