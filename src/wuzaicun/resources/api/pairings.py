@@ -118,7 +118,7 @@ class KinPairingOut(Schema):
 
     @staticmethod
     def resolve_village_code(obj: Any) -> str:
-        return str(obj.household.region_id)
+        return str(obj.village_id)
 
     @staticmethod
     def resolve_village_name(obj: Any) -> str:

@@ -243,15 +243,16 @@ class PairingSink:
         ids = existing()
         # a pair once: the earliest year of the file starts it, later rows of the same pair find it
         first: dict[tuple[int, int], int] = {}
-        villages: dict[tuple[int, int], str] = {}
-        for r in rows:
-            a, b, y = r["left"], r["right"], r["year"]
+        for a, b, y in ((r["left"], r["right"], r["year"]) for r in rows):
             if (a, b, y) not in ids:
                 first[(a, b)] = min(y, first.get((a, b), y))
-                villages[(a, b)] = r["village"]  # a 干群结亲's: its household's village, checked by _resolve (D46)
         if model is KinPairing:
+            # each household's village as it stands now, held until commit: a move cannot pass the new pairings
+            # by (D46; later moves are the trigger's, resources/triggers.py)
+            village = dict(Household.objects_unscoped.select_for_update().filter(pk__in={b for _, b in first})
+                           .values_list("pk", "region_id"))
             insert_rows(model._meta.db_table, (left, right, "village_id", "since"),
-                        [(a, b, villages[(a, b)], y) for (a, b), y in first.items()])
+                        [(a, b, village[b], y) for (a, b), y in first.items()])
         else:
             insert_rows(model._meta.db_table, (left, right, "since"), [(a, b, y) for (a, b), y in first.items()])
         self.pairings += len(first)

@@ -20,7 +20,7 @@ from wuzaicun.organization.models import PartyOrganisation
 from wuzaicun.regions.models import Region
 from wuzaicun.regions.selectors import get_village_for_user
 from wuzaicun.registry.models import Household
-from wuzaicun.registry.selectors import get_household_for_user, get_person_for_user
+from wuzaicun.registry.selectors import get_person_for_user
 
 from ..models.pairings import (
     BranchPairing,
@@ -144,20 +144,19 @@ def delete_branch_pairing(*, actor: Any, pairing_id: int) -> None:
 def create_kin_pairing(*, actor: Any, person_id: int, household_id: int, since: int) -> KinPairing:
     require_perm(actor, Perm.EDIT_RESOURCES)
     person = get_person_for_user(actor, person_id)
-    household = get_household_for_user(actor, household_id)
-    _refuse(kin_problems(person_name=person.name, head_name=household.head_name, since=since))
+    _refuse(kin_problems(person_name=person.name, head_name="", since=since))
     with transaction.atomic(durable=True):
+        # the household in scope as it stands now, held until commit: a move cannot pass the new pairing by, nor
+        # take the household out of scope meanwhile (D46; later moves are the trigger's, resources/triggers.py)
+        household = get_for_user(scoped(Household, actor).select_related("region").select_for_update(of=("self",)),
+                                 actor, pk=household_id)
         overlapping = (KinPairing.objects_unscoped.filter(person=person, household=household)
                        .filter(Q(until__isnull=True) | Q(until__gte=since)).values_list("since", flat=True).first())
         _refuse(kin_problems(person_name=person.name, head_name=household.head_name, since=since,
                              overlapping_since=overlapping))
-        # the household's village as it stands now, held until commit so that a move cannot pass it by (D46;
-        # later moves are the trigger's, resources/triggers.py)
-        village = Household.objects_unscoped.select_for_update().values_list("region_id", flat=True).get(
-            pk=household.pk)
         try:
-            pairing = KinPairing.objects_unscoped.create(person=person, household=household, village_id=village,
-                                                         since=since)
+            pairing = KinPairing.objects_unscoped.create(person=person, household=household,
+                                                         village_id=household.region_id, since=since)
         except IntegrityError:
             raise DomainError(f"{person.name}与{household.head_name}户已于{since}年结亲", field="结亲户",
                               code="duplicate") from None
@@ -178,7 +177,7 @@ def end_kin_pairing(*, actor: Any, pairing_id: int, until: int) -> KinPairing:
         pairing = _kin(actor, pairing_id)
         _end(pairing, until, kin_label(pairing), PairingSupport.objects_unscoped.filter(kin_pairing=pairing))
         record(actor=actor, action=Action.UPDATE, object_type="kin_pairing", object_id=pairing.pk,
-               region_code=pairing.household.region_id, summary=f"{kin_label(pairing)}于{until}年结束")
+               region_code=pairing.village_id, summary=f"{kin_label(pairing)}于{until}年结束")
     return pairing
 
 
@@ -190,7 +189,7 @@ def delete_kin_pairing(*, actor: Any, pairing_id: int) -> None:
         label = kin_label(pairing)
         pairing.delete()
         record(actor=actor, action=Action.DELETE, object_type="kin_pairing", object_id=pairing_id,
-               region_code=pairing.household.region_id, summary=f"删除{label}（{supports} 条帮扶记录）")
+               region_code=pairing.village_id, summary=f"删除{label}（{supports} 条帮扶记录）")
 
 
 # --- 帮扶记录 -------------------------------------------------------------------------------------------------
@@ -211,7 +210,7 @@ def add_support(*, actor: Any, year: int, kind: str, description: str, amount: D
         else:
             assert kin_pairing_id is not None
             pairing = _kin(actor, kin_pairing_id)
-            label, village, object_type = kin_label(pairing), pairing.household.region_id, "kin_pairing"
+            label, village, object_type = kin_label(pairing), pairing.village_id, "kin_pairing"
         _refuse(support_problems(kind=kind, description=description, amount=amount, year=year,
                                  since=pairing.since, until=pairing.until, pairing=label))
         support = PairingSupport.objects_unscoped.create(
