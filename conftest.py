@@ -14,16 +14,19 @@ from wuzaicun.testing.world import World, build_world
 
 def pytest_configure(config: pytest.Config) -> None:
     """Transactional tests end with Django's flush (TRUNCATE on PostgreSQL, DELETE on SQLite), which the audit
-    table's triggers refuse (audit/migrations/0003): the flush steps around them, in tests only."""
+    table's triggers refuse (audit/migrations/0003): the flush steps around them, in tests only; and around the
+    tallies' triggers (D47), which SQLite's table-by-table flush would make count households of villages gone."""
     from django.db.backends.base.operations import BaseDatabaseOperations
 
     original = BaseDatabaseOperations.execute_sql_flush
 
     def execute_sql_flush(self: BaseDatabaseOperations, sql_list: Iterable[str]) -> None:
         from wuzaicun.audit.testing import around_flush
+        from wuzaicun.core import tally
 
         before, after = around_flush(self.connection.vendor)
-        original(self, [*before, *sql_list, *after])
+        untallied, tallied = tally.around_flush(self.connection)
+        original(self, [*before, *untallied, *sql_list, *tallied, *after])
 
     BaseDatabaseOperations.execute_sql_flush = execute_sql_flush  # type: ignore[method-assign]
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gc
 import random
+import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -21,7 +22,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from . import generation
+from . import generation, tally
 from .errors import DomainError
 
 # The area each scale covers (a region-code prefix): 遵义市, all of 贵州省, or the whole country.
@@ -95,11 +96,22 @@ class SynthContext:
     rows: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # table → rows written
     seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))  # table → seconds inserting
 
+    # A country run's province against Guizhou, whose real figures the province quotas are: its poor villages over
+    # Guizhou's (regions.national); 1 for every other run and for Guizhou itself.
+    quota_share: float = 1.0
+
     @property
     def quota_scale(self) -> str:
         """The scale whose fixed quotas (sessions, entities, dispatches, ...) a step uses: a country run is a run
-        per province, each with a province's quotas."""
+        per province, each with a province's quotas scaled to its size (`quota`)."""
         return "province" if self.scale == "country" else self.scale
+
+    def quota(self, value: float) -> int:
+        """A quota of the run's scale for this run: as it is, but a country run's province gets its share of
+        Guizhou's (its poor villages against Guizhou's), so that 宁夏 is not given Guizhou's 干群结亲 or entities."""
+        if self.quota_share == 1.0:
+            return int(value)
+        return round(value * self.quota_share)
 
     def rng_for(self, *key: object) -> random.Random:
         """A generator of its own for one part (e.g. a county's households): the same for the same seed,
@@ -173,11 +185,23 @@ def new_context(
         if not (prefix.isdigit() and len(prefix) in (2, 4, 6) and prefix[:2] in COUNTRY_PROVINCES):
             raise SynthRefused(f"区划前缀“{prefix}”须为省（2位）、市（4位）或县（6位）代码前缀")
         universe = prefix[:2]
+        from wuzaicun.regions.national import GUIZHOU_POOR, national_poor_targets
+
+        share = national_poor_targets()[universe] / GUIZHOU_POOR
     if not (prefix.isdigit() and len(prefix) in (2, 4, 6) and prefix.startswith(universe)):
         raise SynthRefused(f"区划前缀“{prefix}”须为 {universe} 之下的市（4位）或县（6位）代码前缀")
-    return SynthContext(
-        seed=seed, year=year, scale=scale, prefix=prefix, universe=universe, rng=random.Random(seed), log=log
-    )
+    return SynthContext(seed=seed, year=year, scale=scale, prefix=prefix, universe=universe, rng=random.Random(seed),
+                        log=log, quota_share=share if scale == "country" else 1.0)
+
+
+def _peak_memory() -> str:
+    """The process's peak resident memory so far, for the step's log line (where the platform tells it)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return ""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / (2**20 if sys.platform == "darwin" else 2**10)
+    return f"，进程内存峰值 {peak:,.0f} MB"
 
 
 def run_steps(ctx: SynthContext) -> list[StepReport]:
@@ -192,7 +216,7 @@ def run_steps(ctx: SynthContext) -> list[StepReport]:
         written = {t: n - before.get(t, 0) for t, n in ctx.rows.items() if n != before.get(t, 0)}
         reports.append(StepReport(step=step, seconds=seconds, rows=written))
         detail = "，".join(f"{t} {n:,} 行" for t, n in written.items()) or "无新增"
-        ctx.log(f"  {step.label}：{detail}（{seconds:.1f} 秒）")
+        ctx.log(f"  {step.label}：{detail}（{seconds:.1f} 秒{_peak_memory()}）")
     return reports
 
 
@@ -211,6 +235,7 @@ def generate(
         return _generate_country(actor=actor, seed=seed, year=year, prefix=prefix, log=log)
     ctx = new_context(scale=scale, seed=seed, year=year, prefix=prefix, log=log)
     _generate_in_transaction(ctx, actor=actor, scale=scale, seed=seed, year=year)
+    tally.fold()  # the run's counts into the tallies' folded rows (D47)
     if connection.vendor == "postgresql":  # fresh statistics after a bulk load, or the planner guesses
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -221,7 +246,8 @@ def _generate_in_transaction(ctx: SynthContext, *, actor: Any, scale: str, seed:
     from wuzaicun.audit.models import Action
     from wuzaicun.audit.services import record
 
-    with transaction.atomic(durable=True), generation.one_bump_for_bulk(connection):
+    with (transaction.atomic(durable=True), generation.one_bump_for_bulk(connection),
+          tally.counted_after_bulk(connection)):
         reports = run_steps(ctx)
         total = "，".join(f"{t} {n}" for t, n in ctx.rows.items())
         record(
@@ -257,6 +283,7 @@ def _generate_country(
             log(f"  区划 {province} 已生成过{year}年度的合成数据，跳过")
             total.shared.setdefault("skipped", []).append(province)
             continue
+        tally.fold()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")

@@ -21,6 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
+from wuzaicun.core import tally
 from wuzaicun.core.db import in_own_transaction
 from wuzaicun.core.errors import DomainError
 
@@ -151,6 +152,7 @@ def execute(job_id: str, attempt: int) -> str:
             path.unlink(missing_ok=True)
     _finish(run, state, message, outcome)
     purge_expired()
+    tally.fold()  # what the job counted, into the tallies' folded rows (D47)
     return str(state)
 
 

@@ -8,6 +8,7 @@ from typing import ClassVar
 from django.db import models
 
 from wuzaicun.core.bounds import range_of
+from wuzaicun.core.tally import Tally
 
 from .fields import open_phone, open_resident_id
 
@@ -160,6 +161,26 @@ class Household(models.Model):
 
     def reveal_resident_id(self) -> str:
         return open_resident_id(self.resident_id_sealed)
+
+
+class HouseholdTally(Tally):
+    """农户 counted per village, identification year and exit year (D47): what the province's and the nation's
+    figures read."""
+
+    identified_year = models.PositiveSmallIntegerField("识别年度")
+    exit_year = models.PositiveSmallIntegerField("脱贫年度")  # 0: not exited
+
+    counted: ClassVar[str] = "registry.Household"
+    village_column: ClassVar[str] = "region_id"
+    dimensions: ClassVar[tuple[str, ...]] = ("identified_year", "exit_year")
+
+    class Meta:
+        verbose_name = "农户计数"
+        verbose_name_plural = "农户计数"
+        constraints = [models.UniqueConstraint(fields=["village", "identified_year", "exit_year", "writer"],
+                                               name="householdtally_key")]
+        # what `fold` looks for: the rows of transactions not folded yet (few; none once folded)
+        indexes = [models.Index(fields=["writer"], condition=~models.Q(writer=0), name="householdtally_unfolded")]
 
 
 class LeadershipTeam(models.Model):

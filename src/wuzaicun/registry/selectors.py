@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import Substr
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, Substr
 
 from wuzaicun.accounts.scope import get_for_user, scoped
 from wuzaicun.regions.codes import PREFIX_LENGTHS, prefix_of
@@ -14,7 +14,7 @@ from wuzaicun.regions.models import Level, Region
 from wuzaicun.regions.selectors import by_area, children_in_scope, village_counts_by_prefix
 
 from .fields import resident_id_hash
-from .models import Household, Person, PovertyStatus
+from .models import Household, HouseholdTally, Person, PovertyStatus
 from .rules import normalise_resident_id
 
 
@@ -111,17 +111,18 @@ def tree_children(user: Any, region: Region, *, year: int | None) -> list[TreeRo
 def household_figures_by_area(user: Any, *, year: int, within: str, width: int) -> dict[tuple[str, int], dict[str, int]]:
     """Registered poor households as of `year` (identified by then, as `household_year_counts`) and those that
     left poverty in the year, per child area (the first `width` digits of the household's region code, under
-    `within`), in scope (one grouped query): {(prefix, year): {"poor_households": n, "households_exited": n}}."""
-    return by_area(scoped(Household, user).filter(identified_year__lte=year), within=within, width=width, year=year,
-                   poor_households=Count("id"), households_exited=Count("id", filter=Q(exit_year=year)))
+    `within`), in scope (one grouped query over the households' tally, D47): {(prefix, year): {"poor_households": n, "households_exited": n}}."""
+    return by_area(scoped(HouseholdTally, user).filter(identified_year__lte=year), within=within, width=width,
+                   year=year, poor_households=Coalesce(Sum("n"), 0),
+                   households_exited=Coalesce(Sum("n", filter=Q(exit_year=year)), 0))
 
 
 def household_year_counts(user: Any, *, year: int, region: str | None = None) -> dict[str, int]:
     """Registered poor households as of `year` (identified by then), those that left poverty in the year, and
-    those still poor at its end (one aggregate query)."""
+    those still poor at its end (one aggregate query over the households' tally, D47: a few rows a village)."""
     from wuzaicun.accounts.scope import narrowed
 
-    found = narrowed(scoped(Household, user), region).filter(identified_year__lte=year).aggregate(
-        households=Count("id"), exited=Count("id", filter=Q(exit_year=year)),
-        poor=Count("id", filter=Q(exit_year__isnull=True) | Q(exit_year__gt=year)))
+    found = narrowed(scoped(HouseholdTally, user), region).filter(identified_year__lte=year).aggregate(
+        households=Sum("n"), exited=Sum("n", filter=Q(exit_year=year)),
+        poor=Sum("n", filter=Q(exit_year=0) | Q(exit_year__gt=year)))  # the tally's 0: not exited
     return {key: int(value or 0) for key, value in found.items()}

@@ -63,7 +63,7 @@ def plan_for(ctx: SynthContext) -> Plan:
     plan = Plan()
     cities = _cities(ctx)
     targets = _poor_targets(ctx, cities)
-    plan.quota = _share(CITY_DISPATCHES * SCALE_FACTOR.get(ctx.quota_scale, 1), {c.code: len(c.rural) for c in cities})
+    plan.quota = _share(ctx.quota(CITY_DISPATCHES * SCALE_FACTOR.get(ctx.quota_scale, 1)), {c.code: len(c.rural) for c in cities})
     for city in cities:
         facts = allocate_city(ctx, city, targets[city.code])
         rng = random.Random(f"{ctx.seed}/dispatches/{city.code}/{ctx.year}")

@@ -78,7 +78,7 @@ def _score(rng: random.Random, low: int, high: int) -> Decimal:
 def _outcomes(ctx: SynthContext) -> None:
     """The best graded (by total, then person) of each pool get the outcome the scale's numbers ask for; each
     cadre at most one outcome."""
-    counts = OUTCOMES.get(ctx.quota_scale, OUTCOMES["city"])
+    counts = {kind: ctx.quota(n) for kind, n in OUTCOMES.get(ctx.quota_scale, OUTCOMES["city"]).items()}
     grades = CadreGrade.objects_unscoped.filter(year=ctx.year, region__code__within=ctx.prefix).exclude(grade="")
     used: set[int] = set()
     proposed = timezone.make_aware(dt.datetime.combine(dt.date(ctx.year, 12, 20), dt.time(9)))

@@ -103,7 +103,7 @@ def county_quotas(ctx: SynthContext) -> dict[str, dict[str, int]]:
     factor = SCALE_FACTOR.get(ctx.quota_scale, 1)
     out: dict[str, dict[str, int]] = {}
     for kind, base in CITY_QUOTAS.items():
-        cities = _share(base * factor, {city: sum(c.values()) for city, c in by_city.items()})
+        cities = _share(ctx.quota(base * factor), {city: sum(c.values()) for city, c in by_city.items()})
         out[kind] = {}
         for city, quota in cities.items():
             out[kind].update(_share(quota, by_city[city]))

@@ -143,7 +143,7 @@ def generate_training(ctx: SynthContext) -> None:
     draws: dict[tuple[str, str], list[int]] = {}
     for level in (TrainingLevel.CITY, TrainingLevel.COUNTY):
         key_len = 4 if level == TrainingLevel.CITY else 6
-        quota = share(SESSIONS[level][ctx.quota_scale], {c: villages[c[:key_len]] for c in holders[level]})
+        quota = share(ctx.quota(SESSIONS[level][ctx.quota_scale]), {c: villages[c[:key_len]] for c in holders[level]})
         slots = {f"{region}/{n:03d}": (region, n) for region in holders[level] for n in range(quota[region])}
         weights_rng = ctx.rng_for("training", "times", level, ctx.universe)
         weights = {slot: weights_rng.randint(8, 16) for slot in sorted(slots)}
@@ -152,8 +152,8 @@ def generate_training(ctx: SynthContext) -> None:
             area = counties_of[region[:4]] if level == TrainingLevel.CITY else [region[:6]]
             caps[slot] = len(pool_of(area, KINDS[n % len(KINDS)][0]))
         if not ctx.covers(ctx.universe):  # a county run knows no other county's people: caps left out
-            caps = {slot: max(cap, PERSON_TIMES[level][ctx.quota_scale]) for slot, cap in caps.items()}
-        times = fill(PERSON_TIMES[level][ctx.quota_scale], weights, caps)
+            caps = {slot: max(cap, ctx.quota(PERSON_TIMES[level][ctx.quota_scale])) for slot, cap in caps.items()}
+        times = fill(ctx.quota(PERSON_TIMES[level][ctx.quota_scale]), weights, caps)
         for region in holders[level]:
             if not ctx.covers(region) or region in done:  # a city's sessions only in a city (or wider) run
                 continue

@@ -34,6 +34,18 @@ def synth_country(**options: Any) -> None:
     call_command("synth", **({"scale": "country", "seed": 2016, "year": 2016, "prefix": COUNTY} | options))
 
 
+def test_each_province_gets_the_quotas_of_its_size_and_other_runs_keep_theirs() -> None:
+    """A province quota is Guizhou's figure: 宁夏 (1,139 poor villages against Guizhou's 9,000) gets its share of
+    it, 山东 a larger one, Guizhou and the city and province runs the figure itself."""
+    targets = national_poor_targets()
+    ningxia = new_context(scale="country", seed=1, year=2016, prefix="64")
+    shandong = new_context(scale="country", seed=1, year=2016, prefix="3701")
+    assert ningxia.quota(2_957_000) == round(2_957_000 * targets["64"] / 9_000) < shandong.quota(2_957_000) < 2_957_000
+    assert new_context(scale="country", seed=1, year=2016, prefix="52").quota(2_957_000) == 2_957_000
+    assert new_context(scale="province", seed=1, year=2016).quota(2_957_000) == 2_957_000
+    assert new_context(scale="city", seed=1, year=2016).quota(295_700) == 295_700
+
+
 def test_the_country_scale_covers_the_31_provinces_with_130000_poor_villages_and_guizhou_keeps_9000() -> None:
     targets = national_poor_targets()
     assert sorted(targets) == sorted(COUNTRY_PROVINCES) == sorted([*PROVINCES, GUIZHOU])

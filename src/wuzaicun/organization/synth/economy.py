@@ -41,7 +41,7 @@ def generate_economy(ctx: SynthContext) -> None:
     villages = list(Region.objects_unscoped.filter(code__within=ctx.universe, level=Level.VILLAGE)
                     .order_by("code").values_list("code", "name"))
     rng = ctx.rng_for("economy", ctx.universe)
-    total, joint = ENTITIES[ctx.quota_scale], JOINT_STOCK[ctx.quota_scale]
+    total, joint = ctx.quota(ENTITIES[ctx.quota_scale]), ctx.quota(JOINT_STOCK[ctx.quota_scale])
     count = dict.fromkeys((code for code, _ in villages), 1)
     extra = list(count)
     rng.shuffle(extra)

@@ -27,10 +27,10 @@ def _villages(ctx: SynthContext) -> list[str]:
 def generate_guarantees(ctx: SynthContext) -> None:
     villages = _villages(ctx)
     rng = ctx.rng_for("guarantees", ctx.universe)
-    homes = set(rng.sample(villages, min(HOMES[ctx.quota_scale], len(villages))))
-    planted = dict(zip(rng.sample(villages, min(SHORTFALLS[ctx.quota_scale], len(villages))),
+    homes = set(rng.sample(villages, min(ctx.quota(HOMES[ctx.quota_scale]), len(villages))))
+    planted = dict(zip(rng.sample(villages, min(ctx.quota(SHORTFALLS[ctx.quota_scale]), len(villages))),
                        (rng.choice([s.code for s in STANDARDS if s.code != "home_area"])
-                        for _ in range(SHORTFALLS[ctx.quota_scale])), strict=False))
+                        for _ in range(ctx.quota(SHORTFALLS[ctx.quota_scale]))), strict=False))
     done = set(Guarantee.objects_unscoped.filter(year=ctx.year, village__code__within=ctx.prefix)
                .values_list("village_id", flat=True))
     rows = []

@@ -97,7 +97,7 @@ class _Plan:
         self.committee_villages: set[str] = set()
         self.items: dict[str, list[str]] = defaultdict(list)  # kind → the village (or township) of each item
         for kind, base in CITY_QUOTAS.items():
-            for city, quota in _share(base * factor, weights).items():
+            for city, quota in _share(ctx.quota(base * factor), weights).items():
                 villages = by_city[city]
                 rng = random.Random(f"{ctx.seed}/orgs/{kind}/{city}")
                 if kind == "committees":

@@ -38,7 +38,7 @@ def generate_rectification(ctx: SynthContext) -> None:
     region = ctx.universe.ljust(12, "0")
     if RankingRound.objects_unscoped.filter(year=ctx.year).exists():
         return
-    count = COUNTS[ctx.quota_scale]
+    count = ctx.quota(COUNTS[ctx.quota_scale])
     round_ = propose_round(actor=OPERATOR, year=ctx.year, region_code=region, count=count, durable=False)
     _weak_first(ctx, round_.pk)
     confirm_round(actor=OPERATOR, round_id=round_.pk, durable=False)

@@ -10,14 +10,22 @@ from .decisions import (
     FundKind,
 )
 from .groups import BusinessKind, GroupEntity, GroupMember, TenHouseholdGroup
-from .pairings import BranchPairing, Enterprise, EnterpriseHelp, KinPairing, PairingSupport, SupportKind
+from .pairings import (
+    BranchPairing,
+    Enterprise,
+    EnterpriseHelp,
+    KinPairing,
+    KinPairingTally,
+    PairingSupport,
+    SupportKind,
+)
 from .projects import FundSource, Project, ProjectBeneficiary, ProjectEvidence, ProjectFunding, ProjectStage
 from .shares import Contribution, ContributionKind, Dividend, DividendPart
 
 __all__ = [
     "BranchPairing", "BusinessKind", "Contribution", "ContributionKind", "DecisionFlow", "DecisionMinutes",
     "DecisionPayment", "DecisionStatus", "DecisionStep", "Dividend", "DividendPart", "Enterprise", "EnterpriseHelp",
-    "FundDecision", "FundKind", "FundSource", "GroupEntity", "GroupMember", "KinPairing", "PairingSupport",
-    "Project", "ProjectBeneficiary", "ProjectEvidence", "ProjectFunding", "ProjectStage", "SupportKind",
-    "TenHouseholdGroup",
+    "FundDecision", "FundKind", "FundSource", "GroupEntity", "GroupMember", "KinPairing", "KinPairingTally",
+    "PairingSupport", "Project", "ProjectBeneficiary", "ProjectEvidence", "ProjectFunding", "ProjectStage",
+    "SupportKind", "TenHouseholdGroup",
 ]

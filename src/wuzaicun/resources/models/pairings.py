@@ -8,6 +8,7 @@ from typing import ClassVar
 from django.db import models
 
 from wuzaicun.core.models import money_field
+from wuzaicun.core.tally import Tally
 
 
 class BranchPairing(models.Model):
@@ -58,6 +59,25 @@ class KinPairing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id}↔{self.household_id}"
+
+
+class KinPairingTally(Tally):
+    """干群结亲 counted per village and years (D47): what the province's and the nation's figures read."""
+
+    since = models.PositiveSmallIntegerField("结亲年度")
+    until = models.PositiveSmallIntegerField("结束年度")  # 0: not ended
+
+    counted: ClassVar[str] = "resources.KinPairing"
+    village_column: ClassVar[str] = "village_id"
+    dimensions: ClassVar[tuple[str, ...]] = ("since", "until")
+
+    class Meta:
+        verbose_name = "干群结亲计数"
+        verbose_name_plural = "干群结亲计数"
+        constraints = [models.UniqueConstraint(fields=["village", "since", "until", "writer"],
+                                               name="kinpairingtally_key")]
+        # what `fold` looks for: the rows of transactions not folded yet (few; none once folded)
+        indexes = [models.Index(fields=["writer"], condition=~models.Q(writer=0), name="kinpairingtally_unfolded")]
 
 
 class SupportKind(models.TextChoices):

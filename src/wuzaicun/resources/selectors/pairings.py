@@ -31,6 +31,7 @@ from ..models.pairings import (
     Enterprise,
     EnterpriseHelp,
     KinPairing,
+    KinPairingTally,
     PairingSupport,
     SupportKind,
 )
@@ -165,7 +166,8 @@ def enterprises_for(user: Any, *, year: int, region: str | None = None, q: str =
 def pairing_counts(user: Any, *, year: int, region: str | None = None) -> dict[str, Any]:
     """The headline figures' read: 干群结亲 pairs and 支部结对 in force in the year, and the year's supports (项目
     among them) with their value (three queries; no household count, which the cards add)."""
-    kin = narrowed(scoped(KinPairing, user), region).filter(_active(year)).count()
+    kin = narrowed(scoped(KinPairingTally, user), region).filter(  # the tally (D47): a few rows a village
+        Q(until=0) | Q(until__gte=year), since__lte=year).aggregate(n=Coalesce(Sum("n"), 0))["n"]
     branch = narrowed(scoped(BranchPairing, user), region).filter(_active(year)).count()
     supports = narrowed(scoped(PairingSupport, user), region).filter(year=year).aggregate(
         supports=Count("id"), projects=Count("id", filter=Q(kind=SupportKind.PROJECT)),

@@ -77,19 +77,19 @@ class _Plan:
         villages = sorted(c for c in ctx.region_names if level_of(c) == Level.VILLAGE)
         weights = [(v, HOUSEHOLD_WEIGHT["poor" if v in self.poor else "rural" if is_rural_village(
             ctx.region_names[v]) else "community"]) for v in villages]  # a 社区 may have no household at all
-        self.kin = _share(KIN_PAIRS * factor, weights)
+        self.kin = _share(ctx.quota(KIN_PAIRS * factor), weights)
         poor = sorted(self.poor)
-        self.projects = _share(PROJECTS * factor, [(v, 1) for v in poor])
+        self.projects = _share(ctx.quota(PROJECTS * factor), [(v, 1) for v in poor])
         by_county: dict[str, list[str]] = defaultdict(list)
         for v in poor:
             by_county[county_of(v)].append(v)
         self.poor_by_county = dict(by_county)
-        self.enterprises = _share(ENTERPRISES * factor, sorted((c, len(vs)) for c, vs in by_county.items()))
+        self.enterprises = _share(ctx.quota(ENTERPRISES * factor), sorted((c, len(vs)) for c, vs in by_county.items()))
         self.villages_by_county: dict[str, list[str]] = defaultdict(list)
         for v in villages:
             self.villages_by_county[county_of(v)].append(v)
         self.helps = self._helps(ctx)
-        fen = _share(PAID_FEN * factor, [(f"{i:08d}", w) for i, (*_, w) in enumerate(self.helps)])
+        fen = _share(ctx.quota(PAID_FEN * factor), [(f"{i:08d}", w) for i, (*_, w) in enumerate(self.helps)])
         self.paid = [fen[f"{i:08d}"] for i in range(len(self.helps))]
 
     def _helps(self, ctx: SynthContext) -> list[tuple[str, int, str, int]]:

@@ -43,9 +43,9 @@ def generate_shares(ctx: SynthContext) -> None:
     villages = [code for code, name in Region.objects_unscoped.filter(code__within=ctx.universe, level=Level.VILLAGE)
                 .order_by("code").values_list("code", "name") if is_rural_village(name)]  # 村, not 社区
     rng = ctx.rng_for("shares", ctx.universe)
-    chosen = sorted(rng.sample(villages, min(VILLAGES[ctx.quota_scale], len(villages))))
-    land = _allot(LAND_MU[ctx.quota_scale], [rng.randint(1, 9) for _ in chosen])
-    with_property = set(rng.sample(chosen, min(PROPERTIES[ctx.quota_scale], len(chosen))))
+    chosen = sorted(rng.sample(villages, min(ctx.quota(VILLAGES[ctx.quota_scale]), len(villages))))
+    land = _allot(ctx.quota(LAND_MU[ctx.quota_scale]), [rng.randint(1, 9) for _ in chosen])
+    with_property = set(rng.sample(chosen, min(ctx.quota(PROPERTIES[ctx.quota_scale]), len(chosen))))
     here = [(code, mu) for code, mu in zip(chosen, land, strict=True) if ctx.covers(code)]
     entities: dict[str, int] = {}
     for village, pk, _ in (CollectiveEntity.objects_unscoped.filter(village_id__in=[c for c, _ in here])
