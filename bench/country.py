@@ -70,16 +70,14 @@ def insert_rates(rows: int = 50_000) -> dict[str, float]:
     index-less copy of the table; `ours`, COPY into the table itself as the synth and the template do (its
     indexes, the generation's and the tallies' triggers, D47); `untallied`, the same with the tally's triggers
     disabled (what they cost); `peer`, the ORM's `bulk_create`."""
+    from dashboard import household_sample
     from django.db import connection, transaction
 
     from wuzaicun.registry.imports import HouseholdSink
     from wuzaicun.registry.models import Household
 
     columns = HouseholdSink.insert_columns
-    digest = columns.index("resident_id_hash")
-    sample = [tuple(f"{v[:-7]}z{i:06d}" if at == digest else bytes(v) if isinstance(v, memoryview) else v
-                    for at, v in enumerate(row))  # not a stored digest (those are hexadecimal)
-              for i, row in enumerate(Household.objects_unscoped.values_list(*columns)[:rows])]
+    sample = household_sample(rows)
     if not sample:
         return {}
     quote = connection.ops.quote_name

@@ -206,6 +206,19 @@ def trigger_cost() -> list[tuple[str, float, float]]:
     return out
 
 
+def household_sample(rows: int) -> list[tuple[Any, ...]]:
+    """Up to `rows` stored households as rows to insert again (`HouseholdSink.insert_columns`), each with a
+    resident-ID digest no stored household has (theirs are hexadecimal)."""
+    from wuzaicun.registry.imports import HouseholdSink
+    from wuzaicun.registry.models import Household
+
+    columns = HouseholdSink.insert_columns
+    digest = columns.index("resident_id_hash")
+    return [tuple(f"{v[:-7]}z{i:06d}" if at == digest else bytes(v) if isinstance(v, memoryview) else v
+                  for at, v in enumerate(row))
+            for i, row in enumerate(Household.objects_unscoped.values_list(*columns)[:rows])]
+
+
 def tally_cost(rows: int = 50_000) -> tuple[float, float]:
     """(ms with the tallies' triggers, ms without): household rows inserted as an import does
     (`tabular.bulk.insert_rows`: COPY on PostgreSQL, executemany on SQLite), each in a rolled-back transaction."""
@@ -213,14 +226,10 @@ def tally_cost(rows: int = 50_000) -> tuple[float, float]:
 
     from wuzaicun.core import tally
     from wuzaicun.registry.imports import HouseholdSink
-    from wuzaicun.registry.models import Household
     from wuzaicun.tabular.bulk import insert_rows
 
     columns = HouseholdSink.insert_columns
-    digest = columns.index("resident_id_hash")
-    sample = [tuple(f"{v[:-7]}z{i:06d}" if at == digest else bytes(v) if isinstance(v, memoryview) else v
-                    for at, v in enumerate(row))  # not a stored digest (those are hexadecimal)
-              for i, row in enumerate(Household.objects_unscoped.values_list(*columns)[:rows])]
+    sample = household_sample(rows)
 
     class Rollback(Exception):
         pass
