@@ -12,8 +12,10 @@ the same triggers; nothing else writes a tally but `rebuild` and `fold`.
   the same village never wait for each other; `fold` later adds committed transactions' rows into `writer` 0.
 - **SQLite** (one writer at a time): row triggers adding ±1 to the `writer` 0 row.
 - A tally's sum of `n` over any set of villages and dimensions equals the count of the counted rows there, after
-  every committed write whatever made it (forms, the tabular engine, synth, raw SQL, a TRUNCATE).
-Removed before every `migrate` and installed after it, like the other triggers (SQLite rebuilds tables).
+  every committed write that fires triggers (forms, the tabular engine, synth, raw SQL, a TRUNCATE); what does not
+  (triggers disabled, SQLite's INSERT OR REPLACE) `differences` finds and `rebuild` mends.
+On SQLite removed before every `migrate` (it rebuilds tables) and installed after it, counting afresh what was
+written meanwhile; on PostgreSQL they stay through a migrate.
 """
 
 from __future__ import annotations
@@ -77,10 +79,12 @@ def _pg_statements(model: type[Tally]) -> list[str]:
     key = apps.get_model(model.counted)._meta.pk.column
     moved = " OR ".join(f"o.{c} IS DISTINCT FROM n.{c}" for c in [model.village_column, *dims])
     guards = {"i": "EXISTS (SELECT 1 FROM new_rows)", "d": "EXISTS (SELECT 1 FROM old_rows)",
-              "u": f"EXISTS (SELECT 1 FROM old_rows o JOIN new_rows n ON n.{key} = o.{key} WHERE {moved})"}  # noqa: S608
+              "u": f"EXISTS (SELECT 1 FROM old_rows o LEFT JOIN new_rows n ON n.{key} = o.{key} "  # noqa: S608
+                   f"WHERE n.{key} IS NULL OR {moved})"}  # a row whose key changed counts as changed
     bodies = {op: f"IF {guards[op]} THEN\n        {add(parts)};\n    END IF"
               for op, parts in (("i", [new]), ("u", [new, old]), ("d", [old]))}
-    bodies["t"] = f"DELETE FROM {table}"  # noqa: S608
+    # the tally locked first: a fold committing meanwhile must not leave rows this DELETE's snapshot never saw
+    bodies["t"] = f"LOCK TABLE {table} IN EXCLUSIVE MODE;\n    DELETE FROM {table}"  # noqa: S608
     events = {"i": "INSERT", "u": "UPDATE", "d": "DELETE", "t": "TRUNCATE"}
     refs = {"i": "REFERENCING NEW TABLE AS new_rows", "u": "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
             "d": "REFERENCING OLD TABLE AS old_rows", "t": ""}
@@ -148,15 +152,32 @@ def remove(connection: BaseDatabaseWrapper) -> None:
                 cursor.execute(f'DROP TRIGGER IF EXISTS "{name}"')
 
 
+def _installed(connection: BaseDatabaseWrapper) -> set[str]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname LIKE 'wztally\\_%'")
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'wztally\\_%' "
+                           "ESCAPE '\\'")
+        return {name for (name,) in cursor.fetchall()}
+
+
 def install(connection: BaseDatabaseWrapper) -> None:
-    remove(connection)
+    """Every present tally's triggers, made again in one transaction; a tally that had none is counted afresh in
+    it (the first migrate after it was added; on SQLite every migrate, which sets them aside): no write made
+    while they were missing stays uncounted."""
     build = {"postgresql": _pg_statements, "sqlite": _sqlite_statements}.get(connection.vendor)
     if build is None:
         return
-    with connection.cursor() as cursor:
-        for model in _present(connection):
-            for statement in build(model):
-                cursor.execute(statement)
+    with transaction.atomic(using=connection.alias):
+        before = _installed(connection)
+        remove(connection)
+        present = _present(connection)
+        with connection.cursor() as cursor:
+            for model in present:
+                for statement in build(model):
+                    cursor.execute(statement)
+        rebuild(connection.alias, [m for m in present if f"wztally_{m._meta.db_table}_i" not in before])
 
 
 @contextmanager
@@ -171,8 +192,7 @@ def counted_after_bulk(connection: BaseDatabaseWrapper) -> Iterator[None]:
     try:
         yield
     finally:
-        install(connection)
-    rebuild(connection.alias)
+        install(connection)  # and counts every tally afresh: their triggers were missing
 
 
 def fold(using: str = DEFAULT_DB_ALIAS) -> int:
@@ -186,6 +206,9 @@ def fold(using: str = DEFAULT_DB_ALIAS) -> int:
     with transaction.atomic(using=using), connection.cursor() as cursor:
         for model in _present(connection):
             table, _, dims = _names(model)
+            cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE writer <> 0)")  # noqa: S608
+            if not cursor.fetchone()[0]:
+                continue  # nothing to fold: no statement, so the tally's stamp stays and its figures stay cached
             groups = ", ".join(["village_id", *dims])
             cursor.execute(f"""WITH gone AS (DELETE FROM {table} WHERE writer <> 0 RETURNING {groups}, n)
                 INSERT INTO {table} ({groups}, writer, n)
@@ -202,16 +225,18 @@ def _counted_sql(model: type[Tally]) -> str:
     return (f"SELECT {picked}, COUNT(*) FROM {source} GROUP BY {picked}")  # noqa: S608
 
 
-def rebuild(using: str = DEFAULT_DB_ALIAS) -> int:
-    """Every tally counted afresh from its table (after a restore of part of the data, or to repair): in one
-    transaction, the counted tables locked against writes meanwhile. Returns the tally rows written."""
+def rebuild(using: str = DEFAULT_DB_ALIAS, models: list[type[Tally]] | None = None) -> int:
+    """Every tally (or those given) counted afresh from its table (after a restore of part of the data, or to
+    repair): in one transaction, the counted tables locked against writes and the tallies against a fold
+    meanwhile. Returns the tally rows written."""
     connection = connections[using]
     written = 0
     with transaction.atomic(using=using), connection.cursor() as cursor:
-        for model in _present(connection):
+        for model in _present(connection) if models is None else models:
             table, source, dims = _names(model)
             if connection.vendor == "postgresql":
                 cursor.execute(f"LOCK TABLE {source} IN SHARE MODE")
+                cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608
             cursor.execute(f"INSERT INTO {table} ({', '.join(['village_id', *dims])}, n, writer) "  # noqa: S608
                            f"SELECT *, 0 FROM ({_counted_sql(model)}) AS counted")
@@ -240,7 +265,11 @@ def differences(using: str = DEFAULT_DB_ALIAS) -> dict[str, int]:
 
 
 def before_migrate(sender: Any, using: str = DEFAULT_DB_ALIAS, **kwargs: Any) -> None:
-    remove(connections[using])
+    """SQLite only: it rebuilds a table by copying and renaming, which a trigger naming the table prevents. On
+    PostgreSQL the triggers stay through a migrate, so writes made meanwhile by other connections are counted."""
+    connection = connections[using]
+    if connection.vendor == "sqlite":
+        remove(connection)
 
 
 def after_migrate(sender: Any, using: str = DEFAULT_DB_ALIAS, **kwargs: Any) -> None:

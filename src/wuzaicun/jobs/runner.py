@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.utils import timezone
 
 from wuzaicun.core import tally
@@ -152,7 +153,10 @@ def execute(job_id: str, attempt: int) -> str:
             path.unlink(missing_ok=True)
     _finish(run, state, message, outcome)
     purge_expired()
-    tally.fold()  # what the job counted, into the tallies' folded rows (D47)
+    try:
+        tally.fold()  # what the job counted, into the tallies' folded rows (D47); the job is finished either way
+    except DatabaseError:
+        logger.exception("folding the tallies after job %s failed", job.pk)
     return str(state)
 
 
