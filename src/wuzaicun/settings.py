@@ -323,11 +323,15 @@ JOB_EXPORT_ROWS = int(os.environ.get("WUZAICUN_JOB_EXPORT_ROWS", "50000"))
 # An assessment (年度考核) of more villages and townships than this runs as a job.
 JOB_ASSESS_SUBJECTS = int(os.environ.get("WUZAICUN_JOB_ASSESS_SUBJECTS", "1000"))
 JOB_IMPORT_BYTES = int(os.environ.get("WUZAICUN_JOB_IMPORT_BYTES", str(10 * 1024 * 1024)))
-# A job's result file is kept this many days, then removed by `wuzaicun jobs purge` (also run at each job's end).
+# A job's result file is kept this many days, then removed by `wuzaicun jobs purge` (also run at each job's end
+# and by the worker's housekeeping).
 JOB_RESULT_DAYS = int(os.environ.get("WUZAICUN_JOB_RESULT_DAYS", "7"))
 JOB_DIR = DATA_DIR / "jobs"
 # A running job whose progress has not moved for this long is taken as dead (its worker was killed): retry-able.
 JOB_STALE_SECONDS = int(os.environ.get("WUZAICUN_JOB_STALE_SECONDS", "900"))
+# Every this many seconds a worker (and the demo's in-process one) removes expired result files, marks dead runs
+# and folds the tallies (D47), jobs or none; 0: only at each job's end.
+JOB_HOUSEKEEPING_SECONDS = float(os.environ.get("WUZAICUN_JOB_HOUSEKEEPING_SECONDS", "600"))
 
 # The audit trail (docs/security.md): rows are kept at least 180 days (MLPS level 3); a lower value is
 # refused at startup by a system check. `wuzaicun audit purge` deletes only rows older than this.

@@ -74,8 +74,8 @@ INTERRUPTED_MESSAGE = "已中断：运行任务的进程意外终止（如被强
 def interrupt_dead_runs(*, user: Any = None, job_id: uuid.UUID | str | None = None) -> int:
     """Mark 已中断 the running jobs whose worker is gone (rules.run_is_dead); returns how many.
 
-    Called where someone looks (下载中心's pages and API, `wuzaicun jobs`, a worker starting), not by a thread:
-    what a killed worker left is found the next time it matters. A dead run wrote nothing that stays (an
+    Called where someone looks (下载中心's pages and API, `wuzaicun jobs`) and by the workers' housekeeping (at
+    their start and every JOB_HOUSEKEEPING_SECONDS): what a killed worker left is found the next time it matters. A dead run wrote nothing that stays (an
     import's write pass is one transaction, rolled back by the database when its session died); its unfinished
     result file is removed. The job is not re-queued by itself: a job that kills its worker (out of memory)
     would kill the next one too; the user's 重试 (idempotent by job id and run number) runs it again.
@@ -166,3 +166,12 @@ def open_result(actor: Any, job_id: object) -> tuple[Path, str]:
 def purge(now: Any = None) -> int:
     """`wuzaicun jobs purge`: remove the result files kept past JOB_RESULT_DAYS."""
     return purge_expired(now)
+
+
+def housekeeping() -> dict[str, int]:
+    """What a worker does every JOB_HOUSEKEEPING_SECONDS, with jobs or none: result files past their time
+    removed, runs whose worker died marked 已中断 (re-runnable), the tallies' committed rows folded (D47).
+    Each part is safe to repeat and beside running jobs. Returns how many of each."""
+    from wuzaicun.core import tally
+
+    return {"purged": purge_expired(), "interrupted": interrupt_dead_runs(), "folded": tally.fold()}

@@ -3,13 +3,16 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Any
 
 from django.conf import settings
+from django.db import connections
 from django.utils.crypto import get_random_string
 
 QUEUE = "default"
+logger = logging.getLogger(__name__)
 
 
 def _db_worker(*, batch: bool, interval: float = 1.0) -> Any:
@@ -49,16 +52,61 @@ def rq_worker(*, burst: bool, simple: bool = False) -> Any:
     return cls([queue], connection=queue.connection, job_class=Job)
 
 
+class Housekeeper(threading.Thread):
+    """A worker's daemon thread running `services.housekeeping` every `interval` seconds, so that an idle site
+    still removes expired result files, marks dead runs and folds the tallies. Its connection is closed after
+    each round (an RQ worker forks a process per job: none inherits an open one)."""
+
+    def __init__(self, interval: float) -> None:
+        super().__init__(name="wuzaicun-housekeeping", daemon=True)
+        self.interval = interval
+        self.stopped = threading.Event()
+        self.rounds = 0
+
+    def run(self) -> None:
+        from .services import housekeeping
+
+        while not self.stopped.wait(self.interval):
+            try:
+                done = housekeeping()
+                if any(done.values()):
+                    logger.info("housekeeping: %s", done)
+            except Exception:  # the database away, a file not removable: logged, tried again next round
+                logger.exception("housekeeping failed; tried again in %s s", self.interval)
+            finally:
+                connections.close_all()  # this thread's own
+                self.rounds += 1
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.join(timeout=30)
+
+
+def start_housekeeping(interval: float | None = None) -> Housekeeper | None:
+    """The housekeeping thread at JOB_HOUSEKEEPING_SECONDS (0: none)."""
+    seconds = settings.JOB_HOUSEKEEPING_SECONDS if interval is None else interval
+    if seconds <= 0:
+        return None
+    keeper = Housekeeper(seconds)
+    keeper.start()
+    return keeper
+
+
 def run_worker(*, burst: bool = False) -> None:
-    """The configured backend's worker, in the foreground (`wuzaicun worker`)."""
-    from .runner import purge_expired
-    from .services import interrupt_dead_runs
+    """The configured backend's worker, in the foreground (`wuzaicun worker`), with its housekeeping thread."""
+    from .services import housekeeping
 
-    purge_expired()
-    interrupt_dead_runs()  # what a killed worker left running is marked 已中断 (re-runnable) before new work
+    housekeeping()  # what a killed worker left running is marked 已中断 (re-runnable) before new work
+    keeper = None if burst else start_housekeeping()
+    try:
+        _work(burst=burst)
+    finally:
+        if keeper is not None:
+            keeper.stop()
+
+
+def _work(*, burst: bool) -> None:
     if settings.TASKS_BACKEND == "rq":
-        from django.db import connections
-
         connections.close_all()  # RQ forks a process per job: none may inherit this one's connections
         rq_worker(burst=burst).work(burst=burst)
         return
@@ -83,4 +131,5 @@ def start_in_process() -> threading.Thread | None:
     worker = _db_worker(batch=False)
     _thread = threading.Thread(target=worker.run, name="wuzaicun-jobs", daemon=True)
     _thread.start()
+    start_housekeeping()
     return _thread

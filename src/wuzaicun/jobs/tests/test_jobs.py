@@ -24,7 +24,7 @@ from wuzaicun.jobs.models import Job, JobState
 from wuzaicun.jobs.rules import WorkerMark
 from wuzaicun.jobs.runner import JobRun
 from wuzaicun.jobs.tasks import run_job
-from wuzaicun.jobs.worker import drain
+from wuzaicun.jobs.worker import drain, start_housekeeping
 from wuzaicun.registry.models import Household
 from wuzaicun.tabular.tests import sheets
 from wuzaicun.tabular.tests.sheets import HOUSEHOLD_HEADERS
@@ -309,6 +309,41 @@ def test_a_live_worker_silent_for_hours_is_not_interrupted(world, client_for, pr
     job.refresh_from_db()
     assert job.state == JobState.RUNNING
     assert services.retry(world.users["county_a"], job.pk).state == JobState.RUNNING  # not re-run beside itself
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_idle_worker_keeps_house(world, probe_kind):
+    """No job runs, yet the worker's housekeeping thread removes an expired result file, marks a run whose
+    process is gone 已中断 and, on PostgreSQL, folds the tallies' rows of committed transactions."""
+    from django.db import connection
+
+    from wuzaicun.registry.models import HouseholdTally
+    from wuzaicun.testing import factories
+
+    done = services.submit("test_probe", user=world.users["county_a"], params={}, label="已过期的任务")
+    drain()
+    done.refresh_from_db()
+    expired = result_path(done.result_file)
+    Job.objects_unscoped.filter(pk=done.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    killed = services.submit("test_probe", user=world.users["county_a"], params={}, label="被强制结束的任务")
+    _running_on(killed, WorkerMark(place=this_place(), pid=_gone_pid()), silent=timedelta(0))
+    factories.household(world.households["520302001001"][0].region)  # committed: on PostgreSQL a row of its own
+    postgres = connection.vendor == "postgresql"
+    assert expired.is_file() and (not postgres or HouseholdTally.objects_unscoped.exclude(writer=0).exists())
+    assert start_housekeeping(0) is None  # switched off
+
+    keeper = start_housekeeping(0.05)
+    try:
+        deadline = time.monotonic() + 20
+        while keeper.rounds < 1 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        keeper.stop()
+
+    killed.refresh_from_db()
+    assert keeper.rounds >= 1 and not keeper.is_alive()
+    assert not expired.exists() and killed.state == JobState.INTERRUPTED
+    assert not HouseholdTally.objects_unscoped.exclude(writer=0).exists()
 
 
 def test_the_command_line_marks_dead_runs_and_says_so(world, probe_kind):
