@@ -230,7 +230,7 @@ def generate_households(ctx: SynthContext) -> None:
         ids.forget()
         # a generator: on PostgreSQL each row goes into COPY as it is made, so a county is never held whole
         rows = (row for village in ctx.villages_by_county[county] for row in _households_in(ctx, rng, ids, village))
-        ctx.insert(table, HouseholdSink.insert_columns, rows)
+        ctx.insert(table, HouseholdSink.insert_columns, rows, streamed=True)
     load_household_counts(ctx)
 
 

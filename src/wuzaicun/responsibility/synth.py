@@ -12,7 +12,7 @@ import json
 import random
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from django.utils import timezone
@@ -267,14 +267,16 @@ def generate_ledger(ctx: SynthContext) -> None:
     pairs = AssignmentHousehold.objects_unscoped.filter(
         assignment__year=ctx.year, assignment__kind=ListKind.HELPER, assignment__village__code__within=ctx.prefix,
     ).values_list("assignment__person_id", "household_id").order_by("pk")
-    visits = []
     recorded = timezone.make_aware(dt.datetime.combine(dt.date(ctx.year, 4, 1), dt.time(9)))
-    for person, household in pairs.iterator(chunk_size=50000):
-        if rng.random() < 0.85:
-            day = dt.date(ctx.year, 1, 10) + dt.timedelta(days=rng.randint(0, 75))
-            visits.append((person, household, day, rng.choice(_VISITS), None, recorded))
+
+    def visits() -> Iterator[tuple[Any, ...]]:  # drawn in batches while the pairs are read (ctx.insert)
+        for person, household in pairs.iterator(chunk_size=50000):
+            if rng.random() < 0.85:
+                day = dt.date(ctx.year, 1, 10) + dt.timedelta(days=rng.randint(0, 75))
+                yield person, household, day, rng.choice(_VISITS), None, recorded
+
     ctx.insert(Visit._meta.db_table, ("person_id", "household_id", "visited_on", "activity", "recorded_by_id",
-                                      "recorded_at"), visits)
+                                      "recorded_at"), visits())
 
 
 _VISITS = ("宣传扶贫政策", "了解生产生活情况", "帮助申请产业补助", "协调就业岗位", "送医送药", "帮助子女入学")

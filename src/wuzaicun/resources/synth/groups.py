@@ -69,7 +69,7 @@ def generate_groups(ctx: SynthContext) -> None:
     ids = {(v, p): pk for pk, v, p in TenHouseholdGroup.objects_unscoped.filter(village__code__within=ctx.prefix)
            .values_list("pk", "village_id", "head_id")}
     ctx.insert(GroupMember._meta.db_table, ("group_id", "household_id"),
-               [(ids[(v, p)], h) for v, p, members, _ in plans for h in members])
+               ((ids[(v, p)], h) for v, p, members, _ in plans for h in members))  # drawn in batches
     ctx.insert(GroupEntity._meta.db_table, ("group_id", "name", "kind", "credit_code"),
                [(ids[(v, p)], name, kind, "") for v, p, _, entities in plans for name, kind in entities])
 

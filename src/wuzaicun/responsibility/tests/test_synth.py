@@ -25,3 +25,31 @@ def test_synth_builds_the_lists_with_a_few_gaps(db):
     heads = summary["daicun_group_head"]  # checked against real 十户一体 groups (the resources app's synth)
     assert heads["checked"] > 0 and 0 < heads["gaps"] < heads["checked"] * 0.1
     assert summary["list_due_date"]["gaps"] > 0
+
+
+def test_the_visits_are_written_in_batches_while_the_pairs_are_read(db, monkeypatch):
+    """The ledger's visits (山东: 7.8 M) are drawn from the helper pairs as they are read and written a batch at a
+    time, not held as one list: every batch at most INSERT_BATCH rows, each visit a helper pair's, none twice."""
+    from wuzaicun.core import synth as core_synth
+    from wuzaicun.responsibility.models import Visit
+    from wuzaicun.tabular import bulk
+
+    monkeypatch.setattr(core_synth, "INSERT_BATCH", 500)
+    batches: list[int] = []
+    real = bulk.insert_rows
+
+    def counted(table, columns, rows):
+        if table == Visit._meta.db_table:
+            batches.append(len(rows))
+        return real(table, columns, rows)
+
+    monkeypatch.setattr(bulk, "insert_rows", counted)
+    call_command("synth", "--scale", "city", "--prefix", "520302", "--seed", "7", "--year", "2016",
+                 stderr=io.StringIO())
+
+    pairs = set(AssignmentHousehold.objects_unscoped.filter(assignment__kind="helper", assignment__year=2016)
+                .values_list("assignment__person_id", "household_id"))
+    visits = list(Visit.objects_unscoped.values_list("person_id", "household_id"))
+    assert len(batches) > 2 and max(batches) == 500 and sum(batches) == len(visits)
+    assert set(visits) <= pairs and len(set(visits)) == len(visits)
+    assert 0.8 * len(pairs) < len(visits) < 0.9 * len(pairs)
