@@ -74,8 +74,11 @@ class Housekeeper(threading.Thread):
             except Exception:  # the database away, a file not removable: logged, tried again next round
                 logger.exception("housekeeping failed; tried again in %s s", self.interval)
             finally:
-                connections.close_all()  # this thread's own
                 self.rounds += 1
+                try:
+                    connections.close_all()  # this thread's own
+                except Exception:
+                    logger.exception("closing the housekeeping thread's connection failed")
 
     def stop(self) -> None:
         self.stopped.set()
@@ -116,6 +119,7 @@ def _work(*, burst: bool) -> None:
 
 
 _thread: threading.Thread | None = None
+_keeper: Housekeeper | None = None
 
 
 def start_in_process() -> threading.Thread | None:
@@ -123,7 +127,7 @@ def start_in_process() -> threading.Thread | None:
 
     With WUZAICUN_TASKS=rq the jobs are run by `wuzaicun worker` elsewhere, so no thread is started.
     """
-    global _thread
+    global _thread, _keeper
     if settings.TASKS_BACKEND != "database":
         return None
     if _thread is not None and _thread.is_alive():
@@ -131,5 +135,6 @@ def start_in_process() -> threading.Thread | None:
     worker = _db_worker(batch=False)
     _thread = threading.Thread(target=worker.run, name="wuzaicun-jobs", daemon=True)
     _thread.start()
-    start_housekeeping()
+    if _keeper is None or not _keeper.is_alive():
+        _keeper = start_housekeeping()
     return _thread

@@ -5,12 +5,14 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
+import threading
 import time
 from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import DatabaseError
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from openpyxl import load_workbook
@@ -344,6 +346,33 @@ def test_an_idle_worker_keeps_house(world, probe_kind):
     assert keeper.rounds >= 1 and not keeper.is_alive()
     assert not expired.exists() and killed.state == JobState.INTERRUPTED
     assert not HouseholdTally.objects_unscoped.exclude(writer=0).exists()
+
+
+def test_a_worker_keeps_house_while_it_runs_and_stops_it_when_it_ends(world, probe_kind, monkeypatch, settings):
+    """`wuzaicun worker` marks a dead run at its start and runs the housekeeping thread for as long as it works
+    (not with --burst); a fold that fails at the start is logged and the worker starts all the same."""
+    from wuzaicun.core import tally
+    from wuzaicun.jobs import worker
+
+    settings.JOB_HOUSEKEEPING_SECONDS = 3600
+    killed = services.submit("test_probe", user=world.users["county_a"], params={}, label="被强制结束的任务")
+    _running_on(killed, WorkerMark(place=this_place(), pid=_gone_pid()), silent=timedelta(0))
+    seen: list[bool] = []
+
+    def work(*, burst: bool) -> None:
+        seen.append(any(t.name == "wuzaicun-housekeeping" and t.is_alive() for t in threading.enumerate()))
+
+    def locked() -> int:
+        raise DatabaseError("canceling statement due to lock timeout")
+
+    monkeypatch.setattr(worker, "_work", work)
+    monkeypatch.setattr(tally, "fold", locked)
+    worker.run_worker()
+    worker.run_worker(burst=True)
+
+    killed.refresh_from_db()
+    assert killed.state == JobState.INTERRUPTED and seen == [True, False]
+    assert not any(t.name == "wuzaicun-housekeeping" and t.is_alive() for t in threading.enumerate())
 
 
 def test_the_command_line_marks_dead_runs_and_says_so(world, probe_kind):
