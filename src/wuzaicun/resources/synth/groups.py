@@ -2,8 +2,9 @@
 the `daicun_group_head` gaps), headed by them in their village with 8–12 of the village's households (a few
 groups far from ten, the `group_size` gaps), and about half tied to one or two business entities.
 
-Drawn village by village (a generator per village), so a county run gives that county what a city run does; a
-prefix that has groups already is left as it is."""
+Drawn village by village (a generator per village), so a county run gives that county what a city run does, and
+written a slice of villages at a time, so a province's households are never all held; a prefix that has groups
+already is left as it is."""
 
 from __future__ import annotations
 
@@ -28,6 +29,9 @@ def _entity_name(kind: BusinessKind, village: str, head: str, trade: str) -> str
             BusinessKind.COOPERATIVE: f"{place}{trade}专业合作社", BusinessKind.GROWER: f"{head}{trade}种养大户"}[kind]
 
 
+VILLAGES_AT_A_TIME = 2_000  # a province's villages are drawn in slices: memory is a slice's households
+
+
 def generate_groups(ctx: SynthContext) -> None:
     if TenHouseholdGroup.objects_unscoped.filter(village__code__within=ctx.prefix).exists():
         return
@@ -39,15 +43,22 @@ def generate_groups(ctx: SynthContext) -> None:
                                                                                    "person__name")):
         if (person, name) not in heads.setdefault(village, []):  # one group a head, however many entries
             heads[village].append((person, name))
+    villages = sorted(heads)
+    for start in range(0, len(villages), VILLAGES_AT_A_TIME):
+        _slice(ctx, {v: heads[v] for v in villages[start:start + VILLAGES_AT_A_TIME]})
+
+
+def _slice(ctx: SynthContext, heads: dict[str, list[tuple[int, str]]]) -> None:
+    """The groups of some villages (in code order), their members and entities."""
     households: dict[str, list[int]] = {}
     for pk, village in (Household.objects_unscoped.filter(region_id__in=list(heads))
                         .order_by("region_id", "resident_id_hash").values_list("pk", "region_id")):
         households.setdefault(village, []).append(pk)
     places = dict(Region.objects_unscoped.filter(code__in=list(heads)).values_list("code", "name"))
     groups, plans = [], []
-    for village, people in sorted(heads.items()):
+    for village, people in heads.items():
         rng = ctx.rng_for("groups", village)
-        pool = list(households.get(village, []))
+        pool = list(households.pop(village, []))
         rng.shuffle(pool)
         names: set[str] = set()
         for person, name in people:
@@ -66,10 +77,10 @@ def generate_groups(ctx: SynthContext) -> None:
                         enumerate(rng.sample(list(BusinessKind), rng.choice((0, 0, 1, 2))))]
             plans.append((village, person, members, entities))
     ctx.insert(TenHouseholdGroup._meta.db_table, ("village_id", "name", "head_id", "formed_on", "version"), groups)
-    ids = {(v, p): pk for pk, v, p in TenHouseholdGroup.objects_unscoped.filter(village__code__within=ctx.prefix)
+    ids = {(v, p): pk for pk, v, p in TenHouseholdGroup.objects_unscoped.filter(village_id__in=list(heads))
            .values_list("pk", "village_id", "head_id")}
     ctx.insert(GroupMember._meta.db_table, ("group_id", "household_id"),
-               ((ids[(v, p)], h) for v, p, members, _ in plans for h in members))  # drawn in batches
+               [(ids[(v, p)], h) for v, p, members, _ in plans for h in members])
     ctx.insert(GroupEntity._meta.db_table, ("group_id", "name", "kind", "credit_code"),
                [(ids[(v, p)], name, kind, "") for v, p, _, entities in plans for name, kind in entities])
 

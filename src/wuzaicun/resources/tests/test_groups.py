@@ -160,3 +160,32 @@ def test_the_synth_gives_each_head_one_group_even_when_two_heads_share_a_name(wo
     assert len(set(groups.values_list("name", flat=True))) == groups.count() >= 1
     generate_groups(new_context(scale="city", seed=2016, year=year, prefix="520302"))  # a rerun adds nothing
     assert TenHouseholdGroup.objects_unscoped.filter(village_id=A1).count() == groups.count()
+
+
+def test_the_synth_draws_the_same_groups_a_slice_of_villages_at_a_time(world, monkeypatch):
+    """A province's villages are drawn in slices (memory: a slice's households); the groups, their heads and
+    members do not depend on the slice's size."""
+    from wuzaicun.core.synth import new_context
+    from wuzaicun.resources.models import GroupEntity
+    from wuzaicun.resources.synth import groups as synth_groups
+
+    year = open_test_year()
+    for village in (A1, A2):
+        for i in range(2):
+            head = head_of(world, village, f"能人{i}")
+            create_entry(actor=OPERATOR, year=year, kind="group_head", village_code=village, person_id=head.pk,
+                         duties=["带领"])
+
+    def drawn(at_a_time: int) -> set[tuple[str, str, int, frozenset[int]]]:
+        monkeypatch.setattr(synth_groups, "VILLAGES_AT_A_TIME", at_a_time)
+        synth_groups.generate_groups(new_context(scale="city", seed=2016, year=year, prefix="520302"))
+        out = {(g.village_id, g.name, g.head_id, frozenset(g.members.values_list("household_id", flat=True)))
+               for g in TenHouseholdGroup.objects_unscoped.all()}
+        GroupEntity.objects_unscoped.all().delete()
+        GroupMember.objects_unscoped.all().delete()
+        TenHouseholdGroup.objects_unscoped.all().delete()
+        return out
+
+    whole, sliced = drawn(1000), drawn(1)
+    assert {g[0] for g in whole} == {A1, A2} and any(g[3] for g in whole)
+    assert sliced == whole
