@@ -1,10 +1,11 @@
 """Benchmark: the country scale (`synth --scale country`) on PostgreSQL — build, memory, size, and the figures read.
 
-    python bench/country.py [--pg-url postgres://postgres@127.0.0.1:5432/wz_country] [--build 64] [--province 64]
+    python bench/country.py [--pg-url postgres://postgres@127.0.0.1:5432/wz_country] [--build 64[,37,…]] [--province 64]
 
-`--build P` migrates the database and runs `wuzaicun synth --scale country --prefix P` as a child process first (a province, a city or a
-county of the national tree; provinces already there are skipped) and prints its wall time, rows/s and the child's
-maximum resident set size. Then, on whatever the database holds:
+`--build P[,P…]` migrates the database and runs `wuzaicun synth --scale country --prefix P` for each prefix in turn, each
+a child process of its own (a province, a city or a county of the national tree; provinces already there are
+skipped), and prints each one's wall time, rows, maximum resident set size and the step that raised it most (the
+third of the nation in docs/scale.md: `--build 64,37,51,41,13`). Then, on whatever the database holds:
 - its size (pg_database_size), villages, poor villages, households, people;
 - the insert rate of the synth against its limit (COPY of ready-made household rows) and its peer (the ORM's
   `bulk_create` of Household instances), both in a rolled-back transaction;
@@ -20,9 +21,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
+import re
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -49,20 +51,43 @@ def national_households() -> int:
     return total
 
 
-def build(prefix: str) -> None:
+STEP_PEAK = re.compile(r"^\s*(?P<step>[^：…]+)：.*进程内存峰值 (?P<mb>[\d,]+) MB")
+
+
+def largest_rise(log: str) -> tuple[str, int]:
+    """The synth step after which the process's peak memory rose most (its log line's 进程内存峰值), and by how much."""
+    best, before = ("", 0), 0
+    for line in log.splitlines():
+        if (found := STEP_PEAK.match(line)) is not None:
+            peak = int(found["mb"].replace(",", ""))
+            if before and peak - before > best[1]:
+                best = (found["step"].strip(), peak - before)
+            before = peak
+    return best
+
+
+def build(prefixes: str) -> None:
     env = os.environ | {"PYTHONPATH": str(ROOT / "src")}
     subprocess.run([sys.executable, "-m", "wuzaicun.manage", "migrate", "--verbosity", "0"], env=env, check=True)
-    started = time.perf_counter()
-    child = subprocess.run(
-        [sys.executable, "-m", "wuzaicun.manage", "synth", "--scale", "country", "--prefix", prefix],
-        env=env, capture_output=True, text=True, check=False,
-    )
-    seconds = time.perf_counter() - started
-    rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    done = [line for line in child.stderr.splitlines() if line.startswith("完成") or "跳过" in line]
-    print(f"合成 --prefix {prefix}：{seconds:.1f} 秒，子进程最大常驻内存 {rss_mb:.0f} MB；{'；'.join(done)}")
-    if child.returncode:
-        print(child.stderr[-2000:])
+    for prefix in prefixes.split(","):
+        started = time.perf_counter()
+        with tempfile.TemporaryFile() as log:  # a file, not a pipe: the child never depends on this process reading
+            child = subprocess.Popen(
+                [sys.executable, "-m", "wuzaicun.manage", "synth", "--scale", "country", "--prefix", prefix.strip()],
+                env=env, stdout=subprocess.DEVNULL, stderr=log,
+            )
+            _, status, usage = os.wait4(child.pid, 0)  # this child's own maximum resident set, not all children's
+            child.returncode = os.waitstatus_to_exitcode(status)
+            log.seek(0)
+            text = log.read().decode("utf-8", "replace")
+        seconds = time.perf_counter() - started
+        done = [line for line in text.splitlines() if line.startswith("完成") or "跳过" in line]
+        step, rise = largest_rise(text)
+        print(f"合成 --prefix {prefix}：{seconds:.1f} 秒，子进程最大常驻内存 {usage.ru_maxrss / 1024:.0f} MB"
+              f"（内存增长最多的一步：{step or '无'} +{rise} MB）；{'；'.join(done)}", flush=True)
+        if child.returncode:
+            print(text[-2000:])
+            break
 
 
 def insert_rates(rows: int = 50_000) -> dict[str, float]:
@@ -126,7 +151,7 @@ def insert_rates(rows: int = 50_000) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/wz_country")
-    parser.add_argument("--build", help="先生成此前缀（省/市/县）的全国规模合成数据")
+    parser.add_argument("--build", help="先依次生成这些前缀（省/市/县，逗号分隔）的全国规模合成数据")
     parser.add_argument("--province", default="64", help="数据概览计时所用省级用户的省代码（默认 64）")
     args = parser.parse_args()
     os.environ["DATABASE_URL"] = args.pg_url
