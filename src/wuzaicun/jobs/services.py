@@ -78,9 +78,9 @@ def interrupt_dead_runs(*, user: Any = None, job_id: uuid.UUID | str | None = No
     """Mark 已中断 the running jobs whose worker is gone (rules.run_is_dead); returns how many.
 
     Called where someone looks (下载中心's pages and API, `wuzaicun jobs`) and by the workers' housekeeping (at
-    their start and every JOB_HOUSEKEEPING_SECONDS): what a killed worker left is found the next time it matters. A dead run wrote nothing that stays (an
-    import's write pass is one transaction, rolled back by the database when its session died); its unfinished
-    result file is removed. The job is not re-queued by itself: a job that kills its worker (out of memory)
+    their start and every JOB_HOUSEKEEPING_SECONDS): what a killed worker left is found the next time it
+    matters. A dead run wrote nothing that stays (an import's write pass is one transaction, rolled back by the
+    database when its session died); its unfinished result file is removed. The job is not re-queued by itself: a job that kills its worker (out of memory)
     would kill the next one too; the user's 重试 (idempotent by job id and run number) runs it again.
     """
     running = Job.objects_unscoped.filter(state=JobState.RUNNING)
