@@ -58,7 +58,7 @@ def _slice(ctx: SynthContext, heads: dict[str, list[tuple[int, str]]]) -> None:
     groups, plans = [], []
     for village, people in heads.items():
         rng = ctx.rng_for("groups", village)
-        pool = list(households.pop(village, []))
+        pool = households.pop(village, [])  # its own list: shuffled and cut in place
         rng.shuffle(pool)
         names: set[str] = set()
         for person, name in people:
