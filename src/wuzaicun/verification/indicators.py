@@ -33,8 +33,8 @@ def spot_check_findings(year: int, codes: Sequence[str], level: int) -> dict[str
     width = PREFIX_LENGTHS[level]
     rows = (
         Finding.objects_unscoped.filter(pick__plan__year=year, pick__plan__status=PlanStatus.CLOSED,
-                                        pick__assignment__village__code__within=common_prefix(c[:width] for c in codes))
-        .annotate(p=Substr("pick__assignment__village_id", 1, width)).values("p")
+                                        pick__village__code__within=common_prefix(c[:width] for c in codes))
+        .annotate(p=Substr("pick__village_id", 1, width)).values("p")
         .annotate(**{key: Count("id", filter=Q(result=key)) for key in POINTS})
         .values_list("p", *POINTS)
     )

@@ -102,9 +102,12 @@ class SpotCheckPick(models.Model):
 
     plan = models.ForeignKey(SpotCheckPlan, on_delete=models.CASCADE, related_name="picks")
     assignment = models.ForeignKey("responsibility.Assignment", on_delete=models.PROTECT, related_name="+")
+    # the entry's village, kept on the pick (D49): the pick, its finding and its sanctions are scoped and counted
+    # by it without reading the year's assignments (an entry never changes village: another village is another entry)
+    village = models.ForeignKey("regions.Region", verbose_name="村", on_delete=models.PROTECT, related_name="+")
     stratum = models.CharField("分层", max_length=30)
 
-    scope_path: ClassVar[str] = "assignment__village__code"
+    scope_path: ClassVar[str] = "village__code"
     objects_unscoped = models.Manager()
 
     class Meta:
@@ -145,7 +148,7 @@ class Finding(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField("录入时间", db_default=Now())
 
-    scope_path: ClassVar[str] = "pick__assignment__village__code"
+    scope_path: ClassVar[str] = "pick__village__code"
     objects_unscoped = models.Manager()
 
     class Meta:
@@ -180,7 +183,7 @@ class Sanction(models.Model):
     follow_up = models.CharField("整改情况", max_length=500, blank=True, default="")
     completed_on = models.DateField("整改完成日期", null=True, blank=True)
 
-    scope_path: ClassVar[str] = "finding__pick__assignment__village__code"
+    scope_path: ClassVar[str] = "finding__pick__village__code"
     objects_unscoped = models.Manager()
 
     class Meta:
@@ -310,7 +313,7 @@ class FindingEvidence(EvidenceFile):
 
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="evidence")
 
-    scope_path: ClassVar[str] = "finding__pick__assignment__village__code"
+    scope_path: ClassVar[str] = "finding__pick__village__code"
     objects_unscoped = models.Manager()
 
     class Meta:

@@ -240,7 +240,7 @@ def findings_recorded_by_area(user: Any, *, year: int, within: str, width: int) 
 def village_findings(user: Any, code: str) -> list[SpotCheckPick]:
     """The village's entries picked by **closed** spot-check plans, every year, with their finding (one query).
     An open plan's picks are secret whoever asks (docs/sampling.md): they never appear here, not even counted."""
-    return list(scoped(SpotCheckPick, user).filter(assignment__village_id=code, plan__status=PlanStatus.CLOSED)
+    return list(scoped(SpotCheckPick, user).filter(village_id=code, plan__status=PlanStatus.CLOSED)
                 .select_related("plan", "assignment__person", "assignment__team", "finding")
                 .order_by("-plan__year", "-plan__quarter", "id"))
 

@@ -59,12 +59,12 @@ def cadre(world):
     Visit.objects_unscoped.create(person=person, household=world.households[A1][0], visited_on=dt.date(2016, 4, 2),
                                   activity="宣讲政策")
     closed = _plan(world, "closed", 3)
-    Finding.objects_unscoped.create(pick=SpotCheckPick.objects_unscoped.create(plan=closed, assignment=entry, stratum="s"),
-                                    visited_on=dt.date(2016, 8, 9), result="not_in_place", notes="台账与实际不符")
+    pick = SpotCheckPick.objects_unscoped.create(plan=closed, assignment=entry, village_id=entry.village_id, stratum="s")
+    Finding.objects_unscoped.create(pick=pick, visited_on=dt.date(2016, 8, 9), result="not_in_place", notes="台账与实际不符")
     entry2 = Assignment.objects_unscoped.create(year=2016, kind="helper", person=person, village=r[A1])
     secret = _plan(world, "drawn", 4)
-    Finding.objects_unscoped.create(pick=SpotCheckPick.objects_unscoped.create(plan=secret, assignment=entry2, stratum="s"),
-                                    visited_on=dt.date(2016, 11, 9), result="in_place", notes="保密批次的发现")
+    pick = SpotCheckPick.objects_unscoped.create(plan=secret, assignment=entry2, village_id=entry2.village_id, stratum="s")
+    Finding.objects_unscoped.create(pick=pick, visited_on=dt.date(2016, 11, 9), result="in_place", notes="保密批次的发现")
     CadreIndicator.objects_unscoped.create(year=2016, role="first_secretary", code="ledger", title="台账兑现率",
                                            dimension="performance", weight=Decimal(40), provider="ledger")
     grade = CadreGrade.objects_unscoped.create(year=2016, role="first_secretary", person=person, region=r[A1],

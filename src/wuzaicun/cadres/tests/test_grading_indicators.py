@@ -68,8 +68,8 @@ def test_spot_checks_count_only_closed_plans_and_unpicked_people_score_100(world
     plan = SpotCheckPlan.objects_unscoped.create(
         year=YEAR, quarter=2, region=world.region("520302000000"), rate=Decimal("0.1"), status="closed",
         seed_sealed=b"x", seed_commitment="0" * 64, population_hash="0" * 64, population_size=2, pick_count=1)
-    pick = SpotCheckPick.objects_unscoped.create(plan=plan, assignment=Assignment.objects_unscoped.get(person=person),
-                                                 stratum="驻村")
+    entry = Assignment.objects_unscoped.get(person=person)
+    pick = SpotCheckPick.objects_unscoped.create(plan=plan, assignment=entry, village_id=entry.village_id, stratum="驻村")
     Finding.objects_unscoped.create(pick=pick, visited_on=dt.date(2016, 6, 1), result="not_in_place", notes="未到位")
     assert _compute("person_spot_checks", [person.pk, other.pk]) == {person.pk: Decimal("0.00"),
                                                                      other.pk: Decimal(100)}

@@ -194,13 +194,15 @@ def populate(world: World, side: str, n: int) -> None:
         seed_commitment="0" * 64, population_hash="0" * 64, population_size=10, pick_count=1)
         for quarter, status in ((1, "closed"), (2, "drawn"))]
     for i in range(n):
-        pick = SpotCheckPick.objects_unscoped.create(plan=plans[0], assignment=assignments[i], stratum=county_code[:6])
+        pick = SpotCheckPick.objects_unscoped.create(plan=plans[0], assignment=assignments[i],
+                                              village_id=assignments[i].village_id, stratum=county_code[:6])
         finding = Finding.objects_unscoped.create(pick=pick, visited_on=JAN, notes="抽查",
                                                   result="not_in_place" if i == 0 else "in_place")
         if i == 0:
             Sanction.objects_unscoped.create(finding=finding, kind="talk", decision="约谈记录", decided_on=JAN,
                                              task="整改", deadline=JAN)
-    secret = SpotCheckPick.objects_unscoped.create(plan=plans[1], assignment=assignments[-1], stratum="x")
+    secret = SpotCheckPick.objects_unscoped.create(plan=plans[1], assignment=assignments[-1],
+                                                   village_id=assignments[-1].village_id, stratum="x")
     Finding.objects_unscoped.create(pick=secret, visited_on=JAN, notes="抽查", result="not_in_place")
     scheme = AssessmentScheme.objects_unscoped.create(year=YEAR, level=5, county=county, name=f"{side}村考核")
     township_scheme = AssessmentScheme.objects_unscoped.create(year=YEAR, level=4, county=county,

@@ -125,7 +125,7 @@ def test_the_resources_block(populated: World, client_for: Clients) -> None:
 def test_spot_checks_show_only_closed_plans_and_assessments_every_year(populated: World, client_for: Clients) -> None:
     closed = SpotCheckPlan.objects_unscoped.get(region_id=COUNTIES["a"][0], status="closed")
     helper_entry = Assignment.objects_unscoped.get(village_id=A_VILLAGE, year=YEAR, kind="helper")
-    SpotCheckPick.objects_unscoped.create(plan=closed, assignment=helper_entry, stratum="x")  # no finding yet
+    SpotCheckPick.objects_unscoped.create(plan=closed, assignment=helper_entry, village_id=A_VILLAGE, stratum="x")  # no finding yet
     for username in ("county_a", "city", "sysadmin", "inspector_a", "reporter_a", "leader_a"):
         verification = block(village_page(client_for(username)).content, "verification")
         assert "2016年第1季度 2 0 0 1 帮村清单：a干部0 1" in verification, username

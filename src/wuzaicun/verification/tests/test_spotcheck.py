@@ -26,6 +26,9 @@ def test_a_draw_freezes_the_population_and_picks_per_stratum(plan):
     assert plan.population_size == PopulationMember.objects_unscoped.filter(plan=plan).count() == 12
     # 2 counties × 4 kinds, each stratum small: one pick each
     assert plan.pick_count == SpotCheckPick.objects_unscoped.filter(plan=plan).count() == 8
+    # each pick keeps its entry's village (D49), in both counties
+    villages = set(SpotCheckPick.objects_unscoped.filter(plan=plan).values_list("village_id", "assignment__village_id"))
+    assert {v for v, _ in villages} == {VILLAGE, "520303100201"} and all(v == e for v, e in villages)
     assert len(plan.seed_commitment) == 64 and plan.revealed_seed == ""
     entry = AuditEntry.objects_unscoped.get(object_type="spot_check_plan", action="create")
     assert str(plan.pick_count) not in entry.summary.split("总体")[0]
