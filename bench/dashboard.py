@@ -273,15 +273,18 @@ def count_ways(prefix: str) -> list[tuple[str, float, float, float]]:
     ]
 
 
-def finding_ways(prefix: str) -> tuple[float, float]:
-    """The year's closed spot checks' findings by result and their sanctions for a region prefix (what
-    `spot_check_counts` asks), best of 5, ms: by the pick's own village (D49) and, the old way, through the
-    picked entries (`responsibility_assignment`, which grows with the lists)."""
+def own_village_ways(prefix: str) -> list[tuple[str, str, float, float]]:
+    """Reads that take the village from their own row since D49 and D50, for a region prefix, best of 5, ms: as
+    the figures ask them now and, the old way, through the entry (`responsibility_assignment`, which grows with
+    the lists): the year's closed spot checks' findings by result and their sanctions (`spot_check_counts`), and
+    the villages with ledger lines and with 对账 per county (`reporting_by_area`)."""
     from django.db.models import Count, Q
+    from django.db.models.functions import Substr
 
+    from wuzaicun.responsibility.models import LedgerLine, Reconciliation
     from wuzaicun.verification.models import Finding, PlanStatus, Sanction
 
-    def ask(village: str) -> None:
+    def findings(village: str) -> None:
         Finding.objects_unscoped.filter(
             pick__plan__year=YEAR, pick__plan__status=PlanStatus.CLOSED, **{f"pick__{village}__within": prefix}
         ).aggregate(n=Count("id"), bad=Count("id", filter=Q(result="not_in_place")))
@@ -289,7 +292,16 @@ def finding_ways(prefix: str) -> tuple[float, float]:
             finding__pick__plan__year=YEAR, finding__pick__plan__status=PlanStatus.CLOSED,
             **{f"finding__pick__{village}__within": prefix}).aggregate(n=Count("id"))
 
-    return best(lambda: ask("village__code"), 5)[0], best(lambda: ask("assignment__village__code"), 5)[0]
+    def ledger(village: str) -> None:
+        for rows, path in ((LedgerLine.objects_unscoped.filter(year=YEAR), village),
+                           (Reconciliation.objects_unscoped.filter(line__year=YEAR), f"line__{village}")):
+            list(rows.filter(**{f"{path}__code__within": prefix}).annotate(p=Substr(f"{path}_id", 1, 6))
+                 .values("p").annotate(n=Count(f"{path}_id", distinct=True)).values_list("p", "n"))
+
+    return [("抽查结果与处理", "抽中条目的村（D49）", best(lambda: findings("village__code"), 5)[0],
+             best(lambda: findings("assignment__village__code"), 5)[0]),
+            ("有台账、有对账的村（按县）", "台账行的村（D50）", best(lambda: ledger("village"), 5)[0],
+             best(lambda: ledger("assignment__village"), 5)[0])]
 
 
 def print_count_ways(prefix: str) -> None:
@@ -297,9 +309,8 @@ def print_count_ways(prefix: str) -> None:
         old = f"，经农户关联（D46 之前）{joined:7.1f} ms" if joined == joined else ""
         print(f"      {what}：计数汇总（D47）{kept:7.1f} ms，同类 直接计数原始行 {rows:7.1f} ms{old}，"
               f"比值 原始行/汇总 {rows / kept:5.1f}")
-    own, through = finding_ways(prefix)
-    print(f"      抽查结果与处理：按抽中条目的村（D49）{own:7.1f} ms，经清单条目（D49 之前）{through:7.1f} ms，"
-          f"比值 {through / own:5.1f}")
+    for what, how, own, through in own_village_ways(prefix):
+        print(f"      {what}：按{how}{own:7.1f} ms，经清单条目（之前）{through:7.1f} ms，比值 {through / own:5.1f}")
 
 
 def main() -> None:

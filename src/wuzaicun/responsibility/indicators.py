@@ -39,8 +39,8 @@ def ledger_fulfilment(year: int, codes: Sequence[str], level: int) -> dict[str, 
         Q(status__in=[LineStatus.LOCKED, LineStatus.DRAFT]) & ~Q(spot_check_result="not_in_place")
     )
     rows = (
-        LedgerLine.objects_unscoped.filter(year=year, assignment__village__code__within=common_prefix(c[:width] for c in codes))
-        .annotate(p=Substr("assignment__village_id", 1, width))
+        LedgerLine.objects_unscoped.filter(year=year, village__code__within=common_prefix(c[:width] for c in codes))
+        .annotate(p=Substr("village_id", 1, width))
         .values("p").annotate(total=Count("id", distinct=True), good=Count("id", distinct=True, filter=good))
         .values_list("p", "good", "total")
     )

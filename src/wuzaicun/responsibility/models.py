@@ -184,6 +184,10 @@ class LedgerLine(models.Model):
 
     assignment = models.ForeignKey(Assignment, verbose_name="清单条目", on_delete=models.PROTECT,
                                    related_name="ledger_lines")
+    # the entry's village, kept on the line (D50): the ledger's figures and scope read the lines without the
+    # year's entries (an entry never changes village: another village is another entry)
+    village = models.ForeignKey("regions.Region", verbose_name="村", on_delete=models.PROTECT, related_name="+",
+                                db_index=False)
     year = models.PositiveSmallIntegerField("台账年度", db_index=True)
     commitment = models.CharField("承诺事项", max_length=300)
     target_value = models.DecimalField("目标值", max_digits=12, decimal_places=2, null=True, blank=True)
@@ -202,17 +206,23 @@ class LedgerLine(models.Model):
     spot_check_result = models.CharField("抽查结果", max_length=14, blank=True, default="", db_default="")
     version = models.PositiveIntegerField("版本", default=1)
 
-    scope_path: ClassVar[str] = "assignment__village__code"
+    scope_path: ClassVar[str] = "village__code"
     objects_unscoped = models.Manager()
 
     class Meta:
         verbose_name = "台账条目"
         verbose_name_plural = "责任台账"
         ordering = ["year", "assignment_id", "id"]
-        indexes = [models.Index(fields=["year", "status"], name="ledgerline_year_status")]
+        indexes = [models.Index(fields=["year", "status"], name="ledgerline_year_status"),
+                   models.Index(fields=["village", "year"], name="ledgerline_village_year")]
 
     def __str__(self) -> str:
         return self.commitment
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.village_id is None and self.assignment_id is not None:  # the entry's, from the entry given
+            self.village_id = self.assignment.village_id
+        super().save(*args, **kwargs)
 
     @property
     def is_closed(self) -> bool:
@@ -238,7 +248,7 @@ class Reconciliation(models.Model):
     review_note = models.CharField("审核意见", max_length=500, blank=True, default="")
     version = models.PositiveIntegerField("版本", default=1)
 
-    scope_path: ClassVar[str] = "line__assignment__village__code"
+    scope_path: ClassVar[str] = "line__village__code"
     objects_unscoped = models.Manager()
 
     class Meta:
@@ -269,7 +279,7 @@ class ReopenRequest(models.Model):
                                    on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField("审批时间", null=True, blank=True)
 
-    scope_path: ClassVar[str] = "line__assignment__village__code"
+    scope_path: ClassVar[str] = "line__village__code"
     objects_unscoped = models.Manager()
 
     class Meta:

@@ -223,10 +223,10 @@ def reporting_by_area(user: Any, *, year: int, within: str, width: int) -> dict[
         by_area(scoped(Assignment, user).filter(year=year, created_at__lt=due), within=within, width=width,
                 lists_on_time=Count("village_id", distinct=True)),
         by_area(scoped(LedgerLine, user).filter(year=year), within=within, width=width,
-                with_ledger=Count("assignment__village_id", distinct=True)),
+                with_ledger=Count("village_id", distinct=True)),
         by_area(scoped(Reconciliation, user).filter(line__year=year), within=within, width=width, year="line__year",
-                reconciled=Count("line__assignment__village_id", distinct=True),
-                late=Count("line__assignment__village_id", distinct=True, filter=~_on_time(year))))
+                reconciled=Count("line__village_id", distinct=True),
+                late=Count("line__village_id", distinct=True, filter=~_on_time(year))))
     out: dict[str, dict[str, int]] = {}
     for (area, _), values in found.items():
         reconciled, late = values.pop("reconciled", 0), values.pop("late", 0)
@@ -252,7 +252,7 @@ def village_ledger_counts(user: Any, code: str, *, year: int) -> dict[str, int]:
     """The village's ledger lines of the year by status, plus those listed for accountability (one query)."""
     from .models import LedgerLine, LineStatus
 
-    found = scoped(LedgerLine, user).filter(assignment__village_id=code, year=year).aggregate(
+    found = scoped(LedgerLine, user).filter(village_id=code, year=year).aggregate(
         total=Count("id"), accountability=Count("id", filter=Q(accountability=True)),
         **{status.value: Count("id", filter=Q(status=status)) for status in LineStatus})
     return {key: int(value or 0) for key, value in found.items()}

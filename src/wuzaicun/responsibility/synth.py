@@ -208,7 +208,7 @@ register_step("responsibility_lists", 70, generate_lists, label="五张责任清
 
 # --- the ledger (责任台账): lines locked at the start of the year, quarterly reconciliations, visits -------
 
-_LINE_COLUMNS = ("assignment_id", "year", "commitment", "target_value", "target_unit", "status", "locked_at",
+_LINE_COLUMNS = ("assignment_id", "village_id", "year", "commitment", "target_value", "target_unit", "status", "locked_at",
                  "locked_by_id", "closed_at", "closed_by_id", "closing_note", "carried_from_id", "accountability",
                  "version")
 _RECONCILIATION_COLUMNS = ("line_id", "quarter", "progress_value", "on_track", "narrative", "submitted_by_id",
@@ -231,19 +231,18 @@ def generate_ledger(ctx: SynthContext) -> None:
 
     entries = Assignment.objects_unscoped.filter(
         year=ctx.year, village__code__within=ctx.prefix, kind__in=list(_COMMITMENTS)
-    ).exclude(ledger_lines__isnull=False).values_list("pk", "kind").order_by("pk")
+    ).exclude(ledger_lines__isnull=False).values_list("pk", "kind", "village_id").order_by("pk")
     rng = ctx.rng_for("ledger", ctx.prefix)
     rows = []
-    for pk, kind in entries.iterator(chunk_size=20000):
+    for pk, kind, village in entries.iterator(chunk_size=20000):
         text, target, unit = _COMMITMENTS[kind]
         locked = rng.random() < 0.95
-        rows.append((pk, ctx.year, text, target, unit, "locked" if locked else "draft",
+        rows.append((pk, village, ctx.year, text, target, unit, "locked" if locked else "draft",
                      _moment(ctx.year, 3, rng) if locked else None, None, None, None, "", None, False, 1))
     if not rows:
         return
     ctx.insert(LedgerLine._meta.db_table, _LINE_COLUMNS, rows)
-    lines = LedgerLine.objects_unscoped.filter(year=ctx.year, status="locked",
-                                               assignment__village__code__within=ctx.prefix,
+    lines = LedgerLine.objects_unscoped.filter(year=ctx.year, status="locked", village__code__within=ctx.prefix,
                                                reconciliations__isnull=True).values_list("pk", "target_value")
     reconciliations = []
     for pk, line_target in lines.order_by("pk").iterator(chunk_size=20000):

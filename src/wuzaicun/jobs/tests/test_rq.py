@@ -7,6 +7,7 @@ with the reason, except in CI (CI set), where it must run.
 from __future__ import annotations
 
 import os
+import signal
 
 import pytest
 from django.conf import settings
@@ -40,7 +41,12 @@ def rq_backend(settings):
     settings.TASKS_BACKEND = "rq"
     worker = rq_worker(burst=True, simple=True)
     worker.queues[0].empty()
+    # the worker's work() installs its own SIGINT and SIGTERM handlers in this process: put pytest's back, or a
+    # stop asked of the test run later would be taken for the worker's warm shutdown
+    handlers = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
     yield worker
+    for number, handler in handlers.items():
+        signal.signal(number, handler)
     worker.queues[0].empty()
 
 

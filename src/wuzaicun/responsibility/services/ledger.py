@@ -78,7 +78,8 @@ def add_line(
     with transaction.atomic(durable=True):
         entry = get_for_user(Assignment, actor, pk=assignment_id)
         line = LedgerLine.objects_unscoped.create(
-            assignment=entry, year=entry.year, commitment=commitment.strip(), target_value=target_value,
+            assignment=entry, village_id=entry.village_id, year=entry.year, commitment=commitment.strip(),
+            target_value=target_value,
             target_unit=target_unit.strip(),
         )
         record(actor=actor, action=Action.CREATE, object_type="ledger_line", object_id=line.pk,
@@ -256,7 +257,7 @@ def close_line(
         summary = f"销账（{line.get_status_display()}）：{line.commitment}"
         if not fulfilled:
             carried = LedgerLine.objects_unscoped.create(
-                assignment=line.assignment, year=line.year + 1, commitment=line.commitment,
+                assignment=line.assignment, village_id=line.village_id, year=line.year + 1, commitment=line.commitment,
                 target_value=line.target_value, target_unit=line.target_unit, carried_from=line,
             )
             summary += f"；结转为{line.year + 1}年度台账 #{carried.pk}，列入问责"

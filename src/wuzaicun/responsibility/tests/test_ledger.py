@@ -116,6 +116,8 @@ def test_closing_waits_for_next_year_and_an_unfulfilled_line_carries_over(world,
     assert closed.status == "unfulfilled" and closed.accountability
     carried = LedgerLine.objects_unscoped.get(carried_from=closed)
     assert carried.year == YEAR + 1 and carried.status == "draft" and carried.commitment == closed.commitment
+    # each line keeps its entry's village (D50), the carried one too
+    assert line.village_id == carried.village_id == line.assignment.village_id
     assert AuditEntry.objects_unscoped.filter(object_type="ledger_line", object_id=str(carried.pk)).exists()
 
 

@@ -6,7 +6,7 @@ from django.core.management import call_command
 
 from wuzaicun.core.operator import OPERATOR
 from wuzaicun.responsibility.coverage import coverage_report
-from wuzaicun.responsibility.models import Assignment, AssignmentHousehold, HouseholdHelpers
+from wuzaicun.responsibility.models import Assignment, AssignmentHousehold, HouseholdHelpers, LedgerLine
 from wuzaicun.responsibility.services import helper_count_differences
 
 
@@ -53,3 +53,6 @@ def test_the_visits_are_written_in_batches_while_the_pairs_are_read(db, monkeypa
     assert len(batches) > 2 and max(batches) == 500 and sum(batches) == len(visits)
     assert set(visits) <= pairs and len(set(visits)) == len(visits)
     assert 0.8 * len(pairs) < len(visits) < 0.9 * len(pairs)
+    # the ledger lines keep their entries' villages (D50)
+    lines = list(LedgerLine.objects_unscoped.values_list("village_id", "assignment__village_id"))
+    assert len({v for v, _ in lines}) > 10 and all(v == e for v, e in lines)
