@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import pickle
+import signal
 import tempfile
 import time
 from collections import deque
@@ -290,7 +291,7 @@ def _parsed_rows(plan: _RowPlan, rows: Iterator[tuple[int, Row]], workers: int) 
         # copying) the pages they share with this process.
         gc.freeze()
         try:
-            pool = multiprocessing.get_context("fork").Pool(workers, initializer=gc.disable)
+            pool = multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker)
         finally:
             gc.unfreeze()
         with pool:
@@ -303,6 +304,15 @@ def _parsed_rows(plan: _RowPlan, rows: Iterator[tuple[int, Row]], workers: int) 
                 yield from pending.popleft().get()
     finally:
         _worker_plan = None
+
+
+def _start_worker() -> None:
+    """A forked worker's start: the default end on SIGTERM, which ends the pool, and Ctrl-C left to this process.
+    A fork inherits the parent's handlers: a job worker's (a warm shutdown on SIGTERM) would take the pool's end
+    for a request to stop and leave the pass waiting for its workers for ever. No cyclic collector (above)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    gc.disable()
 
 
 def _chunks(rows: Iterable[tuple[int, Row]], size: int) -> Iterator[list[tuple[int, Row]]]:

@@ -79,8 +79,7 @@ def add_line(
         entry = get_for_user(Assignment, actor, pk=assignment_id)
         line = LedgerLine.objects_unscoped.create(
             assignment=entry, village_id=entry.village_id, year=entry.year, commitment=commitment.strip(),
-            target_value=target_value,
-            target_unit=target_unit.strip(),
+            target_value=target_value, target_unit=target_unit.strip(),
         )
         record(actor=actor, action=Action.CREATE, object_type="ledger_line", object_id=line.pk,
                region_code=entry.village_id, summary=f"新增台账条目：{line.commitment}")

@@ -4,6 +4,8 @@ that trusts its first pass's look-ups still stops or updates when a number is re
 
 from __future__ import annotations
 
+import signal
+import time
 from typing import Any
 
 import pytest
@@ -153,6 +155,29 @@ def test_a_number_registered_elsewhere_meanwhile_stops_the_import(world, tmp_pat
     assert [(i.line, i.column) for i in report.issues] == [(6, "身份证号")] and report.imported == 0
     assert Household.objects_unscoped.count() == before + 1
     assert not AuditEntry.objects_unscoped.filter(action="import").exists()
+
+
+def test_workers_end_with_the_pass_whatever_this_process_does_on_sigterm(world, tmp_path, workers):
+    """`wuzaicun worker` and RQ's worker turn SIGTERM into a warm shutdown, run in Python, which may wait (for
+    Redis, for a lock another thread held at the fork). Workers forked under such a handler must still end when
+    the pool ends them (the default SIGTERM), or the import waits for them for ever: the alarm fails it."""
+    workers(2)
+
+    def overdue(*_: Any) -> None:
+        raise AssertionError("导入的检查进程在结束时未退出")
+
+    handlers = {number: signal.getsignal(number) for number in (signal.SIGTERM, signal.SIGALRM)}
+    signal.signal(signal.SIGTERM, lambda *_: time.sleep(90))  # a shutdown handler that waits
+    signal.signal(signal.SIGALRM, overdue)
+    signal.alarm(30)
+    try:
+        report = import_file(actor=world.users["county_a"], kind="households",
+                             path=households_file(tmp_path, [sheets.household() for _ in range(9)]))
+    finally:
+        signal.alarm(0)
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+    assert report.ok and report.imported == 9
 
 
 def test_a_file_below_the_threshold_is_checked_without_workers(world, tmp_path, monkeypatch, settings):
