@@ -14,7 +14,28 @@ from wuzaicun.audit.services import record
 from wuzaicun.core.errors import NotFound
 from wuzaicun.regions.codes import PREFIX_LENGTHS, code_from_prefix, prefix_of
 
-from .models import REVEALED_STATUSES, AssessmentResult, PlanStatus, SpotCheckPick, SpotCheckPlan
+from .models import (
+    REVEALED_STATUSES,
+    STANDING_STATUSES,
+    AssessmentResult,
+    PlanStatus,
+    SpotCheckPick,
+    SpotCheckPlan,
+)
+
+
+def quarters_to_draw(user: Any, year: int) -> tuple[list[tuple[str, str]], str]:
+    """The quarters the draw form offers (the working year's and the year before, as 2016Q3 with 2016年第3季度)
+    and the one chosen first: the working year's first quarter that no standing plan covering or within the
+    user's area has taken (the draw's own overlap rule; one query)."""
+    scope = getattr(user, "scope_id", None)
+    mine = prefix_of(scope) if scope else ""
+    taken = {quarter for quarter, region in SpotCheckPlan.objects_unscoped.filter(
+        year=year, status__in=STANDING_STATUSES).values_list("quarter", "region_id")
+        if mine.startswith(prefix_of(region)) or prefix_of(region).startswith(mine)}
+    choices = [(f"{y}Q{q}", f"{y}年第{q}季度") for y in (year, year - 1) for q in (1, 2, 3, 4)]
+    first = next((q for q in (1, 2, 3, 4) if q not in taken), 4)
+    return choices, f"{year}Q{first}"
 
 
 def plans_for(user: Any) -> QuerySet[SpotCheckPlan]:

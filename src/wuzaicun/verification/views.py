@@ -38,6 +38,7 @@ from .assessment import (
     set_status,
     update_weights,
 )
+from .forms import AreaForm
 from .models import CHECKLIST, AssessmentScheme, FindingResult, Grade, PlanStatus, ResultStatus, SanctionKind
 from .selectors import (
     get_plan_for_user,
@@ -50,6 +51,7 @@ from .selectors import (
     plans_for,
     public_plan,
     public_register,
+    quarters_to_draw,
     results_for,
     witnesses_for,
 )
@@ -70,8 +72,11 @@ from .services import (
 @require_GET
 @vary_on_headers("HX-Request")
 def plans(request: AuthedRequest) -> HttpResponse:
+    quarters, quarter = quarters_to_draw(request.user, working_year())
     context = paginate(request, plans_for(request.user)) | {
-        "inspectors": inspectors_for(request.user), "witnesses": witnesses_for(request.user)}
+        "inspectors": inspectors_for(request.user), "witnesses": witnesses_for(request.user),
+        "quarters": quarters, "quarter": quarter,
+        "area": AreaForm(initial={"region": request.user.scope_id}, user=request.user)}
     return render_list(request, "verification/plans.html", context)
 
 
@@ -199,6 +204,7 @@ def results(request: AuthedRequest) -> HttpResponse:
         subject__level=4 if level == "4" else 5).order_by("-total", "subject_id")
     context = paginate(request, queryset) | year_context(year) | {
         "level": level, "region": region or "", "rollup": county_rollup(request.user, year=year),
+        "area": AreaForm(initial={"region": region or ""}, user=request.user),
         "grades": Grade.choices,
     }
     return render(request, "verification/results.html", context)

@@ -94,3 +94,22 @@ def test_the_draw_form_assigns_inspectors(world, year_open, client_for):
     plan = SpotCheckPlan.objects_unscoped.get()
     assert list(plan.inspectors.all()) == [inspector]
     assert "picks-table" in client_for("inspector_a").get(f"/verification/plans/{plan.pk}/").text
+
+
+def test_the_draw_form_offers_the_area_by_name_and_the_next_quarter_of_the_working_year(world, year_open, client_for):
+    """No code to type: the area is a picker showing the user's own area by name, the quarter a list of the
+    working year's quarters (and the year before's) set on the first not yet drawn; the results filter the same."""
+    cover_village(world, VILLAGE)
+    page = client_for("county_a").get("/verification/plans/").text
+    assert 'data-picker="region"' in page and "红花岗区" in page and 'placeholder="2016Q3"' not in page
+    assert re.search(rf'<option value="{YEAR}Q1" selected>{YEAR}年第1季度</option>', page)
+    assert f'<option value="{YEAR - 1}Q4">{YEAR - 1}年第4季度</option>' in page
+    draw_spot_check_plan(actor=world.users["county_a"], year=YEAR, quarter=1, region_code="520302000000")
+    # the city's plan covers the county: its quarter is taken for the county too (the draw's overlap rule)
+    draw_spot_check_plan(actor=world.users["city"], year=YEAR, quarter=2, region_code="520300000000")
+    page = client_for("county_a").get("/verification/plans/").text
+    assert re.search(rf'<option value="{YEAR}Q3" selected>', page)
+    assert re.search(rf'<option value="{YEAR}Q1" selected>', client_for("county_b").get("/verification/plans/").text)
+    results = client_for("county_a").get(f"/verification/results/?year={YEAR}&region=520302000000").text
+    assert 'data-picker="region"' in results and 'value="520302000000"' in results and "红花岗区" in results
+    assert 'placeholder="区划代码"' not in results
