@@ -27,10 +27,11 @@ from .models import (
 def quarters_to_draw(user: Any, year: int) -> tuple[list[tuple[str, str]], str]:
     """The quarters the draw form offers (the working year's and the year before, as 2016Q3 with 2016年第3季度)
     and the one chosen first: the working year's first quarter that no standing plan covering or within the
-    user's area has taken (the draw's own overlap rule; one query)."""
+    user's area has taken (the draw's own overlap rule; one query of the public register: which plans exist, for
+    which area and quarter, is public from their draw on)."""
     scope = getattr(user, "scope_id", None)
     mine = prefix_of(scope) if scope else ""
-    taken = {quarter for quarter, region in SpotCheckPlan.objects_unscoped.filter(
+    taken = {quarter for quarter, region in public_register().filter(
         year=year, status__in=STANDING_STATUSES).values_list("quarter", "region_id")
         if mine.startswith(prefix_of(region)) or prefix_of(region).startswith(mine)}
     choices = [(f"{y}Q{q}", f"{y}年第{q}季度") for y in (year, year - 1) for q in (1, 2, 3, 4)]
