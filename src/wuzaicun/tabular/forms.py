@@ -9,6 +9,8 @@ from django import forms
 from wuzaicun.core.errors import DomainError
 from wuzaicun.core.forms import StyledForm
 from wuzaicun.core.params import region_param
+from wuzaicun.core.pickers import PickerField, PickerForm
+from wuzaicun.regions.pickers import REGION_PICKER
 
 
 class UploadForm(StyledForm):
@@ -16,13 +18,13 @@ class UploadForm(StyledForm):
     year = forms.IntegerField(label="年度", min_value=1949, max_value=2100, required=False)
 
 
-class ExportForm(StyledForm):
+class ExportForm(StyledForm, PickerForm):
     """What to export. The full-ID option exists only for a role that may see IDs (`offer_full_ids`)."""
 
     year = forms.IntegerField(label="年度", min_value=1949, max_value=2100, required=False,
                               help_text="不填则导出全部年度")
-    region = forms.CharField(label="区划代码", max_length=12, required=False,
-                             help_text="12位区划代码或其前缀；不填则导出管辖范围内全部")
+    region = PickerField(label="地区", source=REGION_PICKER, required=False,
+                         help_text="按地名搜索选择县、乡镇或村；不选则导出管辖范围内全部")
     full_ids = forms.BooleanField(label="导出完整身份证号", required=False,
                                   help_text="默认按脱敏格式导出（520321********1234）；导出完整号码须填写原因，并记入操作日志")
     reason = forms.CharField(label="导出原因", max_length=100, required=False)

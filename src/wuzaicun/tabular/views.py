@@ -17,6 +17,7 @@ from wuzaicun.accounts.roles import Perm
 from wuzaicun.accounts.services import require_perm
 from wuzaicun.core.errors import DomainError
 from wuzaicun.jobs.tabular import submit_export, submit_import_check
+from wuzaicun.regions.forms import shown_region
 
 from .engine import export_to_xlsx
 from .forms import ExportForm, UploadForm
@@ -150,9 +151,9 @@ def export(request: AuthedRequest, kind: str) -> HttpResponseBase:
     source = request.POST if request.method == "POST" else request.GET
     # The list page's filters travel with the export (links carry them; the form keeps them as hidden fields).
     filters = {key: source.get(key, "").strip()[:100] for key, _ in template.filters if source.get(key, "").strip()}
-    initial = {"year": request.GET.get("year", "").strip(), "region": request.GET.get("region", "").strip()}
+    initial = {"year": request.GET.get("year", "").strip(), "region": shown_region(request.GET.get("region"))}
     form = ExportForm(request.POST if request.method == "POST" else None, initial=initial, offer_full_ids=offer_full_ids,
-                      needs_year=template.needs_year)
+                      needs_year=template.needs_year, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         ctx = ExportContext(actor=request.user, year=data.get("year"), region_code=data["region"],

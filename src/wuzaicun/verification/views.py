@@ -26,6 +26,7 @@ from wuzaicun.core.paging import paginate, render_list
 from wuzaicun.core.params import region_param, year_param
 from wuzaicun.jobs.services import submit
 from wuzaicun.regions.codes import prefix_of
+from wuzaicun.regions.forms import area_form
 from wuzaicun.regions.selectors import region_names
 from wuzaicun.responsibility.selectors import working_year, year_context
 
@@ -38,7 +39,6 @@ from .assessment import (
     set_status,
     update_weights,
 )
-from .forms import AreaForm
 from .models import CHECKLIST, AssessmentScheme, FindingResult, Grade, PlanStatus, ResultStatus, SanctionKind
 from .selectors import (
     get_plan_for_user,
@@ -76,7 +76,7 @@ def plans(request: AuthedRequest) -> HttpResponse:
     context = paginate(request, plans_for(request.user)) | {
         "inspectors": inspectors_for(request.user), "witnesses": witnesses_for(request.user),
         "quarters": quarters, "quarter": quarter,
-        "area": AreaForm(initial={"region": request.user.scope_id}, user=request.user)}
+        "area": area_form(request.user, request.user.scope_id)}
     return render_list(request, "verification/plans.html", context)
 
 
@@ -204,7 +204,7 @@ def results(request: AuthedRequest) -> HttpResponse:
         subject__level=4 if level == "4" else 5).order_by("-total", "subject_id")
     context = paginate(request, queryset) | year_context(year) | {
         "level": level, "region": region or "", "rollup": county_rollup(request.user, year=year),
-        "area": AreaForm(initial={"region": region or ""}, user=request.user),
+        "area": area_form(request.user, region),
         "grades": Grade.choices,
     }
     return render(request, "verification/results.html", context)

@@ -146,6 +146,10 @@ def test_the_cases_list_filters_pages_and_exports_within_scope(world, client_for
     assert "甲村" in overdue and "丙村" not in overdue
     a_html = client_for("county_a").get(f"/organization/rectification/cases/?year={YEAR}").content.decode()
     assert "甲村" in a_html and "丙村" not in a_html
+    # the area is picked by name: the filter shows the county chosen, the list keeps its cases only
+    by_area = client_for("city").get(f"/organization/rectification/cases/?year={YEAR}&region={COUNTY_B}").content.decode()
+    assert "丙村" in by_area and "甲村" not in by_area and 'placeholder="区划代码"' not in by_area
+    assert f'name="region" value="{COUNTY_B}"' in by_area and 'picker-chip-label">' in by_area
     response = client_for("county_a").post("/imports/rectification_cases/export/", {"year": YEAR, "region": ""})
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))

@@ -21,6 +21,7 @@ from wuzaicun.core.forms import submit
 from wuzaicun.core.paging import paginate, render_list
 from wuzaicun.core.params import region_param, year_param
 from wuzaicun.core.review import ReviewState
+from wuzaicun.regions.forms import area_form
 from wuzaicun.registry.selectors import people_for
 from wuzaicun.responsibility.selectors import working_year, year_context
 
@@ -82,7 +83,7 @@ def ranking(request: AuthedRequest) -> HttpResponse:
     context: dict[str, Any] = year_context(year) | {
         "filters": filters, "round": round_, "tie_rule": TIE_RULE, "missing_rule": MISSING_RULE,
         "propose_form": ProposeForm(user=request.user, initial={"count": round_.count if round_ else DEFAULT_COUNT}),
-        "adjust_form": AdjustForm(user=request.user),
+        "adjust_form": AdjustForm(user=request.user), "area": area_form(request.user, filters["region"]),
     }
     if round_ is not None:
         used = [c for c in (i.code for i in RANKING_INDICATORS) if c in round_.weights]
@@ -190,7 +191,8 @@ def democratic_scores(request: AuthedRequest) -> HttpResponse:
     filters = {k: request.GET.get(k, "").strip() for k in ("q", "region")}
     rows = democratic_scores_for(request.user, year=year, region=region_param(filters["region"]), q=filters["q"])
     return render_list(request, "organization/rectification/democratic.html",
-                       paginate(request, rows) | year_context(year) | {"form": form, "filters": filters})
+                       paginate(request, rows) | year_context(year)
+                       | {"form": form, "filters": filters, "area": area_form(request.user, filters["region"])})
 
 
 @requires(Perm.VIEW_REGISTRY)
@@ -202,7 +204,8 @@ def cases(request: AuthedRequest) -> HttpResponse:
     rows = cases_for(request.user, year=year, region=region_param(filters["region"]), status=filters["status"],
                      q=filters["q"], overdue=filters["overdue"] == "1")
     on = today()
-    context = paginate(request, rows) | year_context(year) | {"filters": filters, "statuses": CaseStatus.choices}
+    context = paginate(request, rows) | year_context(year) | {"filters": filters, "statuses": CaseStatus.choices,
+                                                           "area": area_form(request.user, filters["region"])}
     for case in context["page_obj"]:
         case.overdue = case.deadline is not None and case.deadline < on and case.status != CaseStatus.TRANSFORMED
     return render_list(request, "organization/rectification/cases.html", context)

@@ -30,7 +30,8 @@ def test_the_export_page_offers_full_ids_only_to_a_role_that_may_see_them(world,
 
     assert county.status_code == leader.status_code == 200
     assert "导出完整身份证号" in county.text and 'name="reason"' in county.text
-    assert 'value="520302"' in county.text
+    # the region the list page passed (a prefix) is shown by name and posted as its code
+    assert 'name="region" value="520302000000"' in county.text and 'picker-chip-label">红花岗区<' in county.text
     assert "导出完整身份证号" not in leader.text and 'name="reason"' not in leader.text
     assert not exports()  # showing the form exports nothing
 
