@@ -103,7 +103,7 @@ class SecurityPolicy(models.Model):
 class PasswordHistory(models.Model):
     """The hashes of a user's earlier passwords, so that the last N are not used again."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history", db_index=False)
     password = models.CharField("密码（哈希）", max_length=128)
     changed_at = models.DateTimeField("修改时间", auto_now_add=True)
 
@@ -152,7 +152,8 @@ class RecoveryCode(models.Model):
     """A one-time recovery code (恢复码) of a user's two-factor login: only its keyed digest is stored (the codes are
     shown once, at enrolment or regeneration); a used code keeps its row with `used_at`."""
 
-    user = models.ForeignKey(User, verbose_name="用户", on_delete=models.CASCADE, related_name="recovery_codes")
+    user = models.ForeignKey(User, verbose_name="用户", on_delete=models.CASCADE, related_name="recovery_codes",
+                             db_index=False)
     digest = models.CharField("摘要", max_length=64)
     created_at = models.DateTimeField("生成时间", auto_now_add=True)
     used_at = models.DateTimeField("使用时间", null=True, blank=True)

@@ -41,7 +41,8 @@ class Result(models.TextChoices):
 class AuditEntry(models.Model):
     at = models.DateTimeField("时间", db_default=Now(), db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, on_delete=models.SET_NULL, related_name="+",
+        db_index=False
     )
     actor_name = models.CharField("操作账号", max_length=150, blank=True, default="")
     action = models.CharField("操作", max_length=20, choices=Action.choices, db_index=True)

@@ -30,7 +30,7 @@ class Job(models.Model):
     kind = models.CharField("类型", max_length=40)
     label = models.CharField("名称", max_length=200)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="提交人", on_delete=models.CASCADE,
-                             related_name="jobs")
+                             related_name="jobs", db_index=False)
     params = models.JSONField("参数", default=dict, blank=True)
     # The region the job reads or writes (its export's region, or the user's scope): the download is checked
     # against the user's scope as it is then.

@@ -52,7 +52,8 @@ class Demonstration(models.TextChoices):
 class VillageYear(models.Model):
     """A village's facts for one year (村情): poor village, exit year, weak organisation, minority, demo site."""
 
-    village = models.ForeignKey(Region, verbose_name="村", on_delete=models.PROTECT, related_name="years")
+    village = models.ForeignKey(Region, verbose_name="村", on_delete=models.PROTECT, related_name="years",
+                                db_index=False)
     year = models.PositiveSmallIntegerField("年度")
     is_poor = models.BooleanField("贫困村", default=False)
     exit_year = models.PositiveSmallIntegerField("出列年度", null=True, blank=True)

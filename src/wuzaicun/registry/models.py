@@ -16,7 +16,8 @@ from .fields import open_phone, open_resident_id
 class Unit(models.Model):
     name = models.CharField("单位名称", max_length=100)
     credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True, default="")
-    region = models.ForeignKey("regions.Region", verbose_name="所在区划", on_delete=models.PROTECT)
+    region = models.ForeignKey("regions.Region", verbose_name="所在区划", on_delete=models.PROTECT,
+                               db_index=False)
 
     scope_path: ClassVar[str] = "region__code"
     objects_unscoped = models.Manager()
@@ -61,7 +62,7 @@ class Rank(models.TextChoices):
 class Person(models.Model):
     name = models.CharField("姓名", max_length=50)
     resident_id_sealed = models.BinaryField("身份证号（密文）")
-    resident_id_hash = models.CharField("身份证号索引", max_length=64, unique=True)
+    resident_id_hash = models.CharField("身份证号索引", max_length=64)  # unique: see Meta
     resident_id_masked = models.CharField("身份证号", max_length=18)
     sex = models.CharField("性别", max_length=1, choices=Sex.choices)
     ethnicity = models.CharField("民族", max_length=20, default="汉族")
@@ -74,7 +75,8 @@ class Person(models.Model):
     rank = models.CharField("职级", max_length=10, choices=Rank.choices, blank=True, default="")
     phone_sealed = models.BinaryField("联系电话（密文）", null=True, blank=True)
     phone_masked = models.CharField("联系电话", max_length=20, blank=True, default="")
-    region = models.ForeignKey("regions.Region", verbose_name="所属区划", on_delete=models.PROTECT)
+    region = models.ForeignKey("regions.Region", verbose_name="所属区划", on_delete=models.PROTECT,
+                               db_index=False)
     version = models.PositiveIntegerField("版本", default=1)
 
     scope_path: ClassVar[str] = "region__code"
@@ -88,6 +90,9 @@ class Person(models.Model):
             models.Index(fields=["region", "rank"], name="person_region_rank"),
             models.Index(fields=["name"], name="person_name"),
         ]
+        # a constraint rather than unique=True: PostgreSQL then builds the one index equality needs, not also a
+        # LIKE index (varchar_pattern_ops) that no lookup of a digest uses (D51)
+        constraints = [models.UniqueConstraint(fields=["resident_id_hash"], name="person_unique_resident_id")]
 
     def __str__(self) -> str:
         return self.name
@@ -125,10 +130,10 @@ class PovertyCause(models.TextChoices):
 
 
 class Household(models.Model):
-    region = models.ForeignKey("regions.Region", verbose_name="村", on_delete=models.PROTECT)
+    region = models.ForeignKey("regions.Region", verbose_name="村", on_delete=models.PROTECT, db_index=False)
     head_name = models.CharField("户主姓名", max_length=50)
     resident_id_sealed = models.BinaryField("身份证号（密文）")
-    resident_id_hash = models.CharField("身份证号索引", max_length=64, unique=True)
+    resident_id_hash = models.CharField("身份证号索引", max_length=64)  # unique: see Meta
     resident_id_masked = models.CharField("身份证号", max_length=18)
     members = models.PositiveSmallIntegerField("家庭人口")
     status = models.CharField("贫困状态", max_length=4, choices=PovertyStatus.choices, default=PovertyStatus.POOR)
@@ -149,6 +154,7 @@ class Household(models.Model):
         ordering = ["region_id", "id"]
         indexes = [models.Index(fields=["region", "status"], name="household_region_status")]
         constraints = [
+            models.UniqueConstraint(fields=["resident_id_hash"], name="household_unique_resident_id"),  # D51
             models.CheckConstraint(condition=models.Q(members__gte=1), name="household_members_ge_1"),
             models.CheckConstraint(
                 condition=models.Q(exit_year__isnull=True) | models.Q(exit_year__gte=models.F("identified_year")),
@@ -188,7 +194,8 @@ class LeadershipTeam(models.Model):
 
     name = models.CharField("班子名称", max_length=100)
     unit = models.ForeignKey(Unit, verbose_name="所属单位", null=True, blank=True, on_delete=models.PROTECT)
-    region = models.ForeignKey("regions.Region", verbose_name="所属区划", on_delete=models.PROTECT)
+    region = models.ForeignKey("regions.Region", verbose_name="所属区划", on_delete=models.PROTECT,
+                               db_index=False)
     members = models.ManyToManyField(Person, verbose_name="成员", blank=True, related_name="teams")
 
     scope_path: ClassVar[str] = "region__code"

@@ -45,7 +45,8 @@ class ResponsibilityYear(models.Model):
 class RuleSetting(models.Model):
     """One of the seed's rules for one year: on or off, and its threshold where it has one."""
 
-    year = models.ForeignKey(ResponsibilityYear, on_delete=models.CASCADE, related_name="rules")
+    year = models.ForeignKey(ResponsibilityYear, on_delete=models.CASCADE, related_name="rules",
+                             db_index=False)
     code = models.CharField("规则代码", max_length=40)
     enabled = models.BooleanField("启用", default=True)
     threshold = models.PositiveIntegerField("阈值", null=True, blank=True)
@@ -126,8 +127,10 @@ class Assignment(models.Model):
 class AssignmentHousehold(models.Model):
     """A household an entry helps (助村 多对一, 联村 结对帮扶)."""
 
-    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="household_links")
-    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="assignment_links")
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="household_links",
+                                   db_index=False)
+    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="assignment_links",
+                                  db_index=False)
 
     scope_path: ClassVar[str] = "assignment__village__code"
     objects_unscoped = models.Manager()
@@ -233,7 +236,7 @@ class Reconciliation(models.Model):
     """A quarter's 对账 of a ledger line: progress, a narrative, evidence; reviewed by the township."""
 
     line = models.ForeignKey(LedgerLine, verbose_name="台账条目", on_delete=models.PROTECT,
-                             related_name="reconciliations")
+                             related_name="reconciliations", db_index=False)
     quarter = models.PositiveSmallIntegerField("季度")
     progress_value = models.DecimalField("完成值", max_digits=12, decimal_places=2, null=True, blank=True)
     on_track = models.BooleanField("进度正常", default=True)
@@ -295,9 +298,9 @@ class Visit(models.Model):
     """遍访: a helper's visit to a household."""
 
     person = models.ForeignKey("registry.Person", verbose_name="走访人", on_delete=models.PROTECT,
-                               related_name="visits")
+                               related_name="visits", db_index=False)
     household = models.ForeignKey("registry.Household", verbose_name="农户", on_delete=models.PROTECT,
-                                  related_name="visits")
+                                  related_name="visits", db_index=False)
     visited_on = models.DateField("走访日期")
     activity = models.CharField("走访内容", max_length=500)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", null=True,

@@ -81,7 +81,8 @@ class SpotCheckPlan(models.Model):
 class PopulationMember(models.Model):
     """One entry of the frozen population, as hashed at the draw."""
 
-    plan = models.ForeignKey(SpotCheckPlan, on_delete=models.CASCADE, related_name="population")
+    plan = models.ForeignKey(SpotCheckPlan, on_delete=models.CASCADE, related_name="population",
+                             db_index=False)
     # PROTECT: an entry of a frozen population cannot be deleted, picked or not, so the refusal tells nothing.
     entry = models.ForeignKey("responsibility.Assignment", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=12)
@@ -100,7 +101,7 @@ class PopulationMember(models.Model):
 class SpotCheckPick(models.Model):
     """An entry picked for an unannounced visit (四不两直). Secret until the plan is closed."""
 
-    plan = models.ForeignKey(SpotCheckPlan, on_delete=models.CASCADE, related_name="picks")
+    plan = models.ForeignKey(SpotCheckPlan, on_delete=models.CASCADE, related_name="picks", db_index=False)
     assignment = models.ForeignKey("responsibility.Assignment", on_delete=models.PROTECT, related_name="+")
     # the entry's village, kept on the pick (D49): the pick, its finding and its sanctions are scoped and counted
     # by it without reading the year's assignments (an entry never changes village: another village is another entry)
@@ -229,7 +230,8 @@ class AssessmentScheme(models.Model):
 class Indicator(models.Model):
     """A node of the tree: weights of siblings sum to 100; a leaf is computed (provider) or entered."""
 
-    scheme = models.ForeignKey(AssessmentScheme, on_delete=models.CASCADE, related_name="indicators")
+    scheme = models.ForeignKey(AssessmentScheme, on_delete=models.CASCADE, related_name="indicators",
+                               db_index=False)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
     code = models.CharField("指标代码", max_length=40)
     title = models.CharField("指标", max_length=100)
@@ -251,7 +253,7 @@ class Indicator(models.Model):
 class EnteredScore(models.Model):
     """A score entered for an indicator no data can compute (e.g. 实地考核)."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="entered")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="entered", db_index=False)
     subject = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
     score = models.DecimalField("得分", max_digits=5, decimal_places=2)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

@@ -21,7 +21,8 @@ class DispatchKind(models.TextChoices):
 class WorkingGroup(models.Model):
     """驻村工作组: sent by a unit to a village; its members are the dispatches linked to it."""
 
-    village = models.ForeignKey("regions.Region", verbose_name="村", on_delete=models.PROTECT, related_name="+")
+    village = models.ForeignKey("regions.Region", verbose_name="村", on_delete=models.PROTECT, related_name="+",
+                                db_index=False)
     unit = models.ForeignKey("registry.Unit", verbose_name="派出单位", on_delete=models.PROTECT, related_name="+")
     leader = models.ForeignKey("registry.Person", verbose_name="组长", null=True, blank=True,
                                on_delete=models.PROTECT, related_name="+")
@@ -46,10 +47,11 @@ class Dispatch(models.Model):
     """选派: a person sent to a village as 第一书记 or 驻村干部 by a unit, from start to end."""
 
     person = models.ForeignKey("registry.Person", verbose_name="姓名", on_delete=models.PROTECT,
-                               related_name="dispatches")
+                               related_name="dispatches", db_index=False)
     kind = models.CharField("类型", max_length=20, choices=DispatchKind.choices)
     unit = models.ForeignKey("registry.Unit", verbose_name="派出单位", on_delete=models.PROTECT, related_name="+")
-    village = models.ForeignKey("regions.Region", verbose_name="村", on_delete=models.PROTECT, related_name="+")
+    village = models.ForeignKey("regions.Region", verbose_name="村", on_delete=models.PROTECT, related_name="+",
+                                db_index=False)
     group = models.ForeignKey(WorkingGroup, verbose_name="驻村工作组", null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="dispatches")
     start = models.DateField("开始日期")

@@ -78,7 +78,7 @@ class CadreScore(models.Model):
     """An entered score (民主评议, 群众满意度, …) of a cadre on an entered indicator, 0–100."""
 
     indicator = models.ForeignKey(CadreIndicator, verbose_name="指标", on_delete=models.CASCADE,
-                                  related_name="entered")
+                                  related_name="entered", db_index=False)
     person = models.ForeignKey("registry.Person", verbose_name="姓名", on_delete=models.PROTECT, related_name="+")
     score = models.DecimalField("得分", max_digits=5, decimal_places=2)
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -149,7 +149,7 @@ class CadreOutcome(models.Model):
     """An outcome of a confirmed grade, proposed and approved one level up (shared review states)."""
 
     grade = models.ForeignKey(CadreGrade, verbose_name="考核结果", on_delete=models.PROTECT,
-                              related_name="outcomes")
+                              related_name="outcomes", db_index=False)
     kind = models.CharField("结果运用", max_length=20, choices=OutcomeKind.choices)
     reason = models.CharField("理由", max_length=300)
     state = models.CharField("审批状态", max_length=10, choices=ReviewState.choices, default=ReviewState.PENDING)

@@ -36,7 +36,7 @@ class Talent(models.Model):
     """A 千村千人计划 talent registered by a county (or city) to serve some of its villages."""
 
     person = models.ForeignKey("registry.Person", verbose_name="姓名", on_delete=models.PROTECT,
-                               related_name="talent_records")
+                               related_name="talent_records", db_index=False)
     region = models.ForeignKey("regions.Region", verbose_name="登记区划", on_delete=models.PROTECT,
                                related_name="+")
     field = models.CharField("专业领域", max_length=20, choices=TalentField.choices)
@@ -60,7 +60,7 @@ class Talent(models.Model):
 
 
 class TalentVillage(models.Model):
-    talent = models.ForeignKey(Talent, on_delete=models.CASCADE, related_name="links")
+    talent = models.ForeignKey(Talent, on_delete=models.CASCADE, related_name="links", db_index=False)
     village = models.ForeignKey("regions.Region", verbose_name="服务村", on_delete=models.PROTECT,
                                 related_name="+")
 
@@ -79,7 +79,8 @@ class TalentVillage(models.Model):
 class TalentVisit(models.Model):
     """A talent's visit to one of their villages."""
 
-    talent = models.ForeignKey(Talent, verbose_name="人才", on_delete=models.CASCADE, related_name="visits")
+    talent = models.ForeignKey(Talent, verbose_name="人才", on_delete=models.CASCADE, related_name="visits",
+                               db_index=False)
     village = models.ForeignKey("regions.Region", verbose_name="村", on_delete=models.PROTECT, related_name="+")
     date = models.DateField("走访日期")
     content = models.CharField("服务内容", max_length=300)
@@ -102,7 +103,7 @@ class ProjectSecretary(models.Model):
     """项目书记: a cadre appointed for a year to lead or drive projects in a township or village."""
 
     person = models.ForeignKey("registry.Person", verbose_name="姓名", on_delete=models.PROTECT,
-                               related_name="project_secretary_records")
+                               related_name="project_secretary_records", db_index=False)
     region = models.ForeignKey("regions.Region", verbose_name="所在乡镇或村", on_delete=models.PROTECT,
                                related_name="+")
     year = models.PositiveSmallIntegerField("年度")

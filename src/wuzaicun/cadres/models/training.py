@@ -28,7 +28,7 @@ class TrainingSession(models.Model):
     name = models.CharField("培训班名称", max_length=200)
     level = models.CharField("层级", max_length=10, choices=TrainingLevel.choices)
     region = models.ForeignKey("regions.Region", verbose_name="举办区划", on_delete=models.PROTECT,
-                               related_name="+")
+                               related_name="+", db_index=False)
     organiser = models.CharField("主办单位", max_length=100)
     topic = models.CharField("培训主题", max_length=200)
     start = models.DateField("开始日期")
@@ -58,9 +58,9 @@ class Attendance(models.Model):
     """One person's attendance at one session (one person-time, 人次)."""
 
     session = models.ForeignKey(TrainingSession, verbose_name="培训班", on_delete=models.CASCADE,
-                                related_name="attendance")
+                                related_name="attendance", db_index=False)
     person = models.ForeignKey("registry.Person", verbose_name="学员", on_delete=models.PROTECT,
-                               related_name="trainings")
+                               related_name="trainings", db_index=False)
     created_at = models.DateTimeField("登记时间", db_default=Now())
 
     scope_path: ClassVar[str] = "session__region__code"

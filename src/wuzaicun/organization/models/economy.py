@@ -16,7 +16,8 @@ class EntityKind(models.TextChoices):
 
 
 class CollectiveEntity(models.Model):
-    village = models.ForeignKey("regions.Region", verbose_name="村", on_delete=models.PROTECT, related_name="+")
+    village = models.ForeignKey("regions.Region", verbose_name="村", on_delete=models.PROTECT, related_name="+",
+                                db_index=False)
     name = models.CharField("名称", max_length=100)
     kind = models.CharField("类型", max_length=12, choices=EntityKind.choices)
     credit_code = models.CharField("统一社会信用代码", max_length=18, null=True, blank=True, unique=True)
@@ -37,7 +38,8 @@ class CollectiveEntity(models.Model):
 
 
 class EntityIncome(models.Model):
-    entity = models.ForeignKey(CollectiveEntity, verbose_name="实体", on_delete=models.CASCADE, related_name="incomes")
+    entity = models.ForeignKey(CollectiveEntity, verbose_name="实体", on_delete=models.CASCADE, related_name="incomes",
+                               db_index=False)
     year = models.PositiveSmallIntegerField("年度")
     operating_income = money_field("经营收入（元）", default=0)
     collective_income = money_field("集体收入（元）", default=0)

@@ -31,7 +31,8 @@ class GuaranteeStandard(models.Model):
 class Guarantee(models.Model):
     """A village's guarantees for a year (money in yuan, exact to the fen; area in m²)."""
 
-    village = models.ForeignKey("regions.Region", verbose_name="村", on_delete=models.PROTECT, related_name="+")
+    village = models.ForeignKey("regions.Region", verbose_name="村", on_delete=models.PROTECT, related_name="+",
+                                db_index=False)
     year = models.PositiveSmallIntegerField("年度")
     cadre_monthly_pay = money_field("村干部月报酬（元）", null=True)
     operating_funds = money_field("村级组织运转经费（元/年）", null=True)

@@ -40,7 +40,7 @@ class PartyOrganisation(models.Model):
     parent = models.ForeignKey("self", verbose_name="上级组织", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="children")
     region = models.ForeignKey("regions.Region", verbose_name="所属区划", on_delete=models.PROTECT,
-                               related_name="party_organisations")
+                               related_name="party_organisations", db_index=False)
     secretary = models.ForeignKey("registry.Person", verbose_name="书记", null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="organisations_led")
     founded_on = models.DateField("成立日期", null=True, blank=True)
@@ -67,7 +67,7 @@ class Membership(models.Model):
     """A party member's membership of an organisation (the person must be registered as a party member)."""
 
     organisation = models.ForeignKey(PartyOrganisation, verbose_name="党组织", on_delete=models.CASCADE,
-                                     related_name="memberships")
+                                     related_name="memberships", db_index=False)
     person = models.ForeignKey("registry.Person", verbose_name="党员", on_delete=models.PROTECT,
                                related_name="memberships")
     joined_on = models.DateField("转入日期", null=True, blank=True)
@@ -106,7 +106,7 @@ class SupervisoryCommittee(models.Model):
 
 class CommitteeMember(models.Model):
     committee = models.ForeignKey(SupervisoryCommittee, verbose_name="村务监督委员会", on_delete=models.CASCADE,
-                                  related_name="members")
+                                  related_name="members", db_index=False)
     person = models.ForeignKey("registry.Person", verbose_name="成员", on_delete=models.PROTECT, related_name="+")
     post = models.CharField("职务", max_length=10, choices=[("chair", "主任"), ("member", "委员")], default="member")
 
@@ -126,7 +126,7 @@ class CommitteeDuty(models.Model):
     """A year's duty checklist item of a committee (rules.COMMITTEE_DUTIES names the standard duties)."""
 
     committee = models.ForeignKey(SupervisoryCommittee, verbose_name="村务监督委员会", on_delete=models.CASCADE,
-                                  related_name="duties")
+                                  related_name="duties", db_index=False)
     year = models.PositiveSmallIntegerField("年度")
     duty = models.CharField("职责", max_length=30)
     done = models.BooleanField("已履行", default=False)
@@ -157,7 +157,8 @@ class SocialOrganisation(models.Model):
 
     name = models.CharField("名称", max_length=100)
     kind = models.CharField("类型", max_length=16, choices=SocialOrgKind.choices)
-    region = models.ForeignKey("regions.Region", verbose_name="所属区划", on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey("regions.Region", verbose_name="所属区划", on_delete=models.PROTECT, related_name="+",
+                               db_index=False)
     founded_on = models.DateField("成立日期", null=True, blank=True)
     version = models.PositiveIntegerField("版本", default=1)
 
@@ -178,7 +179,8 @@ class EcommerceStation(models.Model):
     """电商服务站点."""
 
     name = models.CharField("站点名称", max_length=100)
-    region = models.ForeignKey("regions.Region", verbose_name="所属区划", on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey("regions.Region", verbose_name="所属区划", on_delete=models.PROTECT, related_name="+",
+                               db_index=False)
     operator = models.CharField("运营主体", max_length=100, blank=True, default="")
     opened_on = models.DateField("开办日期", null=True, blank=True)
     version = models.PositiveIntegerField("版本", default=1)

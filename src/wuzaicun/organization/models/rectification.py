@@ -37,7 +37,8 @@ class RankingWeight(models.Model):
 class DemocraticScore(models.Model):
     """民主评议: a village party organisation's entered score for a year (0–100)."""
 
-    village = models.ForeignKey("regions.Region", verbose_name="村", on_delete=models.PROTECT, related_name="+")
+    village = models.ForeignKey("regions.Region", verbose_name="村", on_delete=models.PROTECT, related_name="+",
+                                db_index=False)
     year = models.PositiveSmallIntegerField("年度")
     score = models.DecimalField("民主评议得分", max_digits=5, decimal_places=2)
 
@@ -89,7 +90,8 @@ class RankingRound(models.Model):
 class RankingPick(models.Model):
     """One village of a round: its rank, score and indicator values; whether proposed and whether selected."""
 
-    round = models.ForeignKey(RankingRound, verbose_name="倒排名单", on_delete=models.CASCADE, related_name="picks")
+    round = models.ForeignKey(RankingRound, verbose_name="倒排名单", on_delete=models.CASCADE, related_name="picks",
+                              db_index=False)
     village = models.ForeignKey("regions.Region", verbose_name="村", on_delete=models.PROTECT, related_name="+")
     rank = models.PositiveIntegerField("倒排名次")  # 1 = the weakest
     score = models.DecimalField("综合得分", max_digits=7, decimal_places=2)
@@ -120,7 +122,8 @@ class CaseStatus(models.TextChoices):
 class RectificationCase(models.Model):
     """A weak village organisation's rectification for a year (整顿中 → 已转化)."""
 
-    village = models.ForeignKey("regions.Region", verbose_name="村", on_delete=models.PROTECT, related_name="+")
+    village = models.ForeignKey("regions.Region", verbose_name="村", on_delete=models.PROTECT, related_name="+",
+                                db_index=False)
     year = models.PositiveSmallIntegerField("整顿年度")
     organisation = models.ForeignKey("organization.PartyOrganisation",
                                      verbose_name="党组织", null=True, blank=True, on_delete=models.PROTECT,

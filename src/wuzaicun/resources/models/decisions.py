@@ -70,7 +70,8 @@ class FundDecision(models.Model):
 class DecisionStep(models.Model):
     """One step taken: a meeting (attendance against who should attend, votes) or a publicity (from, days)."""
 
-    decision = models.ForeignKey(FundDecision, verbose_name="决策", on_delete=models.CASCADE, related_name="steps")
+    decision = models.ForeignKey(FundDecision, verbose_name="决策", on_delete=models.CASCADE, related_name="steps",
+                                 db_index=False)
     step = models.CharField("环节", max_length=30)
     held_on = models.DateField("日期")
     meeting_kind = models.CharField("会议形式", max_length=20, blank=True, default="")  # 村民会议 / 村民代表会议 …

@@ -10,7 +10,8 @@ from django.db.models.functions import Now
 
 
 class TenHouseholdGroup(models.Model):
-    village = models.ForeignKey("regions.Region", verbose_name="村", on_delete=models.PROTECT, related_name="+")
+    village = models.ForeignKey("regions.Region", verbose_name="村", on_delete=models.PROTECT, related_name="+",
+                                db_index=False)
     name = models.CharField("小组名称", max_length=100)
     head = models.ForeignKey("registry.Person", verbose_name="党群连心户户长", on_delete=models.PROTECT,
                              related_name="headed_groups")
@@ -61,7 +62,8 @@ class BusinessKind(models.TextChoices):
 class GroupEntity(models.Model):
     """A business entity tied to a group."""
 
-    group = models.ForeignKey(TenHouseholdGroup, verbose_name="小组", on_delete=models.CASCADE, related_name="entities")
+    group = models.ForeignKey(TenHouseholdGroup, verbose_name="小组", on_delete=models.CASCADE, related_name="entities",
+                              db_index=False)
     name = models.CharField("名称", max_length=100)
     kind = models.CharField("类型", max_length=15, choices=BusinessKind.choices)
     credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True, default="")

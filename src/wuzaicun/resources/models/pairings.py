@@ -15,7 +15,7 @@ class BranchPairing(models.Model):
     """支部结对: a unit's (or a town's) party organisation paired with a village's."""
 
     helper = models.ForeignKey("organization.PartyOrganisation", verbose_name="结对党组织", on_delete=models.PROTECT,
-                               related_name="+")
+                               related_name="+", db_index=False)
     helped = models.ForeignKey("organization.PartyOrganisation", verbose_name="村党组织", on_delete=models.PROTECT,
                                related_name="+")
     since = models.PositiveSmallIntegerField("结对年度")
@@ -36,7 +36,8 @@ class BranchPairing(models.Model):
 class KinPairing(models.Model):
     """干群结亲: a cadre and a household who became 亲戚."""
 
-    person = models.ForeignKey("registry.Person", verbose_name="干部", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey("registry.Person", verbose_name="干部", on_delete=models.PROTECT, related_name="+",
+                               db_index=False)
     household = models.ForeignKey("registry.Household", verbose_name="结亲户", on_delete=models.PROTECT,
                                   related_name="+")
     # The household's village, kept equal to it (given where a pairing is made; a trigger moves it with the
@@ -135,7 +136,8 @@ class Enterprise(models.Model):
 class EnterpriseHelp(models.Model):
     """An enterprise's help to a village in a year: funds pledged and paid."""
 
-    enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.PROTECT, related_name="helps")
+    enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.PROTECT, related_name="helps",
+                                   db_index=False)
     village = models.ForeignKey("regions.Region", verbose_name="帮扶村", on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField("年度")
     pledged = money_field("承诺资金（元）", default=0)

@@ -69,7 +69,8 @@ class Project(models.Model):
 class ProjectFunding(models.Model):
     """One source's amount in a project (yuan, exact to the fen)."""
 
-    project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.CASCADE, related_name="fundings")
+    project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.CASCADE, related_name="fundings",
+                                db_index=False)
     source = models.CharField("资金来源", max_length=15, choices=FundSource.choices)
     amount = money_field("金额（元）")
 
@@ -89,7 +90,8 @@ class ProjectFunding(models.Model):
 
 
 class ProjectBeneficiary(models.Model):
-    project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.CASCADE, related_name="beneficiaries")
+    project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.CASCADE, related_name="beneficiaries",
+                                db_index=False)
     household = models.ForeignKey("registry.Household", verbose_name="受益户", on_delete=models.PROTECT,
                                   related_name="+")
 

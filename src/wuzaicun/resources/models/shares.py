@@ -50,7 +50,7 @@ class Dividend(models.Model):
     """An entity's dividend for a year, split by shares; the parts add up to the total to the fen."""
 
     entity = models.ForeignKey("organization.CollectiveEntity", verbose_name="实体", on_delete=models.PROTECT,
-                               related_name="dividends")
+                               related_name="dividends", db_index=False)
     year = models.PositiveSmallIntegerField("年度")
     total = money_field("分红总额（元）")
     total_shares = models.DecimalField("总股份", max_digits=16, decimal_places=2)
