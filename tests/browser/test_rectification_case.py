@@ -85,3 +85,25 @@ def test_a_case_from_proposal_to_transformed(live_world, live_server, log_in, br
     expect(page.locator("#case-status")).to_have_text("已转化")
     expect(page.locator("#case-facts")).to_contain_text("整顿到位，同意转化")
     assert VillageYear.objects_unscoped.get(village_id=WEAK, year=2017).is_weak_organisation is False
+
+
+def test_the_score_list_is_narrowed_to_an_area_picked_by_name_and_reset(live_world, live_server, log_in):
+    for code, score in ((WEAK, "41.5"), ("520303100201", "77")):
+        set_democratic_score(actor=live_world.users["sysadmin"], year=2016, village_code=code, score=Decimal(score))
+    page = log_in("city")
+    page.goto(f"{live_server.url}/organization/rectification/democratic/?year=2016")
+    table = page.locator("#scores-table tbody")
+    expect(table).to_contain_text("甲村")
+    expect(table).to_contain_text("丙村")
+
+    page.get_by_role("combobox", name=re.compile("地区|输入地名")).fill("汇川")
+    page.get_by_role("option", name=re.compile("汇川区")).click()
+    page.get_by_role("button", name="搜索").click()
+    expect(table).to_contain_text("丙村")
+    expect(table).not_to_contain_text("甲村")
+    expect(page).to_have_url(re.compile("region=520303000000"))
+
+    page.get_by_role("button", name="重置").click()  # clears the area picked too
+    expect(table).to_contain_text("甲村")
+    expect(table).to_contain_text("丙村")
+    expect(page.locator("[data-picker=region] .picker-chip")).to_have_count(0)

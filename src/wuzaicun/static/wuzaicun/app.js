@@ -19,6 +19,7 @@ document.addEventListener("click", (event) => {
       form.querySelectorAll("input[type=text], input[type=search], input[type=number]").forEach((el) => { el.value = ""; });
       form.querySelectorAll("select").forEach((el) => { el.selectedIndex = 0; });
       form.querySelectorAll("input[type=hidden][data-resettable]").forEach((el) => { el.value = ""; });
+      form.querySelectorAll(".picker-chip").forEach((chip) => chip.remove());  // a picked area or village
       document.querySelectorAll(`[data-region-form="${form.id}"] .region-link.active`).forEach((a) => a.classList.remove("active"));
       form.requestSubmit();
     }
