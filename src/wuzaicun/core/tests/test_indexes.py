@@ -1,4 +1,4 @@
-"""The schema carries no index that another already serves (D51): the national year is ≈ 100 GB, and every
+"""The schema carries no index that another already serves (D51): the national year is ≈ 95 GB, and every
 index is written by every COPY of the synth and every import."""
 
 from __future__ import annotations
